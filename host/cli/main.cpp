@@ -1,0 +1,38 @@
+// klynge: entry point. Wires the subcommands and turns every failure into one clear line on
+// stderr and a documented exit code (README "Exit codes").
+#include <cstdio>
+#include <exception>
+#include <new>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "klynge/error.hpp"
+#include "klynge/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"klynge: do cluster members grow faster than comparable non-members, and how sure is that?"};
+  app.set_version_flag("--version", std::string(klynge::kVersion));
+  app.require_subcommand(1);
+  app.fallthrough();
+  klynge::cli::add_describe_command(app);
+  klynge::cli::add_simulate_command(app);
+  klynge::cli::add_info_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const klynge::Error& e) {
+    fmt::print(stderr, "klynge: error: {}\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "klynge: error: out of memory\n");
+    return static_cast<int>(klynge::ExitCode::internal);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "klynge: internal error: {}\n", e.what());
+    return static_cast<int>(klynge::ExitCode::internal);
+  }
+  return 0;
+}
