@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds klynge and runs every test with ctest: the Release build (CUDA backend compiled when
+# nvcc exists; GPU tests skip themselves without a device), then the CPU tests once more under
+# AddressSanitizer + UBSan. Slow tests (label slow) run only with --slow.
+# Usage: scripts/test.sh [--no-sanitize] [--slow]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sanitize=1
+label_args=(-LE slow)
+for a in "$@"; do
+  case "$a" in
+    --no-sanitize) sanitize=0 ;;
+    --slow) label_args=() ;;
+    *) echo "usage: scripts/test.sh [--no-sanitize] [--slow]" >&2; exit 64 ;;
+  esac
+done
+jobs=$(nproc)
+
+scripts/setup.sh
+ctest --test-dir build "${label_args[@]}" --output-on-failure --parallel "$jobs"
+
+if [ "$sanitize" -eq 1 ]; then
+  echo "test: CPU tests under AddressSanitizer + UBSan"
+  scripts/setup.sh --build-dir build-asan -DKLYNGE_SANITIZE=ON -DKLYNGE_CUDA=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan -L cpu "${label_args[@]}" --output-on-failure --parallel "$jobs"
+fi
+echo "test: all passed"
