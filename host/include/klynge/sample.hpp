@@ -86,6 +86,9 @@ struct Sample {
 
   std::vector<DropCount> drops;          // only non-zero counts
   std::vector<UnmatchedStratum> unmatched;
+  // Firms left out of both groups because no row says whether they are members (member is
+  // -1 on every row): neither a member nor a never-member. Reported, never silent.
+  std::uint64_t firms_unknown_membership = 0;
   bool weighted = false;  // true when --weight or --balance shaped the weights
 
   std::size_t contributions() const { return firm.size(); }
