@@ -3,8 +3,8 @@
 // is a usage error (exit 64) with a message naming the flag.
 #include <charconv>
 #include <memory>
-#include <tuple>
 #include <string>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -49,10 +49,12 @@ std::uint64_t parse_u64(std::string_view flag, const std::string& text) {
   return value;
 }
 
-std::int64_t parse_in(std::string_view flag, const std::string& text, std::int64_t lo, std::int64_t hi) {
+std::int64_t parse_in(std::string_view flag, const std::string& text, std::int64_t lo,
+                      std::int64_t hi) {
   const std::int64_t v = sim::parse_integer(flag, text);
   if (v < lo || v > hi)
-    throw Error(ExitCode::usage, fmt::format("{} must be between {} and {} (got {})", flag, lo, hi, v));
+    throw Error(ExitCode::usage,
+                fmt::format("{} must be between {} and {} (got {})", flag, lo, hi, v));
   return v;
 }
 
@@ -90,40 +92,66 @@ void add_simulate_command(CLI::App& app) {
       "simulate",
       "Write a synthetic firm panel (CSV, or gzip CSV for *.csv.gz) with a known member growth "
       "premium; the same --seed gives the same bytes");
-  cmd->add_option("-o,--output", flags->output, "Output path (*.gz is gzip-compressed; - is stdout)")
+  cmd->add_option("-o,--output", flags->output,
+                  "Output path (*.gz is gzip-compressed; - is stdout)")
+      ->type_name("PATH")
       ->required();
-  cmd->add_option("--firms", flags->firms, "Number of firms (1..89999999)")->capture_default_str();
-  cmd->add_option("--years", flags->years, "Panel years A:B, A < B")->capture_default_str();
-  cmd->add_option("--entry-years", flags->entry_years,
-                  "Members' entry years A:B (default: first+1 : max(first+1, last-3))");
-  cmd->add_option("--member-share", flags->member_share, "Share of firms that are members, in (0,1)")
+  cmd->add_option("--firms", flags->firms, "Number of firms (1..89999999)")
+      ->type_name("N")
       ->capture_default_str();
-  cmd->add_option("--selection", flags->selection,
-                  "Correlation of membership with firm size, in (-1,1); 0 = members are a random sample")
+  cmd->add_option("--years", flags->years, "Panel years A:B, A < B")
+      ->type_name("A:B")
+      ->capture_default_str();
+  cmd->add_option("--entry-years", flags->entry_years,
+                  "Members' entry years A:B (default: first+1 : max(first+1, last-3))")
+      ->type_name("A:B");
+  cmd->add_option("--member-share", flags->member_share,
+                  "Share of firms that are members, in (0,1)")
+      ->type_name("X")
+      ->capture_default_str();
+  cmd->add_option(
+         "--selection", flags->selection,
+         "Correlation of membership with firm size, in (-1,1); 0 = membership independent of size")
+      ->type_name("X")
       ->capture_default_str();
   cmd->add_option("--premium", flags->premium,
                   "Member log-growth premium per year after entry: one number for every metric, "
                   "or metric=value,... (unnamed metrics get 0)")
+      ->type_name("P")
       ->capture_default_str();
-  cmd->add_option("--clusters", flags->clusters, "Number of named clusters (1..999)")->capture_default_str();
+  cmd->add_option("--clusters", flags->clusters, "Number of named clusters (1..999)")
+      ->type_name("K")
+      ->capture_default_str();
   cmd->add_option("--home-share", flags->home_share,
                   "P(a member is in its cluster's home industry; likewise home region), in [0,1]; "
                   "0 = members' industries and regions are drawn like everyone's")
+      ->type_name("X")
       ->capture_default_str();
   cmd->add_option("--zero-share", flags->zero_share, "P(metric cell is 0 | not missing), in [0,1)")
+      ->type_name("X")
       ->capture_default_str();
   cmd->add_option("--missing-share", flags->missing_share, "P(metric cell is empty), in [0,1)")
+      ->type_name("X")
       ->capture_default_str();
   cmd->add_option("--exit-rate", flags->exit_rate, "Average yearly exit probability, in [0,1)")
+      ->type_name("X")
       ->capture_default_str();
-  cmd->add_option("--birth-share", flags->birth_share, "Share of firms born after the first year, in [0,1]")
+  cmd->add_option("--birth-share", flags->birth_share,
+                  "Share of firms born after the first year, in [0,1]")
+      ->type_name("X")
       ->capture_default_str();
-  cmd->add_option("--seed", flags->seed, "Seed (unsigned 64-bit)")->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "Seed (unsigned 64-bit)")
+      ->type_name("S")
+      ->capture_default_str();
   cmd->add_option("--dataset", flags->dataset, "Dataset number: independent panels from one seed")
+      ->type_name("D")
       ->capture_default_str();
   cmd->add_option("--threads", flags->threads, "Threads (0 = all); never changes the output")
+      ->type_name("N")
       ->capture_default_str();
-  cmd->add_option("--gzip-level", flags->gzip_level, "zlib level 1..9 for *.gz output")->capture_default_str();
+  cmd->add_option("--gzip-level", flags->gzip_level, "zlib level 1..9 for *.gz output")
+      ->type_name("L")
+      ->capture_default_str();
   cmd->add_flag("--no-size-class", flags->no_size_class, "Leave out the size_class column");
   cmd->add_flag("-q,--quiet", flags->quiet, "No summary line on stderr");
 

@@ -49,7 +49,8 @@ std::vector<std::string> entries(const std::string& dir) {
 
 std::string sample_text(std::size_t bytes) {
   std::string s;
-  for (std::size_t i = 0; s.size() < bytes; ++i) s += "row " + std::to_string(i * 7919 % 100003) + ",x\n";
+  for (std::size_t i = 0; s.size() < bytes; ++i)
+    s += "row " + std::to_string(i * 7919 % 100003) + ",x\n";
   s.resize(bytes);
   return s;
 }
@@ -137,7 +138,8 @@ TEST(OutputFile, GzipOfNothingIsAValidEmptyFile) {
 
 TEST(OutputFile, ParallelBlocksAndStreamedTextMakeOneGzipMember) {
   const std::string path = test::scratch_dir("out-blocks") + "/b.csv.gz";
-  const std::string head = "header\n", a = sample_text(700000), mid = "middle\n", b = sample_text(1234);
+  const std::string head = "header\n", a = sample_text(700000), mid = "middle\n",
+                    b = sample_text(1234);
   {
     io::OutputFile out(path);
     const io::DeflatedBlock ba = io::deflate_block(a, out.gzip_level());

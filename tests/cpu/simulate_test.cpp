@@ -99,6 +99,16 @@ TEST(Simulate, SameSeedGivesSameBytesAndDifferentSeedDifferentBytes) {
   EXPECT_NE(csv_of(s), a);
 }
 
+// A firm's rows depend only on its index: a bigger panel starts with the smaller one.
+TEST(Simulate, MoreFirmsExtendThePanel) {
+  SimSpec s = small_spec();
+  const std::string small = csv_of(s);
+  s.firms = 2 * s.firms + 17;
+  const std::string big = csv_of(s);
+  ASSERT_GT(big.size(), small.size());
+  EXPECT_EQ(big.substr(0, small.size()), small);
+}
+
 TEST(Simulate, ThreadCountNeverChangesTheBytes) {
   SimSpec s = small_spec();
   s.firms = 5000;  // several chunks
@@ -116,7 +126,9 @@ TEST(Simulate, PanelAndCsvAgree) {
   std::istringstream in(csv_of(s));
   std::string line;
   std::getline(in, line);
-  EXPECT_EQ(line, "firm_id,year,employees,revenue,value_added,member,entry_year,cluster,nace,region,size_class");
+  EXPECT_EQ(line,
+            "firm_id,year,employees,revenue,value_added,member,entry_year,cluster,nace,region,size_"
+            "class");
   std::size_t r = 0;
   while (std::getline(in, line)) {
     ASSERT_LT(r, p.rows());
@@ -125,15 +137,19 @@ TEST(Simulate, PanelAndCsvAgree) {
     EXPECT_EQ(std::stoull(f[0]), sim::kFirstFirmId + p.firm[r]);
     EXPECT_EQ(std::stoi(f[1]), p.year[r]);
     for (int m = 0; m < sim::kMetrics; ++m) {
-      if (std::isnan(p.metric[m][r])) EXPECT_EQ(f[2 + m], "") << line;
-      else EXPECT_DOUBLE_EQ(std::stod(f[2 + m]), p.metric[m][r]) << line;
+      if (std::isnan(p.metric[m][r]))
+        EXPECT_EQ(f[2 + m], "") << line;
+      else
+        EXPECT_DOUBLE_EQ(std::stod(f[2 + m]), p.metric[m][r]) << line;
     }
     EXPECT_EQ(f[5], p.member[r] ? "1" : "0");
     EXPECT_EQ(f[6], p.member[r] ? std::to_string(p.entry_year[r]) : "");
     EXPECT_EQ(f[7], p.member[r] ? sim::cluster_name(p.cluster[r], s.clusters) : "");
     EXPECT_EQ(f[8], sim::nace_code(p.nace[r]));
     EXPECT_EQ(f[9], sim::region_name(p.region[r]));
-    EXPECT_EQ(f[10], std::isnan(p.metric[0][r]) ? "" : sim::size_class(static_cast<std::int64_t>(p.metric[0][r])));
+    EXPECT_EQ(f[10], std::isnan(p.metric[0][r])
+                         ? ""
+                         : sim::size_class(static_cast<std::int64_t>(p.metric[0][r])));
     ++r;
   }
   EXPECT_EQ(r, p.rows());
@@ -147,8 +163,10 @@ TEST(Simulate, CliMatchesTheLibraryDefaultsAndStdout) {
   const test::RunResult r =
       test::run_klynge({"simulate", "--firms", "2000", "--seed", "5", "-o", dir + "/p.csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(test::read_file(dir + "/p.csv"), csv_of(s)) << "CLI defaults drifted from SimSpec defaults";
-  const test::RunResult piped = test::run_klynge({"simulate", "--firms", "2000", "--seed", "5", "-q", "-o", "-"});
+  EXPECT_EQ(test::read_file(dir + "/p.csv"), csv_of(s))
+      << "CLI defaults drifted from SimSpec defaults";
+  const test::RunResult piped =
+      test::run_klynge({"simulate", "--firms", "2000", "--seed", "5", "-q", "-o", "-"});
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
   EXPECT_EQ(piped.out, csv_of(s));
   EXPECT_EQ(piped.err, "");
@@ -159,7 +177,8 @@ TEST(Simulate, CliMatchesTheLibraryDefaultsAndStdout) {
 
 TEST(Simulate, GzipRoundTripAndThreadInvariance) {
   const std::string dir = test::scratch_dir("sim-gz");
-  const std::vector<std::string> common = {"simulate", "--firms", "6000", "--seed", "9", "--clusters", "20"};
+  const std::vector<std::string> common = {"simulate", "--firms",    "6000", "--seed",
+                                           "9",        "--clusters", "20"};
   auto run = [&](const std::string& out, const std::string& threads) {
     std::vector<std::string> args = common;
     args.insert(args.end(), {"--threads", threads, "-o", dir + "/" + out});
@@ -269,7 +288,8 @@ TEST(Simulate, PremiumIsExactlyTheCounterfactualGap) {
   for (std::size_t r = 0; r < base.rows(); ++r) {
     ASSERT_EQ(treated.firm[r], base.firm[r]);
     ASSERT_EQ(treated.year[r], base.year[r]);
-    const int k = base.member[r] && base.year[r] > base.entry_year[r] ? base.year[r] - base.entry_year[r] : 0;
+    const int k =
+        base.member[r] && base.year[r] > base.entry_year[r] ? base.year[r] - base.entry_year[r] : 0;
     for (int m = 0; m < sim::kMetrics; ++m) {
       const double x1 = treated.metric[m][r], x0 = base.metric[m][r];
       ASSERT_EQ(std::isnan(x1), std::isnan(x0));
@@ -282,7 +302,8 @@ TEST(Simulate, PremiumIsExactlyTheCounterfactualGap) {
       const double factor = std::exp(premium[m] * k);
       // Both values were rounded to a grid of 1 (employees) or 0.1 (money).
       const double grid = m == 0 ? 1.0 : 0.1;
-      EXPECT_NEAR(x1, x0 * factor, grid * (0.5 + 0.5 * factor) + 1e-9 * x1) << "row " << r << " metric " << m;
+      EXPECT_NEAR(x1, x0 * factor, grid * (0.5 + 0.5 * factor) + 1e-9 * x1)
+          << "row " << r << " metric " << m;
       ++checked;
     }
   }
@@ -302,7 +323,8 @@ TEST(Simulate, SharesOfZerosAndMissingCellsAreAsRequested) {
   for (int m = 0; m < sim::kMetrics; ++m)
     for (double x : p.metric[m]) {
       ++cells;
-      if (std::isnan(x)) ++missing;
+      if (std::isnan(x))
+        ++missing;
       else {
         ++present;
         if (x == 0.0) ++zeros;
@@ -315,7 +337,8 @@ TEST(Simulate, SharesOfZerosAndMissingCellsAreAsRequested) {
   s.zero_share = s.missing_share = 0.0;
   const SimPanel none = sim::simulate_panel(s);
   for (int m = 0; m < sim::kMetrics; ++m)
-    for (double x : none.metric[m]) ASSERT_TRUE(x > 0) << "a zero or missing cell without the knobs";
+    for (double x : none.metric[m])
+      ASSERT_TRUE(x > 0) << "a zero or missing cell without the knobs";
 }
 
 TEST(Simulate, ExitsEndAFirmAndBirthsStartLate) {
@@ -413,7 +436,8 @@ TEST(Simulate, SizeClassColumnCanBeLeftOut) {
   SimSpec s = small_spec();
   s.size_class_column = false;
   const std::string csv = csv_of(s);
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "firm_id,year,employees,revenue,value_added,member,entry_year,cluster,nace,region");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "firm_id,year,employees,revenue,value_added,member,entry_year,cluster,nace,region");
   EXPECT_EQ(sim::size_class(0), "0");
   EXPECT_EQ(sim::size_class(4), "1-4");
   EXPECT_EQ(sim::size_class(5), "5-9");
@@ -428,7 +452,8 @@ TEST(Simulate, PremiumParsing) {
   EXPECT_EQ(sim::parse_premium("employees=0.01,revenue=0.03,value_added=0.03"),
             (std::array<double, 3>{0.01, 0.03, 0.03}));
   EXPECT_EQ(sim::parse_premium(" revenue = 0.05 "), (std::array<double, 3>{0, 0.05, 0}));
-  for (const char* bad : {"", "x", "sales=0.1", "employees=0.1,employees=0.2", "employees=", "revenue=0.1,"})
+  for (const char* bad :
+       {"", "x", "sales=0.1", "employees=0.1,employees=0.2", "employees=", "revenue=0.1,"})
     EXPECT_THROW(sim::parse_premium(bad), Error) << bad;
   EXPECT_EQ(sim::parse_year_range("--years", "2008:2020"), (std::pair<int, int>{2008, 2020}));
 }

@@ -77,9 +77,9 @@ struct SimPanel {
   std::vector<std::uint32_t> firm;  // firm index; firm_id = kFirstFirmId + firm
   std::vector<std::int32_t> year;
   std::array<std::vector<double>, kMetrics> metric;
-  std::vector<std::uint8_t> member;     // per row (a firm attribute)
-  std::vector<std::int32_t> entry_year; // per row; 0 for non-members
-  std::vector<std::int32_t> cluster;    // per row; -1 for non-members
+  std::vector<std::uint8_t> member;      // per row (a firm attribute)
+  std::vector<std::int32_t> entry_year;  // per row; 0 for non-members
+  std::vector<std::int32_t> cluster;     // per row; -1 for non-members
   std::vector<std::uint8_t> nace;
   std::vector<std::uint8_t> region;
   std::size_t rows() const { return year.size(); }
@@ -88,10 +88,10 @@ struct SimPanel {
 SimPanel simulate_panel(const SimSpec& spec);
 
 struct SimSummary {
-  std::uint64_t firms = 0;          // firms with at least one row
-  std::uint64_t members = 0;        // member firms with at least one row
+  std::uint64_t firms = 0;    // firms with at least one row
+  std::uint64_t members = 0;  // member firms with at least one row
   std::uint64_t rows = 0;
-  std::uint64_t bytes = 0;          // uncompressed CSV bytes, header included
+  std::uint64_t bytes = 0;  // uncompressed CSV bytes, header included
 };
 
 // Writes the CSV (header first) to `sink` in pieces, in order. Firms are generated in parallel

@@ -42,9 +42,9 @@ struct OutputFile::Deflater {
   z_stream z{};
   std::vector<unsigned char> out = std::vector<unsigned char>(kDeflateOut);
   bool open = false;
-  bool dirty = false;            // input given since the last reset
+  bool dirty = false;  // input given since the last reset
   uLong crc = crc32(0L, Z_NULL, 0);
-  std::uint64_t size = 0;        // uncompressed bytes in the member so far
+  std::uint64_t size = 0;  // uncompressed bytes in the member so far
   ~Deflater() {
     if (open) deflateEnd(&z);
   }
@@ -96,7 +96,8 @@ DeflatedBlock deflate_block(std::string_view data, int level) {
 }
 
 OutputFile::OutputFile(std::string path, OutputOptions options) : path_(std::move(path)) {
-  if (path_.empty()) throw Error(ExitCode::usage, "output path is empty (use - for standard output)");
+  if (path_.empty())
+    throw Error(ExitCode::usage, "output path is empty (use - for standard output)");
   if (options.gzip_level < 1 || options.gzip_level > 9)
     throw Error(ExitCode::usage, fmt::format("gzip level {} is not in 1..9", options.gzip_level));
   buffer_.reserve(kBlock);
@@ -106,13 +107,15 @@ OutputFile::OutputFile(std::string path, OutputOptions options) : path_(std::mov
   }
   struct stat st {};
   if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw Error(ExitCode::cant_create, fmt::format("{}: cannot create: {}", path_, std::strerror(EISDIR)));
+    throw Error(ExitCode::cant_create,
+                fmt::format("{}: cannot create: {}", path_, std::strerror(EISDIR)));
   temp_path_ = fmt::format("{}.tmp.{}", path_, static_cast<long>(::getpid()));
   fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd_ < 0) {
     const int err = errno;
     temp_path_.clear();  // nothing of ours to remove
-    throw Error(ExitCode::cant_create, fmt::format("{}: cannot create: {}", path_, std::strerror(err)));
+    throw Error(ExitCode::cant_create,
+                fmt::format("{}: cannot create: {}", path_, std::strerror(err)));
   }
   gzip_level_ = options.gzip_level;
   if (ends_with(path_, ".gz")) {
@@ -126,9 +129,13 @@ OutputFile::OutputFile(std::string path, OutputOptions options) : path_(std::mov
   }
 }
 
-OutputFile::~OutputFile() { discard(); }
+OutputFile::~OutputFile() {
+  discard();
+}
 
-bool OutputFile::gzip() const { return deflater_ != nullptr; }
+bool OutputFile::gzip() const {
+  return deflater_ != nullptr;
+}
 
 void OutputFile::discard() noexcept {
   if (fd_ >= 0 && !is_stdout()) ::close(fd_);
@@ -177,7 +184,8 @@ void OutputFile::flush_buffer(int flush) {
   }
   Deflater& d = *deflater_;
   z_stream& z = d.z;
-  d.crc = crc32(d.crc, reinterpret_cast<const Bytef*>(buffer_.data()), static_cast<uInt>(buffer_.size()));
+  d.crc = crc32(d.crc, reinterpret_cast<const Bytef*>(buffer_.data()),
+                static_cast<uInt>(buffer_.size()));
   d.size += buffer_.size();
   if (!buffer_.empty()) d.dirty = true;
   z.next_in = reinterpret_cast<Bytef*>(buffer_.data());
@@ -199,14 +207,17 @@ void OutputFile::flush_buffer(int flush) {
 void OutputFile::write_block(const DeflatedBlock& block) {
   if (committed_ || failed_ || fd_ < 0)
     throw Error(ExitCode::internal, fmt::format("{}: write after commit or failure", path_));
-  if (!deflater_) throw Error(ExitCode::internal, fmt::format("{}: write_block on a file that is not gzip", path_));
+  if (!deflater_)
+    throw Error(ExitCode::internal,
+                fmt::format("{}: write_block on a file that is not gzip", path_));
   Deflater& d = *deflater_;
   // End what was streamed so far on a byte boundary and forget its history: the block's
   // back-references must not reach into data the block's compressor never saw, and the
   // streamed data after the block must not reach into the block.
   if (!buffer_.empty() || d.dirty) {
     flush_buffer(Z_SYNC_FLUSH);
-    if (deflateReset(&d.z) != Z_OK) throw Error(ExitCode::internal, fmt::format("{}: zlib deflateReset failed", path_));
+    if (deflateReset(&d.z) != Z_OK)
+      throw Error(ExitCode::internal, fmt::format("{}: zlib deflateReset failed", path_));
     d.dirty = false;
   }
   write_fd(block.bytes.data(), block.bytes.size());
@@ -238,7 +249,8 @@ void OutputFile::commit() {
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) fail_io("cannot close", errno);
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail_io("cannot rename temporary file onto it", errno);
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
+    fail_io("cannot rename temporary file onto it", errno);
   committed_ = true;
   // Make the rename itself durable; a directory that cannot be synced is not an error.
   const int dir = ::open(parent_dir(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

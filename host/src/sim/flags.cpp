@@ -44,7 +44,8 @@ std::int64_t parse_integer(std::string_view flag, std::string_view text) {
 std::pair<int, int> parse_year_range(std::string_view flag, std::string_view text) {
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos)
-    throw Error(ExitCode::usage, fmt::format("{}: \"{}\": expected A:B, e.g. 2008:2020", flag, text));
+    throw Error(ExitCode::usage,
+                fmt::format("{}: \"{}\": expected A:B, e.g. 2008:2020", flag, text));
   const std::int64_t a = parse_integer(flag, text.substr(0, colon));
   const std::int64_t b = parse_integer(flag, text.substr(colon + 1));
   if (a < 1800 || b > 2200 || a > b)
@@ -78,7 +79,8 @@ std::array<double, kMetrics> parse_premium(std::string_view text) {
       throw Error(ExitCode::usage,
                   fmt::format("{}: unknown metric \"{}\" (known: employees, revenue, value_added)",
                               flag, name));
-    if (seen[m]) throw Error(ExitCode::usage, fmt::format("{}: metric \"{}\" given twice", flag, name));
+    if (seen[m])
+      throw Error(ExitCode::usage, fmt::format("{}: metric \"{}\" given twice", flag, name));
     seen[m] = true;
     premium[m] = parse_double(flag, item.substr(eq + 1));
     if (comma == std::string_view::npos) break;

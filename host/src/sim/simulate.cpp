@@ -10,8 +10,8 @@
 #include <exception>
 #include <tuple>
 
-#include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
+#include <boost/math/distributions/normal.hpp>
 
 #include "klynge/error.hpp"
 #include "klynge/io/output_file.hpp"
@@ -26,7 +26,9 @@ constexpr int kMinYear = 1800;
 constexpr int kMaxYear = 2200;
 constexpr std::uint32_t kChunkFirms = 1024;
 
-bool in_closed(double x, double lo, double hi) { return std::isfinite(x) && x >= lo && x <= hi; }
+bool in_closed(double x, double lo, double hi) {
+  return std::isfinite(x) && x >= lo && x <= hi;
+}
 
 int thread_count(const SimSpec& spec) {
   return spec.threads > 0 ? spec.threads : std::max(1, omp_get_max_threads());
@@ -37,7 +39,8 @@ int thread_count(const SimSpec& spec) {
 // next). An exception from either stops the run and is rethrown on the calling thread.
 template <class Buffer, class Make, class Emit>
 void run_chunks(const SimSpec& spec, Make make, Emit emit) {
-  const std::int64_t chunks = (static_cast<std::int64_t>(spec.firms) + kChunkFirms - 1) / kChunkFirms;
+  const std::int64_t chunks =
+      (static_cast<std::int64_t>(spec.firms) + kChunkFirms - 1) / kChunkFirms;
   std::exception_ptr error;
   std::atomic<bool> stop{false};
 #pragma omp parallel num_threads(thread_count(spec))
@@ -105,8 +108,8 @@ void validate(const SimSpec& s) {
                     kMinYear, kMaxYear));
   const auto [e0, e1] = entry_window(s);
   if (e0 < s.first_year || e1 > s.last_year || e0 > e1)
-    bad(fmt::format("--entry-years {}:{}: need A:B with {} <= A <= B <= {} (inside --years)", e0, e1,
-                    s.first_year, s.last_year));
+    bad(fmt::format("--entry-years {}:{}: need A:B with {} <= A <= B <= {} (inside --years)", e0,
+                    e1, s.first_year, s.last_year));
   if (!(std::isfinite(s.member_share) && s.member_share > 0.0 && s.member_share < 1.0))
     bad(fmt::format("--member-share must be strictly between 0 and 1 (got {})", s.member_share));
   if (!(std::isfinite(s.selection) && s.selection > -1.0 && s.selection < 1.0))
@@ -144,7 +147,8 @@ hd::sim::SimParams make_params(const SimSpec& s) {
   std::tie(p.entry_first, p.entry_last) = entry_window(s);
   p.clusters = static_cast<std::uint32_t>(s.clusters);
   // P(rho z + sqrt(1 - rho^2) e > cut) = share for independent standard normals z, e.
-  p.member_cut = boost::math::quantile(boost::math::complement(boost::math::normal(), s.member_share));
+  p.member_cut =
+      boost::math::quantile(boost::math::complement(boost::math::normal(), s.member_share));
   p.selection = s.selection;
   for (int m = 0; m < kMetrics; ++m) p.premium[m] = s.premium[m];
   p.home_share = s.home_share;
@@ -199,8 +203,9 @@ SimPanel simulate_panel(const SimSpec& spec) {
             panel.year.push_back(row.year);
             for (int m = 0; m < kMetrics; ++m) {
               const double scale = m == 0 ? 1.0 : 10.0;
-              panel.metric[m].push_back((row.missing >> m) & 1u ? std::nan("")
-                                                                 : static_cast<double>(row.value[m]) / scale);
+              panel.metric[m].push_back((row.missing >> m) & 1u
+                                            ? std::nan("")
+                                            : static_cast<double>(row.value[m]) / scale);
             }
             panel.member.push_back(firm.member ? 1 : 0);
             panel.entry_year.push_back(firm.member ? firm.entry_year : 0);
@@ -217,8 +222,9 @@ namespace {
 
 // Generates the CSV in chunks; with gzip_level > 0 each chunk is also deflated on the
 // generating thread, and `emit_block` gets the blocks in order; otherwise `emit_text` gets text.
-SimSummary simulate_impl(const SimSpec& spec, const std::function<void(std::string_view)>& emit_text,
-                         int gzip_level, const std::function<void(const io::DeflatedBlock&)>& emit_block) {
+SimSummary simulate_impl(const SimSpec& spec,
+                         const std::function<void(std::string_view)>& emit_text, int gzip_level,
+                         const std::function<void(const io::DeflatedBlock&)>& emit_block) {
   const hd::sim::SimParams p = make_params(spec);
   const int years = p.last_year - p.first_year + 1;
   std::vector<std::string> clusters;
@@ -270,8 +276,10 @@ SimSummary simulate_impl(const SimSpec& spec, const std::function<void(std::stri
             for (int m = 0; m < kMetrics; ++m) {
               out.push_back(',');
               if ((r.missing >> m) & 1u) continue;
-              if (m == 0) append_int(out, r.value[m]);
-              else append_tenths(out, r.value[m]);
+              if (m == 0)
+                append_int(out, r.value[m]);
+              else
+                append_tenths(out, r.value[m]);
             }
             out += piece.tail;
             if (spec.size_class_column) {
@@ -284,8 +292,10 @@ SimSummary simulate_impl(const SimSpec& spec, const std::function<void(std::stri
         if (gzip_level > 0) piece.block = io::deflate_block(piece.text, gzip_level);
       },
       [&](const Piece& piece) {
-        if (gzip_level > 0) emit_block(piece.block);
-        else emit_text(piece.text);
+        if (gzip_level > 0)
+          emit_block(piece.block);
+        else
+          emit_text(piece.text);
         summary.bytes += piece.text.size();
         summary.firms += piece.firms;
         summary.members += piece.members;

@@ -48,10 +48,10 @@ struct RegionRow {
   int weight;
 };
 constexpr RegionRow kRegion[hd::sim::kRegionCount] = {
-    {"Oslo", 900},      {"Akershus", 720},        {"Ostfold", 305},   {"Buskerud", 270},
-    {"Innlandet", 373}, {"Vestfold", 257},        {"Telemark", 177},  {"Agder", 318},
-    {"Rogaland", 500},  {"Vestland", 650},        {"More og Romsdal", 270},
-    {"Trondelag", 480}, {"Nordland", 243},        {"Troms", 170},     {"Finnmark", 75},
+    {"Oslo", 900},      {"Akershus", 720}, {"Ostfold", 305},         {"Buskerud", 270},
+    {"Innlandet", 373}, {"Vestfold", 257}, {"Telemark", 177},        {"Agder", 318},
+    {"Rogaland", 500},  {"Vestland", 650}, {"More og Romsdal", 270}, {"Trondelag", 480},
+    {"Nordland", 243},  {"Troms", 170},    {"Finnmark", 75},
 };
 
 // Cluster themes: a made-up but plausible name, the home industry (index into kNace) and the
@@ -62,14 +62,14 @@ struct Theme {
   int region;
 };
 constexpr Theme kTheme[hd::sim::kClusterThemes] = {
-    {"NCE Subsea Frontier", 1, 9},      {"GCE Blue Harvest", 0, 11},
-    {"Arena Health Tech", 15, 0},       {"NCE Energy Transition", 13, 8},
-    {"Arena Food Valley", 2, 8},        {"GCE Maritime Futures", 6, 10},
-    {"NCE Green Process", 3, 6},        {"Arena Arctic Tourism", 11, 12},
-    {"NCE Software Valley", 12, 0},     {"Arena Smart Building", 7, 1},
-    {"GCE Advanced Materials", 5, 4},   {"Arena Logistics Hub", 10, 2},
-    {"NCE Ocean Data", 14, 11},         {"Arena Seafood Trade", 8, 13},
-    {"NCE Systems Integration", 4, 3},  {"Arena Retail Lab", 9, 5},
+    {"NCE Subsea Frontier", 1, 9},     {"GCE Blue Harvest", 0, 11},
+    {"Arena Health Tech", 15, 0},      {"NCE Energy Transition", 13, 8},
+    {"Arena Food Valley", 2, 8},       {"GCE Maritime Futures", 6, 10},
+    {"NCE Green Process", 3, 6},       {"Arena Arctic Tourism", 11, 12},
+    {"NCE Software Valley", 12, 0},    {"Arena Smart Building", 7, 1},
+    {"GCE Advanced Materials", 5, 4},  {"Arena Logistics Hub", 10, 2},
+    {"NCE Ocean Data", 14, 11},        {"Arena Seafood Trade", 8, 13},
+    {"NCE Systems Integration", 4, 3}, {"Arena Retail Lab", 9, 5},
 };
 
 template <int N, class Row>
@@ -99,8 +99,12 @@ void fill_tables(hd::sim::SimParams& p) {
   }
 }
 
-std::string_view nace_code(std::uint32_t nace) { return kNace[nace].code; }
-std::string_view region_name(std::uint32_t region) { return kRegion[region].name; }
+std::string_view nace_code(std::uint32_t nace) {
+  return kNace[nace].code;
+}
+std::string_view region_name(std::uint32_t region) {
+  return kRegion[region].name;
+}
 
 std::string cluster_name(int cluster, int clusters) {
   const std::string_view theme = kTheme[cluster % hd::sim::kClusterThemes].name;

@@ -79,8 +79,8 @@ struct SimParams {
   std::int32_t first_year = 0, last_year = 0;
   std::int32_t entry_first = 0, entry_last = 0;
   std::uint32_t clusters = 1;
-  double member_cut = 0;   // member iff selection latent > member_cut = Phi^-1(1 - share)
-  double selection = 0;    // rho: correlation of the latent with the size factor z
+  double member_cut = 0;  // member iff selection latent > member_cut = Phi^-1(1 - share)
+  double selection = 0;   // rho: correlation of the latent with the size factor z
   double premium[kMetrics] = {0, 0, 0};  // log-growth premium per year after entry
   double home_share = 0;  // P(member in its cluster's home industry), same for home region
   double zero_share = 0, missing_share = 0, exit_rate = 0, birth_share = 0;
@@ -88,8 +88,8 @@ struct SimParams {
   // Industry table: word < nace_upper[k] picks the first such k (upper bounds scaled to 2^32).
   std::uint64_t nace_upper[kNaceCount] = {};
   double nace_log_size[kNaceCount] = {};
-  double nace_log_rev[kNaceCount] = {};    // ln(revenue per employee, NOK thousands)
-  double nace_logit_va[kNaceCount] = {};   // logit of the typical value-added share
+  double nace_log_rev[kNaceCount] = {};   // ln(revenue per employee, NOK thousands)
+  double nace_logit_va[kNaceCount] = {};  // logit of the typical value-added share
   std::uint64_t region_upper[kRegionCount] = {};
   // Cluster c has theme c % kClusterThemes: home industry and home region (shifted by
   // c / kClusterThemes so repeated themes spread over regions).
@@ -119,7 +119,7 @@ struct SimFirm {
 // rounds the last bit of exp()). A zero cell holds 0; a missing cell has its bit set.
 struct SimRow {
   std::int32_t year = 0;
-  std::uint8_t missing = 0;  // bit m: metric m is missing
+  std::uint8_t missing = 0;                  // bit m: metric m is missing
   std::int64_t value[kMetrics] = {0, 0, 0};  // employees, revenue*10, value_added*10
 };
 
@@ -155,18 +155,22 @@ KLYNGE_HD SimFirm sim_firm(const SimParams& p, std::uint32_t i) {
     const std::uint32_t span = static_cast<std::uint32_t>(p.entry_last - p.entry_first + 1);
     f.entry_year = p.entry_first +
                    static_cast<std::int32_t>(bounded_u32(sim_draw(p, Var::entry, i, 0).w[0], span));
-    f.cluster = static_cast<std::int32_t>(bounded_u32(sim_draw(p, Var::cluster, i, 0).w[0], p.clusters));
+    f.cluster =
+        static_cast<std::int32_t>(bounded_u32(sim_draw(p, Var::cluster, i, 0).w[0], p.clusters));
   }
 
   const int theme = f.member ? f.cluster % kClusterThemes : 0;
   const Words4 nw = sim_draw(p, Var::nace, i, 0);
-  if (f.member && bernoulli_u32(nw.w[1], p.home_share)) f.nace = p.theme_nace[theme];
-  else f.nace = sim_categorical(nw.w[0], p.nace_upper);
+  if (f.member && bernoulli_u32(nw.w[1], p.home_share))
+    f.nace = p.theme_nace[theme];
+  else
+    f.nace = sim_categorical(nw.w[0], p.nace_upper);
   const Words4 rw = sim_draw(p, Var::region, i, 0);
   if (f.member && bernoulli_u32(rw.w[1], p.home_share))
     f.region = (p.theme_region[theme] + static_cast<std::uint32_t>(f.cluster / kClusterThemes)) %
                kRegionCount;
-  else f.region = sim_categorical(rw.w[0], p.region_upper);
+  else
+    f.region = sim_categorical(rw.w[0], p.region_upper);
 
   // Late birth: uniform over the years after the first; a member is born by its entry year.
   const Words4 bw = sim_draw(p, Var::birth, i, 0);
@@ -175,11 +179,12 @@ KLYNGE_HD SimFirm sim_firm(const SimParams& p, std::uint32_t i) {
   if (last_birth > p.first_year && bernoulli_u32(bw.w[0], p.birth_share)) {
     f.late_born = true;
     f.birth_year = p.first_year + 1 +
-                   static_cast<std::int32_t>(bounded_u32(
-                       bw.w[1], static_cast<std::uint32_t>(last_birth - p.first_year)));
+                   static_cast<std::int32_t>(
+                       bounded_u32(bw.w[1], static_cast<std::uint32_t>(last_birth - p.first_year)));
   }
 
-  f.trend = m.emp_trend - m.size_growth * f.z + m.trend_sd * std_normal(sim_draw(p, Var::trend, i, 0));
+  f.trend =
+      m.emp_trend - m.size_growth * f.z + m.trend_sd * std_normal(sim_draw(p, Var::trend, i, 0));
   f.productivity = m.productivity_sd * std_normal(sim_draw(p, Var::productivity, i, 0));
   f.va_logit = p.nace_logit_va[f.nace] + m.va_firm_sd * std_normal(sim_draw(p, Var::va_firm, i, 0));
   double h = p.exit_rate * ::erfc(m.exit_size_slope * f.z * 0.70710678118654752440);
@@ -221,7 +226,8 @@ KLYNGE_HD int sim_rows(const SimParams& p, const SimFirm& f, SimRow* out) {
       v = m.rev_ar * v + m.rev_shock_sd * std_normal(sim_draw(p, Var::rev_shock, i, block));
       young *= m.young_decay;
     }
-    const double years_in = (f.member && t > f.entry_year) ? static_cast<double>(t - f.entry_year) : 0.0;
+    const double years_in =
+        (f.member && t > f.entry_year) ? static_cast<double>(t - f.entry_year) : 0.0;
     // Counterfactual (no-membership) log employment and log revenue.
     const double log_emp0 = emp_level + f.trend * k + u + d_emp - young;
     const double log_rev0 = rev_level + log_emp0 + m.rev_trend * k + v + d_rev;
@@ -231,7 +237,8 @@ KLYNGE_HD int sim_rows(const SimParams& p, const SimFirm& f, SimRow* out) {
     lr = lr < m.max_log_revenue ? lr : m.max_log_revenue;
     double lv = log_rev0 + p.premium[2] * years_in;
     lv = lv < m.max_log_revenue ? lv : m.max_log_revenue;
-    const double logit = f.va_logit + m.va_shock_sd * std_normal(sim_draw(p, Var::va_shock, i, block));
+    const double logit =
+        f.va_logit + m.va_shock_sd * std_normal(sim_draw(p, Var::va_shock, i, block));
     const double share = 1.0 / (1.0 + ::exp(-logit));
 
     SimRow& r = out[n++];
