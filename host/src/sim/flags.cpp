@@ -1,0 +1,92 @@
+// Parsing of `klynge simulate` flag values. Every malformed value is a usage error (exit 64)
+// whose message names the flag and quotes the value.
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "klynge/error.hpp"
+#include "klynge/simulate.hpp"
+
+namespace klynge::sim {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+double parse_double(std::string_view flag, std::string_view text) {
+  const std::string_view t = trim(text);
+  double value = 0;
+  const char* end = t.data() + t.size();
+  const auto [ptr, ec] = std::from_chars(t.data(), end, value);
+  if (t.empty() || ec != std::errc() || ptr != end || !std::isfinite(value))
+    throw Error(ExitCode::usage, fmt::format("{}: \"{}\" is not a number", flag, text));
+  return value;
+}
+
+std::int64_t parse_integer(std::string_view flag, std::string_view text) {
+  const std::string_view t = trim(text);
+  std::int64_t value = 0;
+  const char* end = t.data() + t.size();
+  const auto [ptr, ec] = std::from_chars(t.data(), end, value);
+  if (t.empty() || ec != std::errc() || ptr != end)
+    throw Error(ExitCode::usage, fmt::format("{}: \"{}\" is not an integer", flag, text));
+  return value;
+}
+
+std::pair<int, int> parse_year_range(std::string_view flag, std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos)
+    throw Error(ExitCode::usage,
+                fmt::format("{}: \"{}\": expected A:B, e.g. 2008:2020", flag, text));
+  const std::int64_t a = parse_integer(flag, text.substr(0, colon));
+  const std::int64_t b = parse_integer(flag, text.substr(colon + 1));
+  if (a < 1800 || b > 2200 || a > b)
+    throw Error(ExitCode::usage,
+                fmt::format("{}: \"{}\": need A:B with 1800 <= A <= B <= 2200", flag, text));
+  return {static_cast<int>(a), static_cast<int>(b)};
+}
+
+std::array<double, kMetrics> parse_premium(std::string_view text) {
+  constexpr std::string_view flag = "--premium";
+  std::array<double, kMetrics> premium{};
+  if (trim(text).find('=') == std::string_view::npos) {
+    premium.fill(parse_double(flag, text));
+    return premium;
+  }
+  std::array<bool, kMetrics> seen{};
+  std::string_view rest = text;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = trim(rest.substr(0, comma));
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos)
+      throw Error(ExitCode::usage,
+                  fmt::format("{}: \"{}\": expected metric=value items separated by commas, "
+                              "e.g. employees=0.01,revenue=0.03,value_added=0.03",
+                              flag, item));
+    const std::string_view name = trim(item.substr(0, eq));
+    int m = 0;
+    while (m < kMetrics && kMetricNames[m] != name) ++m;
+    if (m == kMetrics)
+      throw Error(ExitCode::usage,
+                  fmt::format("{}: unknown metric \"{}\" (known: employees, revenue, value_added)",
+                              flag, name));
+    if (seen[m])
+      throw Error(ExitCode::usage, fmt::format("{}: metric \"{}\" given twice", flag, name));
+    seen[m] = true;
+    premium[m] = parse_double(flag, item.substr(eq + 1));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return premium;
+}
+
+}  // namespace klynge::sim
