@@ -11,7 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
+#include <forward_list>
 #include <exception>
 #include <limits>
 #include <unordered_map>
@@ -81,8 +81,8 @@ class Interner {
       if (labels_.size() >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
         throw Error(ExitCode::bad_data, "more than 2^31 - 1 distinct values in one text column");
       if (!stable) {
-        owned_.emplace_back(v);
-        v = owned_.back();
+        owned_.emplace_front(v);
+        v = owned_.front();
       }
       id = static_cast<std::int32_t>(labels_.size());
       labels_.push_back(v);
@@ -98,7 +98,9 @@ class Interner {
  private:
   std::unordered_map<std::string_view, std::int32_t> index_;
   std::vector<std::string_view> labels_;
-  std::deque<std::string> owned_;  // deque: growing never moves the strings viewed above
+  // A list: adding never moves the strings viewed above, and an empty one allocates nothing
+  // (there is one Interner per column and chunk).
+  std::forward_list<std::string> owned_;
   std::string_view last_;
   std::int32_t last_id_ = 0;
   bool have_last_ = false;
