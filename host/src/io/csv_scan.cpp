@@ -1,5 +1,10 @@
 // Record boundaries, delimiter sniffing and field decoding (RFC 4180 quoting).
+#include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "reader_internal.hpp"
 
@@ -7,11 +12,26 @@ namespace klynge::io {
 
 namespace {
 
-// Offset of the next `c` at or after `pos`, or n when there is none.
-inline std::size_t find_byte(const char* base, std::size_t pos, std::size_t n, char c) {
-  if (pos >= n) return n;
-  const void* hit = std::memchr(base + pos, c, n - pos);
-  return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - base) : n;
+// Bit k set when byte k of the 64 at p is '\n' or '"' (the only bytes that matter for record
+// boundaries).
+inline std::uint64_t boundary_mask(const char* p) {
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i quote = _mm_set1_epi8('"');
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, newline), _mm_cmpeq_epi8(v, quote));
+    mask |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(hit)))
+            << (16 * k);
+  }
+  return mask;
+#else
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 64; ++k)
+    mask |= static_cast<std::uint64_t>(p[k] == '\n' || p[k] == '"') << k;
+  return mask;
+#endif
 }
 
 inline bool is_blank(const char* base, std::size_t begin, std::size_t end) {
@@ -20,6 +40,8 @@ inline bool is_blank(const char* base, std::size_t begin, std::size_t end) {
 
 }  // namespace
 
+// One state machine over the '\n' and '"' bytes only, found 64 bytes at a time: a '"' toggles
+// the quoted state; a '\n' outside quotes ends a record, inside quotes it is just a line.
 RecordScan scan_records(std::string_view text) {
   RecordScan scan;
   const char* const base = text.data();
@@ -27,70 +49,83 @@ RecordScan scan_records(std::string_view text) {
   // A guess that avoids most regrowth for typical 40-100 byte rows; growth handles the rest.
   scan.records.reserve(n / 64 + 2);
 
-  std::size_t pos = 0;
   std::uint64_t line = 1;
-  std::size_t next_quote = find_byte(base, 0, n, '"');
+  std::size_t record_begin = 0;
+  std::uint64_t record_line = 1;
+  bool has_quote = false;
+  bool in_quotes = false;
+  std::uint64_t open_line = 0;
+  std::size_t open_offset = 0;
   std::uint64_t first_blank_line = 0;  // a blank line not (yet) known to be trailing
   std::uint64_t sentinel = 0;          // one past the line end of the last record
 
-  while (pos < n) {
-    const std::size_t begin = pos;
-    const std::uint64_t begin_line = line;
-    std::size_t end = find_byte(base, pos, n, '\n');
-    bool has_quote = false;
-    if (next_quote < end) {
-      // Slow path from the first quote: toggle on every '"', newlines inside quotes belong to
-      // the record (and still count as physical lines).
-      has_quote = true;
-      bool in_quotes = false;
-      std::uint64_t open_line = line;
-      std::size_t open_offset = next_quote;
-      std::size_t i = next_quote;
-      for (; i < n; ++i) {
-        const char c = base[i];
-        if (c == '"') {
-          in_quotes = !in_quotes;
-          if (in_quotes) {
-            open_line = line;
-            open_offset = i;
-          }
-        } else if (c == '\n') {
-          if (!in_quotes) break;
-          ++line;
-        }
-      }
-      if (in_quotes) {
-        if (first_blank_line != 0) {
-          scan.stop = RecordScan::Stop::blank_line;
-          scan.stop_line = static_cast<std::int64_t>(first_blank_line);
-        } else {
-          scan.stop = RecordScan::Stop::unterminated_quote;
-          scan.stop_line = static_cast<std::int64_t>(open_line);
-          scan.stop_offset = open_offset;
-        }
-        break;
-      }
-      end = i;
-      next_quote = find_byte(base, end, n, '"');
+  // Ends the record [record_begin, end); false when a blank line turned out not to be trailing.
+  auto end_record = [&](std::size_t end) {
+    if (!has_quote && is_blank(base, record_begin, end)) {
+      if (first_blank_line == 0) first_blank_line = record_line;
+      return true;
     }
+    if (first_blank_line != 0) {
+      scan.stop = RecordScan::Stop::blank_line;
+      scan.stop_line = static_cast<std::int64_t>(first_blank_line);
+      return false;
+    }
+    Record r;
+    r.begin = record_begin;
+    r.line = record_line;
+    r.has_quote = has_quote ? 1 : 0;
+    scan.records.push_back(r);
+    sentinel = end + 1;
+    return true;
+  };
 
-    if (!has_quote && is_blank(base, begin, end)) {
-      if (first_blank_line == 0) first_blank_line = begin_line;
+  bool stopped = false;
+  for (std::size_t block = 0; block < n && !stopped; block += 64) {
+    std::uint64_t mask;
+    if (n - block >= 64) {
+      mask = boundary_mask(base + block);
     } else {
+      char tail[64] = {};
+      std::memcpy(tail, base + block, n - block);
+      mask = boundary_mask(tail);
+    }
+    while (mask != 0) {
+      const std::size_t i = block + static_cast<std::size_t>(__builtin_ctzll(mask));
+      mask &= mask - 1;
+      if (base[i] == '"') {
+        in_quotes = !in_quotes;
+        has_quote = true;
+        if (in_quotes) {
+          open_line = line;
+          open_offset = i;
+        }
+      } else if (in_quotes) {
+        ++line;
+      } else {
+        if (!end_record(i)) {
+          stopped = true;
+          break;
+        }
+        ++line;
+        record_begin = i + 1;
+        record_line = line;
+        has_quote = false;
+      }
+    }
+  }
+  if (!stopped) {
+    if (in_quotes) {
       if (first_blank_line != 0) {
         scan.stop = RecordScan::Stop::blank_line;
         scan.stop_line = static_cast<std::int64_t>(first_blank_line);
-        break;
+      } else {
+        scan.stop = RecordScan::Stop::unterminated_quote;
+        scan.stop_line = static_cast<std::int64_t>(open_line);
+        scan.stop_offset = open_offset;
       }
-      Record r;
-      r.begin = begin;
-      r.line = begin_line;
-      r.has_quote = has_quote ? 1 : 0;
-      scan.records.push_back(r);
-      sentinel = end + 1;
+    } else if (record_begin < n) {
+      end_record(n);  // the last line has no line end
     }
-    pos = end + 1;
-    ++line;
   }
 
   if (!scan.records.empty()) {
@@ -119,50 +154,7 @@ char sniff_delimiter(std::string_view header) {
   return '\t';
 }
 
-std::size_t split_record(std::string_view record, bool has_quote, char delimiter, RawField* out,
-                         std::size_t capacity) {
-  const char* p = record.data();
-  const char* const end = p + record.size();
-  std::size_t count = 0;
-  if (!has_quote) {
-    for (;;) {
-      const char* field_begin = p;
-      while (p < end && *p != delimiter) ++p;
-      if (count < capacity) out[count] = RawField{field_begin, p};
-      ++count;
-      if (p == end) break;
-      ++p;  // past the delimiter
-    }
-    return count;
-  }
-  bool in_quotes = false;
-  const char* field_begin = p;
-  for (; p < end; ++p) {
-    const char c = *p;
-    if (c == '"') {
-      in_quotes = !in_quotes;
-    } else if (c == delimiter && !in_quotes) {
-      if (count < capacity) out[count] = RawField{field_begin, p};
-      ++count;
-      field_begin = p + 1;
-    }
-  }
-  if (count < capacity) out[count] = RawField{field_begin, end};
-  return count + 1;
-}
-
-std::string_view trim_spaces(std::string_view v) {
-  std::size_t b = 0, e = v.size();
-  while (b < e && (v[b] == ' ' || v[b] == '\t')) ++b;
-  while (e > b && (v[e - 1] == ' ' || v[e - 1] == '\t')) --e;
-  return v.substr(b, e - b);
-}
-
-DecodeStatus decode_field(RawField raw, std::string& scratch, Field& out) {
-  std::string_view v = trim_spaces(
-      std::string_view(raw.begin, static_cast<std::size_t>(raw.end - raw.begin)));
-  out.quoted = false;
-  out.in_scratch = false;
+DecodeStatus decode_quoted(std::string_view v, std::string& scratch, Field& out) {
   if (v.empty() || v.front() != '"') {
     if (v.find('"') != std::string_view::npos) return DecodeStatus::stray_quote;
     out.text = v;

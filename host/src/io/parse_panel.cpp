@@ -13,6 +13,7 @@
 #include <atomic>
 #include <forward_list>
 #include <exception>
+#include <cstring>
 #include <limits>
 #include <unordered_map>
 
@@ -66,38 +67,114 @@ bool is_zero(std::string_view v) {
   return v.find_first_not_of('0', 1) == std::string_view::npos;
 }
 
+// Equality for the short strings of id and label columns without a libc call per row.
+inline bool same_bytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  std::size_t n = a.size();
+  for (; n >= 8; n -= 8, x += 8, y += 8) {
+    std::uint64_t u, v;
+    std::memcpy(&u, x, 8);
+    std::memcpy(&v, y, 8);
+    if (u != v) return false;
+  }
+  for (; n > 0; --n, ++x, ++y)
+    if (*x != *y) return false;
+  return true;
+}
+
+// A 64-bit multiplicative hash, 8 bytes per step; only bucket placement depends on it.
+inline std::uint64_t hash_bytes(std::string_view v) {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = v.size() * kMul;
+  const char* p = v.data();
+  std::size_t n = v.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  h *= kMul;
+  return h ^ (h >> 32);
+}
+
 // A text column's distinct values in order of first appearance, as views into the input or
-// into owned copies (values that had "" undoubled).
+// into owned copies (values that had "" undoubled). Open addressing, linear probing.
 class Interner {
  public:
   std::int32_t intern(std::string_view v, bool stable) {
-    if (have_last_ && v == last_) return last_id_;
+    if (have_last_ && same_bytes(v, last_)) return last_id_;
+    const std::uint64_t h = hash_bytes(v);
+    if ((labels_.size() + 1) * 2 > slots_.size()) grow(slots_.empty() ? 64 : slots_.size() * 2);
+    const std::size_t mask = slots_.size() - 1;
+    const std::uint32_t tag = static_cast<std::uint32_t>(h >> 32);
+    std::size_t i = static_cast<std::size_t>(h) & mask;
     std::int32_t id;
-    auto it = index_.find(v);
-    if (it != index_.end()) {
-      id = it->second;
-      v = it->first;
-    } else {
-      if (labels_.size() >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-        throw Error(ExitCode::bad_data, "more than 2^31 - 1 distinct values in one text column");
-      if (!stable) {
-        owned_.emplace_front(v);
-        v = owned_.front();
+    for (;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id < 0) {
+        if (labels_.size() >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+          throw Error(ExitCode::bad_data, "more than 2^31 - 1 distinct values in one text column");
+        if (!stable) {
+          owned_.emplace_front(v);
+          v = owned_.front();
+        }
+        id = static_cast<std::int32_t>(labels_.size());
+        labels_.push_back(v);
+        hashes_.push_back(h);
+        slot = Slot{tag, id};
+        break;
       }
-      id = static_cast<std::int32_t>(labels_.size());
-      labels_.push_back(v);
-      index_.emplace(v, id);
+      if (slot.tag == tag && same_bytes(labels_[static_cast<std::size_t>(slot.id)], v)) {
+        id = slot.id;
+        v = labels_[static_cast<std::size_t>(id)];
+        break;
+      }
     }
     last_ = v;
     last_id_ = id;
     have_last_ = true;
     return id;
   }
+
+  // Room for n distinct values without rehashing.
+  void reserve(std::size_t n) {
+    std::size_t want = 64;
+    while (want < 2 * n + 2) want *= 2;
+    if (want > slots_.size()) grow(want);
+    labels_.reserve(n);
+    hashes_.reserve(n);
+  }
+
   const std::vector<std::string_view>& labels() const { return labels_; }
 
  private:
-  std::unordered_map<std::string_view, std::int32_t> index_;
+  struct Slot {
+    std::uint32_t tag;
+    std::int32_t id;  // -1 = empty
+  };
+
+  void grow(std::size_t capacity) {
+    slots_.assign(capacity, Slot{0, -1});
+    const std::size_t mask = capacity - 1;
+    for (std::size_t id = 0; id < labels_.size(); ++id) {
+      std::size_t i = static_cast<std::size_t>(hashes_[id]) & mask;
+      while (slots_[i].id >= 0) i = (i + 1) & mask;
+      slots_[i] = Slot{static_cast<std::uint32_t>(hashes_[id] >> 32), static_cast<std::int32_t>(id)};
+    }
+  }
+
+  std::vector<Slot> slots_;
   std::vector<std::string_view> labels_;
+  std::vector<std::uint64_t> hashes_;
   // A list: adding never moves the strings viewed above, and an empty one allocates nothing
   // (there is one Interner per column and chunk).
   std::forward_list<std::string> owned_;
@@ -180,7 +257,7 @@ class Parser {
       for (std::uint32_t col : layout_.mapped) {
         const RawField raw = fields[col];
         Field f;
-        const DecodeStatus ds = decode_field(raw, scratch, f);
+        const DecodeStatus ds = decode_field(raw, has_quote, scratch, f);
         if (ds != DecodeStatus::ok)
           field_error(rec, col, raw.begin,
                       std::string_view(raw.begin, static_cast<std::size_t>(raw.end - raw.begin)),
@@ -335,7 +412,7 @@ Layout map_header(std::string_view text, const std::string& file, const RecordSc
   std::string scratch;
   for (std::size_t c = 0; c < ncols; ++c) {
     Field f;
-    const DecodeStatus ds = decode_field(raw[c], scratch, f);
+    const DecodeStatus ds = decode_field(raw[c], scan.records[0].has_quote != 0, scratch, f);
     if (ds != DecodeStatus::ok) {
       const std::int64_t line = 1 + std::count(header.data(), raw[c].begin, '\n');
       throw_data_error(SourceLocation{file, line, "", static_cast<int>(c) + 1},
@@ -525,6 +602,9 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
   auto merge = [&](auto local_of, std::int32_t* codes, std::vector<std::string>& labels,
                    bool keep_missing) {
     Interner global;
+    std::size_t bound = 0;
+    for (std::size_t c = 0; c < chunks; ++c) bound += local_of(state[c]).labels().size();
+    global.reserve(bound);
     std::vector<std::vector<std::int32_t>> remap(chunks);
     for (std::size_t c = 0; c < chunks; ++c) {
       const Interner& local = local_of(state[c]);

@@ -66,8 +66,44 @@ struct RawField {
 
 // Splits a record into raw fields. Stores the first `capacity` fields into `out` and returns the
 // total number of fields (which may exceed capacity).
-std::size_t split_record(std::string_view record, bool has_quote, char delimiter, RawField* out,
-                         std::size_t capacity);
+inline std::size_t split_record(std::string_view record, bool has_quote, char delimiter,
+                                RawField* out, std::size_t capacity) {
+  const char* p = record.data();
+  const char* const end = p + record.size();
+  std::size_t count = 0;
+  if (!has_quote) {
+    for (;;) {
+      const char* field_begin = p;
+      while (p < end && *p != delimiter) ++p;
+      if (count < capacity) out[count] = RawField{field_begin, p};
+      ++count;
+      if (p == end) break;
+      ++p;  // past the delimiter
+    }
+    return count;
+  }
+  bool in_quotes = false;
+  const char* field_begin = p;
+  for (; p < end; ++p) {
+    const char c = *p;
+    if (c == '"') {
+      in_quotes = !in_quotes;
+    } else if (c == delimiter && !in_quotes) {
+      if (count < capacity) out[count] = RawField{field_begin, p};
+      ++count;
+      field_begin = p + 1;
+    }
+  }
+  if (count < capacity) out[count] = RawField{field_begin, end};
+  return count + 1;
+}
+
+inline std::string_view trim_spaces(std::string_view v) {
+  std::size_t b = 0, e = v.size();
+  while (b < e && (v[b] == ' ' || v[b] == '\t')) ++b;
+  while (e > b && (v[e - 1] == ' ' || v[e - 1] == '\t')) --e;
+  return v.substr(b, e - b);
+}
 
 // A decoded field: surrounding spaces trimmed (unquoted) or quotes removed with "" undoubled.
 // `text` points into the input or into `scratch` (then `in_scratch` is true).
@@ -78,15 +114,31 @@ struct Field {
 };
 
 enum class DecodeStatus { ok, stray_quote, text_after_quote };
-DecodeStatus decode_field(RawField raw, std::string& scratch, Field& out);
+
+// Decodes a quoted field (the slow path of decode_field).
+DecodeStatus decode_quoted(std::string_view trimmed, std::string& scratch, Field& out);
+
+// `record_has_quote` false promises that the field holds no '"' (then it is only trimmed).
+inline DecodeStatus decode_field(RawField raw, bool record_has_quote, std::string& scratch,
+                                 Field& out) {
+  std::string_view v =
+      trim_spaces(std::string_view(raw.begin, static_cast<std::size_t>(raw.end - raw.begin)));
+  out.quoted = false;
+  out.in_scratch = false;
+  if (!record_has_quote) {
+    out.text = v;
+    return DecodeStatus::ok;
+  }
+  return decode_quoted(v, scratch, out);
+}
 const char* describe(DecodeStatus status);
 
 // ---- cell values -----------------------------------------------------------------------------
 
 // Missing markers, in every column: empty, NA, . (quoted or not).
-inline bool is_missing(std::string_view v) { return v.empty() || v == "NA" || v == "."; }
-
-std::string_view trim_spaces(std::string_view v);
+inline bool is_missing(std::string_view v) {
+  return v.empty() || (v.size() == 1 && v[0] == '.') || (v.size() == 2 && v[0] == 'N' && v[1] == 'A');
+}
 
 enum class ValueStatus {
   ok,
