@@ -19,6 +19,33 @@ inline bool skip_plus(const char*& b, const char* e) {
   return true;
 }
 
+// Clinger's fast path: a plain decimal (digits, at most one '.', no sign, no exponent) with at
+// most 15 digits is m / 10^k with m < 2^53 and k <= 15, both exact doubles, so the one
+// correctly rounded division gives exactly what std::from_chars gives. Anything else -> false.
+inline bool parse_plain_decimal(const char* b, const char* e, double& out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  if (e - b > 16 || b == e) return false;
+  std::uint64_t m = 0;
+  int digits = 0, frac = 0;
+  bool dot = false;
+  for (const char* p = b; p < e; ++p) {
+    const char c = *p;
+    if (c >= '0' && c <= '9') {
+      m = m * 10 + static_cast<std::uint64_t>(c - '0');
+      ++digits;
+      frac += dot;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || digits > 15) return false;
+  out = static_cast<double>(m) / kPow10[frac];
+  return true;
+}
+
 ValueStatus parse_double(std::string_view v, double& out) {
   v = trim_spaces(v);
   if (is_missing(v)) {
@@ -29,6 +56,10 @@ ValueStatus parse_double(std::string_view v, double& out) {
   const char* const e = b + v.size();
   if (!skip_plus(b, e)) return ValueStatus::not_a_number;
   double x = 0.0;
+  if (parse_plain_decimal(b, e, x)) {
+    out = x;
+    return ValueStatus::ok;
+  }
   const auto [p, ec] = std::from_chars(b, e, x, std::chars_format::general);
   if (ec == std::errc::invalid_argument || p != e) return ValueStatus::not_a_number;
   if (ec == std::errc::result_out_of_range) return ValueStatus::out_of_range;

@@ -112,7 +112,12 @@ class Interner {
  public:
   std::int32_t intern(std::string_view v, bool stable) {
     if (have_last_ && same_bytes(v, last_)) return last_id_;
-    const std::uint64_t h = hash_bytes(v);
+    return intern_hashed(v, hash_bytes(v), stable);
+  }
+
+  // intern() for a value whose hash_bytes is known (merging tables), without the last-value
+  // cache.
+  std::int32_t intern_hashed(std::string_view v, std::uint64_t h, bool stable) {
     if ((labels_.size() + 1) * 2 > slots_.size()) grow(slots_.empty() ? 64 : slots_.size() * 2);
     const std::size_t mask = slots_.size() - 1;
     const std::uint32_t tag = static_cast<std::uint32_t>(h >> 32);
@@ -145,6 +150,11 @@ class Interner {
     return id;
   }
 
+  // Asks the cache for the slot a hash starts probing at (merging: hides the miss latency).
+  void prefetch(std::uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<std::size_t>(h) & (slots_.size() - 1)]);
+  }
+
   // Room for n distinct values without rehashing.
   void reserve(std::size_t n) {
     std::size_t want = 64;
@@ -155,6 +165,7 @@ class Interner {
   }
 
   const std::vector<std::string_view>& labels() const { return labels_; }
+  const std::vector<std::uint64_t>& hashes() const { return hashes_; }
 
  private:
   struct Slot {
@@ -538,24 +549,25 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
   // ---- columns ----
   const ColumnMap& m = options.columns;
   panel.data_lines = rows;
-  panel.firm.resize(rows);
-  panel.year.resize(rows);
-  panel.line.resize(rows);
-  panel.member.assign(rows, -1);
+  fill_column(panel.firm, rows, std::int32_t{0});
+  fill_column(panel.year, rows, std::int32_t{0});
+  fill_column(panel.line, rows, std::int64_t{0});
+  fill_column(panel.member, rows, std::int8_t{-1});
   panel.metric_names = m.metrics;
-  panel.metric.assign(m.metrics.size(), std::vector<double>(rows));
+  panel.metric.resize(m.metrics.size());
+  for (auto& col : panel.metric) fill_column(col, rows, 0.0);
   if (layout.cluster >= 0) {
     panel.cluster.emplace();
     panel.cluster->name = layout.names[static_cast<std::size_t>(layout.cluster)];
-    panel.cluster->code.resize(rows);
+    fill_column(panel.cluster->code, rows, std::int32_t{0});
   }
-  if (layout.entry >= 0) panel.entry.resize(rows);
+  if (layout.entry >= 0) fill_column(panel.entry, rows, std::int32_t{0});
   panel.strata.resize(m.strata.size());
   for (std::size_t k = 0; k < m.strata.size(); ++k) {
     panel.strata[k].name = m.strata[k];
-    panel.strata[k].code.resize(rows);
+    fill_column(panel.strata[k].code, rows, std::int32_t{0});
   }
-  if (layout.weight >= 0) panel.weight.resize(rows);
+  if (layout.weight >= 0) fill_column(panel.weight, rows, 0.0);
 
   Sink sink;
   sink.firm = panel.firm.data();
@@ -608,8 +620,14 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
     std::vector<std::vector<std::int32_t>> remap(chunks);
     for (std::size_t c = 0; c < chunks; ++c) {
       const Interner& local = local_of(state[c]);
-      remap[c].reserve(local.labels().size());
-      for (std::string_view label : local.labels()) remap[c].push_back(global.intern(label, true));
+      const std::vector<std::string_view>& labels = local.labels();
+      const std::vector<std::uint64_t>& hashes = local.hashes();
+      constexpr std::size_t kAhead = 16;
+      remap[c].resize(labels.size());
+      for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (i + kAhead < labels.size()) global.prefetch(hashes[i + kAhead]);
+        remap[c][i] = global.intern_hashed(labels[i], hashes[i], true);
+      }
     }
 #pragma omp parallel for schedule(static) num_threads(std::max(1, threads)) if (chunks > 1)
     for (std::size_t c = 0; c < chunks; ++c) {
