@@ -24,9 +24,12 @@ int main(int argc, char** argv) {
   options.columns.strata = {"nace", "region"};
   int repeat = 1;
   for (int i = 2; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) options.threads = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::max(1, std::atoi(argv[++i]));
-    else if (!std::strcmp(argv[i], "--no-strata")) options.columns.strata.clear();
+    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
+      options.threads = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc)
+      repeat = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--no-strata"))
+      options.columns.strata.clear();
     else {
       std::fprintf(stderr, "unknown argument %s\n", argv[i]);
       return 64;
@@ -44,9 +47,8 @@ int main(int argc, char** argv) {
     std::size_t members = 0;
     for (auto m : panel.member) members += (m == 1);
     std::printf("rows=%zu\nfirms=%zu\nmember_rows=%zu\nbytes=%llu\nread_s=%.4f\nread_mbps=%.1f\n",
-                panel.rows(), panel.firms(), members,
-                static_cast<unsigned long long>(panel.bytes), best,
-                static_cast<double>(panel.bytes) / 1e6 / best);
+                panel.rows(), panel.firms(), members, static_cast<unsigned long long>(panel.bytes),
+                best, static_cast<double>(panel.bytes) / 1e6 / best);
   } catch (const klynge::Error& e) {
     std::fprintf(stderr, "klynge_ingest_bench: %s\n", e.what());
     return static_cast<int>(e.code());

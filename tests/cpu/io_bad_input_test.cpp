@@ -15,19 +15,25 @@ namespace klynge {
 namespace {
 
 struct BadCase {
-  const char* file;      // under tests/data/bad/
-  int line;              // expected line in "<path>:<line>:"
-  const char* column;    // expected "column '<name>'" ("" = none expected)
-  const char* value;     // expected 'value "<value>"' (nullptr = no value part)
-  const char* reason;    // a distinctive piece of the reason
+  const char* file;    // under tests/data/bad/
+  int line;            // expected line in "<path>:<line>:"
+  const char* column;  // expected "column '<name>'" ("" = none expected)
+  const char* value;   // expected 'value "<value>"' (nullptr = no value part)
+  const char* reason;  // a distinctive piece of the reason
   void (*adjust)(ReadOptions&) = nullptr;
 };
 
 // Names the case in test listings (instead of a byte dump).
-void PrintTo(const BadCase& c, std::ostream* os) { *os << c.file; }
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.file;
+}
 
-void with_entry(ReadOptions& o) { o.columns.entry = "entry"; }
-void with_weight(ReadOptions& o) { o.columns.weight = "w"; }
+void with_entry(ReadOptions& o) {
+  o.columns.entry = "entry";
+}
+void with_weight(ReadOptions& o) {
+  o.columns.weight = "w";
+}
 
 const BadCase kCases[] = {
     {"missing_column.csv", 1, "revenue", nullptr, "no such column in the header"},
@@ -48,7 +54,8 @@ const BadCase kCases[] = {
      "cluster label changes within firm \"A1\": it is \"Oslo Tech\" on line 2"},
     {"unterminated_quote.csv", 5, "", "\"B2,2005", "unterminated quoted field"},
     {"ragged_too_few.csv", 4, "", "B2,2004,5,400,100,0,,C10", "expected 9 fields"},
-    {"ragged_too_many.csv", 3, "", "A1,2005", "expected 9 fields (as in the header, delimiter ','), found 10"},
+    {"ragged_too_many.csv", 3, "", "A1,2005",
+     "expected 9 fields (as in the header, delimiter ','), found 10"},
     {"empty.csv", 1, "", nullptr, "empty file"},
     {"header_only.csv", 1, "", nullptr, "header line but no data rows"},
     {"blank_line.csv", 4, "", nullptr, "blank line inside the data"},
@@ -82,8 +89,10 @@ TEST_P(IoBadInput, NamesFileLineColumnValue) {
       SCOPED_TRACE(msg);
       EXPECT_EQ(e.code(), ExitCode::bad_data);
       EXPECT_EQ(msg.rfind(path + ":" + std::to_string(c.line) + ":", 0), 0u) << "file and line";
-      if (*c.column) EXPECT_NE(msg.find(std::string("column '") + c.column), std::string::npos);
-      else EXPECT_EQ(msg.find("column '"), std::string::npos);
+      if (*c.column)
+        EXPECT_NE(msg.find(std::string("column '") + c.column), std::string::npos);
+      else
+        EXPECT_EQ(msg.find("column '"), std::string::npos);
       if (c.value) EXPECT_NE(msg.find(std::string("value \"") + c.value), std::string::npos);
       EXPECT_NE(msg.find(c.reason), std::string::npos) << "reason";
       EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line";

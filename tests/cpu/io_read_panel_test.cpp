@@ -168,7 +168,8 @@ TEST(IoReadPanel, LineEndsBlankTailAndFinalLine) {
     const std::string body = "id,year,x,member" + eol + "A,2004,1,1" + eol + "A,2005,2,1";
     for (const std::string tail :
          {std::string(), eol, eol + eol + eol, eol + "\r\n\n", eol + "\n\n"}) {
-      SCOPED_TRACE(testing::Message() << "eol size " << eol.size() << ", tail size " << tail.size());
+      SCOPED_TRACE(testing::Message()
+                   << "eol size " << eol.size() << ", tail size " << tail.size());
       const Panel p = parse(body + tail, minimal_options());
       ASSERT_EQ(p.rows(), 2u);
       EXPECT_EQ(p.metric[0], (std::vector<double>{1, 2}));
@@ -211,8 +212,8 @@ TEST(IoReadPanel, NumbersAreParsedExactly) {
 }
 
 TEST(IoReadPanel, YearsWithZeroFraction) {
-  const Panel p = parse("id,year,x,member\nA,2004.0,1,1\nA,2005.00,1,1\nA,+2006,1,1\n",
-                        minimal_options());
+  const Panel p =
+      parse("id,year,x,member\nA,2004.0,1,1\nA,2005.00,1,1\nA,+2006,1,1\n", minimal_options());
   EXPECT_EQ(p.year, (std::vector<std::int32_t>{2004, 2005, 2006}));
 }
 
@@ -273,8 +274,8 @@ TEST(IoReadPanel, MembershipMayChangeWhenTheFirmHasAnEntryYear) {
 }
 
 TEST(IoReadPanel, ClusterColumnUsedByDefaultWhenPresent) {
-  const Panel with = parse("id,year,x,member,cluster\nA,2004,1,1,K\nB,2004,1,0,\n",
-                           minimal_options());
+  const Panel with =
+      parse("id,year,x,member,cluster\nA,2004,1,1,K\nB,2004,1,0,\n", minimal_options());
   ASSERT_TRUE(with.cluster.has_value());
   EXPECT_EQ(with.cluster->code, (std::vector<std::int32_t>{0, kNoLabel}));
   const Panel without = parse("id,year,x,member\nA,2004,1,1\n", minimal_options());
@@ -315,10 +316,11 @@ TEST(IoReadPanel, MembershipDerivedFromEntry) {
 }
 
 TEST(IoReadPanel, UnknownColumnsIgnoredEvenWithOddQuoting) {
-  const Panel p = parse("note,id,year,x,member,junk\n"
-                        "Smith \"Jr\" AS,A,2004,1,0,\"\"\"\"\n"
-                        "\"multi\nline\",A,2005,2,0,xyz\n",
-                        minimal_options());
+  const Panel p = parse(
+      "note,id,year,x,member,junk\n"
+      "Smith \"Jr\" AS,A,2004,1,0,\"\"\"\"\n"
+      "\"multi\nline\",A,2005,2,0,xyz\n",
+      minimal_options());
   EXPECT_EQ(p.rows(), 2u);
   EXPECT_EQ(p.line, (std::vector<std::int64_t>{2, 3}));
 }
@@ -371,13 +373,13 @@ TEST(IoReadPanel, TruncatedGzipIsAnIoError) {
     FAIL() << "a truncated .gz was read without error";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::io) << e.what();
-    EXPECT_TRUE(contains(e.what(), cut)) << e.what();
+    EXPECT_EQ(std::string(e.what()), cut + ": read error: gzip: unexpected end of file");
   }
 }
 
 TEST(IoReadPanel, MissingFileAndDirectory) {
-  for (const std::string path : {test_data("io/no-such-file.csv"), test_data("io/no-such.csv.gz"),
-                                 test_data("io")}) {
+  for (const std::string path :
+       {test_data("io/no-such-file.csv"), test_data("io/no-such.csv.gz"), test_data("io")}) {
     try {
       read_panel(path, {});
       FAIL() << "no error for " << path;

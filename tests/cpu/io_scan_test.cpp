@@ -88,7 +88,8 @@ void expect_same(const std::string& text) {
   if (got.count() > 0) EXPECT_EQ(got.records.back().begin, want.sentinel);
   EXPECT_EQ(got.stop, want.stop);
   EXPECT_EQ(got.stop_line, want.stop_line);
-  if (want.stop == RecordScan::Stop::unterminated_quote) EXPECT_EQ(got.stop_offset, want.stop_offset);
+  if (want.stop == RecordScan::Stop::unterminated_quote)
+    EXPECT_EQ(got.stop_offset, want.stop_offset);
 }
 
 TEST(IoScan, MatchesByteAtATimeReference) {

@@ -28,7 +28,8 @@ std::string synthetic_panel(int firms, int years) {
         member ? (next() % 3 == 0 ? "\"Clu, \"\"" + std::to_string(f % 7) + "\"\"\nX\""
                                   : "C" + std::to_string(f % 5))
                : "";
-    const std::string id = next() % 5 == 0 ? "\"F " + std::to_string(f) + "\"" : "F" + std::to_string(f);
+    const std::string id =
+        next() % 5 == 0 ? "\"F " + std::to_string(f) + "\"" : "F" + std::to_string(f);
     const std::string nace = "N" + std::to_string(next() % 30);
     for (int y = 0; y < years; ++y) {
       const std::uint32_t r = next();
@@ -62,7 +63,8 @@ ReadOptions options(int threads) {
 
 template <class T>
 bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
 void expect_same(const Panel& a, const Panel& b) {
@@ -73,7 +75,8 @@ void expect_same(const Panel& a, const Panel& b) {
   EXPECT_TRUE(same_bits(a.year, b.year));
   EXPECT_TRUE(same_bits(a.line, b.line));
   ASSERT_EQ(a.metric.size(), b.metric.size());
-  for (std::size_t k = 0; k < a.metric.size(); ++k) EXPECT_TRUE(same_bits(a.metric[k], b.metric[k]));
+  for (std::size_t k = 0; k < a.metric.size(); ++k)
+    EXPECT_TRUE(same_bits(a.metric[k], b.metric[k]));
   EXPECT_TRUE(same_bits(a.member, b.member));
   ASSERT_EQ(a.cluster.has_value(), b.cluster.has_value());
   EXPECT_EQ(a.cluster->labels, b.cluster->labels);
@@ -100,7 +103,8 @@ TEST(IoThreads, SamePanelForAnyThreadCountAndChunking) {
   // Single-row chunks on a smaller panel: every row its own chunk.
   const std::string small = synthetic_panel(50, 6);
   const Panel small_ref = detail::parse_panel_chunked(small, "t.csv", options(1), 1u << 30);
-  for (int threads : {1, 4}) expect_same(small_ref, detail::parse_panel_chunked(small, "t.csv", options(threads), 1));
+  for (int threads : {1, 4})
+    expect_same(small_ref, detail::parse_panel_chunked(small, "t.csv", options(threads), 1));
 }
 
 TEST(IoThreads, SameErrorForAnyThreadCountAndChunking) {

@@ -44,8 +44,7 @@ inline std::uint64_t boundary_mask(const char* p) {
   return mask;
 #else
   std::uint64_t mask = 0;
-  for (int k = 0; k < 64; ++k)
-    mask |= static_cast<std::uint64_t>(p[k] == '\n' || p[k] == '"') << k;
+  for (int k = 0; k < 64; ++k) mask |= static_cast<std::uint64_t>(p[k] == '\n' || p[k] == '"') << k;
   return mask;
 #endif
 }
@@ -159,7 +158,8 @@ char sniff_delimiter(std::string_view header) {
   std::size_t comma = 0, semicolon = 0, tab = 0;
   bool in_quotes = false;
   for (char c : header) {
-    if (c == '"') in_quotes = !in_quotes;
+    if (c == '"')
+      in_quotes = !in_quotes;
     else if (!in_quotes) {
       comma += (c == ',');
       semicolon += (c == ';');
@@ -203,7 +203,8 @@ DecodeStatus decode_quoted(std::string_view v, std::string& scratch, Field& out)
 
 const char* describe(DecodeStatus status) {
   switch (status) {
-    case DecodeStatus::ok: return "ok";
+    case DecodeStatus::ok:
+      return "ok";
     case DecodeStatus::stray_quote:
       return "a quote inside an unquoted field (quote the whole field and double the quotes "
              "inside: \"a \"\"b\"\" c\")";

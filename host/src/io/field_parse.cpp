@@ -87,7 +87,9 @@ ValueStatus parse_integer(std::string_view v, std::int64_t& out) {
   return ValueStatus::ok;
 }
 
-inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool equals_lower(std::string_view v, std::string_view word) {
   if (v.size() != word.size()) return false;
@@ -160,19 +162,26 @@ ValueStatus parse_member(std::string_view v, std::int8_t& out) {
 
 const char* describe(ValueStatus status) {
   switch (status) {
-    case ValueStatus::ok: return "ok";
-    case ValueStatus::missing: return "missing value";
+    case ValueStatus::ok:
+      return "ok";
+    case ValueStatus::missing:
+      return "missing value";
     case ValueStatus::not_a_number:
       return "not a number (expected a decimal number such as 12, 0.5 or 1.2e6; missing values "
              "are empty, NA or .)";
     case ValueStatus::not_finite:
       return "not a finite number (NaN and infinity are not accepted; write missing values as "
              "empty, NA or .)";
-    case ValueStatus::out_of_range: return "number out of the range of a double";
-    case ValueStatus::negative: return "metric values must be >= 0";
-    case ValueStatus::not_positive: return "weights must be > 0";
-    case ValueStatus::not_an_integer: return "not an integer year";
-    case ValueStatus::not_a_year: return "years must be between 1 and 9999";
+    case ValueStatus::out_of_range:
+      return "number out of the range of a double";
+    case ValueStatus::negative:
+      return "metric values must be >= 0";
+    case ValueStatus::not_positive:
+      return "weights must be > 0";
+    case ValueStatus::not_an_integer:
+      return "not an integer year";
+    case ValueStatus::not_a_year:
+      return "years must be between 1 and 9999";
     case ValueStatus::not_a_membership_value:
       return "membership must be 0/1, true/false or yes/no (missing: empty, NA or .)";
   }

@@ -11,9 +11,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <forward_list>
-#include <exception>
 #include <cstring>
+#include <exception>
+#include <forward_list>
 #include <limits>
 #include <unordered_map>
 
@@ -152,7 +152,8 @@ class Interner {
 
   // Asks the cache for the slot a hash starts probing at (merging: hides the miss latency).
   void prefetch(std::uint64_t h) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<std::size_t>(h) & (slots_.size() - 1)]);
+    if (!slots_.empty())
+      __builtin_prefetch(&slots_[static_cast<std::size_t>(h) & (slots_.size() - 1)]);
   }
 
   // Room for n distinct values without rehashing.
@@ -179,7 +180,8 @@ class Interner {
     for (std::size_t id = 0; id < labels_.size(); ++id) {
       std::size_t i = static_cast<std::size_t>(hashes_[id]) & mask;
       while (slots_[i].id >= 0) i = (i + 1) & mask;
-      slots_[i] = Slot{static_cast<std::uint32_t>(hashes_[id] >> 32), static_cast<std::int32_t>(id)};
+      slots_[i] =
+          Slot{static_cast<std::uint32_t>(hashes_[id] >> 32), static_cast<std::int32_t>(id)};
     }
   }
 
@@ -220,7 +222,7 @@ class Parser {
          const Layout& layout)
       : text_(text), file_(file), scan_(scan), layout_(layout) {}
 
-  // The physical line of byte `offset` inside record `rec`.
+  // The physical line of the byte `at` inside record `rec`.
   std::int64_t line_of(std::size_t rec, const char* at) const {
     const Record& r = scan_.records[rec];
     std::int64_t line = static_cast<std::int64_t>(r.line);
@@ -238,7 +240,8 @@ class Parser {
                      value, reason);
   }
 
-  [[noreturn]] void ragged_error(std::size_t rec, std::string_view record, std::size_t found) const {
+  [[noreturn]] void ragged_error(std::size_t rec, std::string_view record,
+                                 std::size_t found) const {
     throw_data_error(
         SourceLocation{file_, static_cast<std::int64_t>(scan_.records[rec].line), "", 0}, record,
         fmt::format("expected {} fields (as in the header, delimiter {}), found {}",
@@ -315,7 +318,8 @@ class Parser {
         return;
       }
       case Role::cluster:
-        sink.cluster[row] = is_missing(f.text) ? kNoLabel : state.cluster.intern(f.text, !f.in_scratch);
+        sink.cluster[row] =
+            is_missing(f.text) ? kNoLabel : state.cluster.intern(f.text, !f.in_scratch);
         return;
       case Role::entry: {
         // 0 means "never entered" (the convention of R's did package): missing.
@@ -331,7 +335,8 @@ class Parser {
       }
       case Role::stratum:
         sink.strata[binding.slot][row] =
-            is_missing(f.text) ? kNoLabel : state.strata[binding.slot].intern(f.text, !f.in_scratch);
+            is_missing(f.text) ? kNoLabel
+                               : state.strata[binding.slot].intern(f.text, !f.in_scratch);
         return;
       case Role::weight: {
         const ValueStatus s = parse_weight(f.text, sink.weight[row]);
@@ -416,8 +421,8 @@ Layout map_header(std::string_view text, const std::string& file, const RecordSc
   const std::string_view header = record_text(text, scan, 0);
   layout.delimiter = options.delimiter ? options.delimiter : sniff_delimiter(header);
 
-  const std::size_t ncols = split_record(header, scan.records[0].has_quote != 0, layout.delimiter,
-                                         nullptr, 0);
+  const std::size_t ncols =
+      split_record(header, scan.records[0].has_quote != 0, layout.delimiter, nullptr, 0);
   std::vector<RawField> raw(ncols);
   split_record(header, scan.records[0].has_quote != 0, layout.delimiter, raw.data(), ncols);
   std::string scratch;
@@ -426,10 +431,10 @@ Layout map_header(std::string_view text, const std::string& file, const RecordSc
     const DecodeStatus ds = decode_field(raw[c], scan.records[0].has_quote != 0, scratch, f);
     if (ds != DecodeStatus::ok) {
       const std::int64_t line = 1 + std::count(header.data(), raw[c].begin, '\n');
-      throw_data_error(SourceLocation{file, line, "", static_cast<int>(c) + 1},
-                       std::string_view(raw[c].begin,
-                                        static_cast<std::size_t>(raw[c].end - raw[c].begin)),
-                       fmt::format("header: {}", describe(ds)));
+      throw_data_error(
+          SourceLocation{file, line, "", static_cast<int>(c) + 1},
+          std::string_view(raw[c].begin, static_cast<std::size_t>(raw[c].end - raw[c].begin)),
+          fmt::format("header: {}", describe(ds)));
     }
     layout.names.emplace_back(f.text);
     layout.display_names.push_back(display_name(f.text));
@@ -450,8 +455,10 @@ Layout map_header(std::string_view text, const std::string& file, const RecordSc
     layout.metrics.push_back(mapper.require(m.metrics[k], "a metric"));
     bind(layout.metrics.back(), Role::metric, static_cast<std::uint32_t>(k));
   }
-  if (m.cluster) layout.cluster = mapper.require(*m.cluster, "the cluster label");
-  else layout.cluster = mapper.find("cluster");
+  if (m.cluster)
+    layout.cluster = mapper.require(*m.cluster, "the cluster label");
+  else
+    layout.cluster = mapper.find("cluster");
   if (m.entry) layout.entry = mapper.require(*m.entry, "the entry year");
 
   const int member = mapper.find(m.member);
@@ -634,7 +641,8 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
       const std::size_t end = std::min(rows, (c + 1) * rows_per_chunk);
       const std::vector<std::int32_t>& map = remap[c];
       for (std::size_t r = c * rows_per_chunk; r < end; ++r)
-        if (!keep_missing || codes[r] != kNoLabel) codes[r] = map[static_cast<std::size_t>(codes[r])];
+        if (!keep_missing || codes[r] != kNoLabel)
+          codes[r] = map[static_cast<std::size_t>(codes[r])];
     }
     labels.reserve(global.labels().size());
     for (std::string_view label : global.labels()) labels.emplace_back(label);

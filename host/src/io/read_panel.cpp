@@ -53,8 +53,10 @@ class InputBytes {
  public:
   InputBytes() = default;
   ~InputBytes() {
-    if (mapped_) ::munmap(data_, size_);
-    else std::free(data_);
+    if (mapped_)
+      ::munmap(data_, size_);
+    else
+      std::free(data_);
   }
   InputBytes(const InputBytes&) = delete;
   InputBytes& operator=(const InputBytes&) = delete;
@@ -152,7 +154,11 @@ void read_gzip(const std::string& path, InputBytes& bytes) {
     const char* message = ::gzerror(gz, &errnum);
     if (got < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
       if (errnum == Z_ERRNO) read_failed(path, std::strerror(errno));
-      read_failed(path, std::string("gzip: ") + (message ? message : "decompression failed"));
+      std::string why = message ? message : "decompression failed";
+      // zlib prefixes the name it was given, "<fd:N>" after gzdopen: the path is already said.
+      if (why.rfind("<fd:", 0) == 0 && why.find(": ") != std::string::npos)
+        why.erase(0, why.find(": ") + 2);
+      read_failed(path, "gzip: " + why);
     }
     if (got == 0) return;
     bytes.grow(static_cast<std::size_t>(got));
@@ -163,8 +169,10 @@ void read_gzip(const std::string& path, InputBytes& bytes) {
 
 Panel read_panel(const std::string& path, const ReadOptions& options) {
   InputBytes bytes;
-  if (is_gzip_name(path)) read_gzip(path, bytes);
-  else read_plain(path, bytes);
+  if (is_gzip_name(path))
+    read_gzip(path, bytes);
+  else
+    read_plain(path, bytes);
   return parse_panel(bytes.view(), path, options);
 }
 

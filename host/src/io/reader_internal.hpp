@@ -48,8 +48,8 @@ struct RecordScan {
   // Why the scan ended before the end of the text. The records before the defect are kept so
   // that an earlier defect, if any, is reported first.
   Stop stop = Stop::none;
-  std::int64_t stop_line = 0;       // the line of the blank line / of the opening quote
-  std::uint64_t stop_offset = 0;    // byte offset of the opening quote
+  std::int64_t stop_line = 0;     // the line of the blank line / of the opening quote
+  std::uint64_t stop_offset = 0;  // byte offset of the opening quote
 
   std::size_t count() const { return records.empty() ? 0 : records.size() - 1; }
 };
@@ -150,7 +150,8 @@ const char* describe(DecodeStatus status);
 
 // Missing markers, in every column: empty, NA, . (quoted or not).
 inline bool is_missing(std::string_view v) {
-  return v.empty() || (v.size() == 1 && v[0] == '.') || (v.size() == 2 && v[0] == 'N' && v[1] == 'A');
+  return v.empty() || (v.size() == 1 && v[0] == '.') ||
+         (v.size() == 2 && v[0] == 'N' && v[1] == 'A');
 }
 
 enum class ValueStatus {

@@ -125,7 +125,8 @@ void validate_panel(const Panel& p, const ValidationInput& in) {
         const std::int32_t e = p.entry[rows[i]];
         if (e == kMissingYear) continue;
         firm_has_entry = true;
-        if (first == n) first = rows[i];
+        if (first == n)
+          first = rows[i];
         else if (e != p.entry[first]) {
           consider(best, p, Kind::entry_change, rows[i], first);
           break;
@@ -139,7 +140,8 @@ void validate_panel(const Panel& p, const ValidationInput& in) {
       for (std::size_t i = 0; i < k; ++i) {
         const std::int8_t m = p.member[rows[i]];
         if (m < 0) continue;
-        if (first == n) first = rows[i];
+        if (first == n)
+          first = rows[i];
         else if (m != p.member[first]) {
           consider(best, p, Kind::member_change, rows[i], first);
           break;
@@ -153,7 +155,8 @@ void validate_panel(const Panel& p, const ValidationInput& in) {
       for (std::size_t i = 0; i < k; ++i) {
         const std::int32_t c = p.cluster->code[rows[i]];
         if (c == kNoLabel) continue;
-        if (first == n) first = rows[i];
+        if (first == n)
+          first = rows[i];
         else if (c != p.cluster->code[first]) {
           consider(best, p, Kind::cluster_change, rows[i], first);
           break;
