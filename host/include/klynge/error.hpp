@@ -44,6 +44,11 @@ std::string format_location(const SourceLocation& where);
 [[noreturn]] void throw_data_error(const SourceLocation& where, std::string_view value,
                                    std::string_view reason);
 
+// The same for defects that have no single offending value (an empty file, a missing column).
+[[noreturn]] inline void throw_data_error(const SourceLocation& where, std::string_view reason) {
+  throw Error(ExitCode::bad_data, format_location(where) + ": " + std::string(reason));
+}
+
 [[noreturn]] inline void throw_usage_error(const std::string& message) {
   throw Error(ExitCode::usage, message);
 }

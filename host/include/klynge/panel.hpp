@@ -59,6 +59,10 @@ struct Panel {
 
   // Membership per row: 1 member, 0 non-member, -1 missing (then taken from the firm's other rows).
   std::vector<std::int8_t> member;
+  // The column membership was read from, or derived from when the file has no member column
+  // (then member_derived is true: cluster label non-empty = 1, or entry year present = 1).
+  std::string member_source;
+  bool member_derived = false;
   std::optional<CategoricalColumn> cluster;  // empty label = not in a cluster
   std::vector<std::int32_t> entry;           // per row; kMissingYear when empty; empty vector when no column
   std::vector<CategoricalColumn> strata;

@@ -1,0 +1,207 @@
+// Internal pieces of the panel reader, shared by the files in host/src/io/ (not installed).
+//   csv_scan.cpp      record boundaries, delimiter sniffing, field decoding
+//   field_parse.cpp   cell values: numbers, years, membership words, missing markers
+//   parse_panel.cpp   header mapping, parallel row parsing, interning
+//   validate_panel.cpp  membership derivation and firm-level consistency checks
+//   read_panel.cpp    files: plain (mmap/read) or gzip
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "klynge/error.hpp"
+#include "klynge/panel.hpp"
+
+namespace klynge::io {
+
+// Asks Linux for transparent huge pages on the 2 MiB-aligned interior of a large, not yet
+// touched allocation: filling ~100 MB of columns otherwise costs tens of thousands of page
+// faults. Advice only; a no-op elsewhere.
+void advise_huge_pages(const void* data, std::size_t bytes);
+
+// Sizes a fresh vector to n copies of `value`, with huge-page advice before the first touch.
+template <class T>
+void fill_column(std::vector<T>& v, std::size_t n, const T& value) {
+  v.reserve(n);
+  advise_huge_pages(v.data(), n * sizeof(T));
+  v.assign(n, value);
+}
+
+// ---- records ----------------------------------------------------------------------------------
+
+// One record (a header or data row; several physical lines when a quoted field holds newlines).
+struct Record {
+  std::uint64_t begin;          // offset of the first byte
+  std::uint64_t line : 63;      // physical line number of the first byte (1-based)
+  std::uint64_t has_quote : 1;  // contains a '"': fields need the quote-aware splitter
+};
+
+struct RecordScan {
+  // records[0] is the header, records[1..n-1] the data rows, and records[n] a sentinel whose
+  // begin is one past the '\n' that ends record n-1 (text.size() + 1 when the last record has
+  // no line end). Blank lines are never records: trailing ones are ignored.
+  std::vector<Record> records;
+  enum class Stop { none, unterminated_quote, blank_line };
+  // Why the scan ended before the end of the text. The records before the defect are kept so
+  // that an earlier defect, if any, is reported first.
+  Stop stop = Stop::none;
+  std::int64_t stop_line = 0;     // the line of the blank line / of the opening quote
+  std::uint64_t stop_offset = 0;  // byte offset of the opening quote
+
+  std::size_t count() const { return records.empty() ? 0 : records.size() - 1; }
+};
+
+// One sequential, quote-aware pass (memchr speed on quote-free lines). A '"' anywhere toggles
+// the quoted state, which is exactly RFC 4180 for well-formed input; ill-formed quoting inside a
+// mapped field is reported later by decode_field.
+RecordScan scan_records(std::string_view text);
+
+// Bytes of record i without its line end ("\n" or "\r\n").
+inline std::string_view record_text(std::string_view text, const RecordScan& scan, std::size_t i) {
+  const std::uint64_t b = scan.records[i].begin;
+  std::uint64_t e = scan.records[i + 1].begin - 1;
+  if (e > b && text[e - 1] == '\r') --e;
+  return text.substr(b, e - b);
+}
+
+// The delimiter among ',', ';', '\t' occurring most often outside quotes in `header`; on a tie
+// the first of ',', ';', '\t' among the most frequent.
+char sniff_delimiter(std::string_view header);
+
+// A raw field: the bytes between two delimiters, quotes included.
+struct RawField {
+  const char* begin;
+  const char* end;
+};
+
+// Splits a record into raw fields. Stores the first `capacity` fields into `out` and returns the
+// total number of fields (which may exceed capacity).
+inline std::size_t split_record(std::string_view record, bool has_quote, char delimiter,
+                                RawField* out, std::size_t capacity) {
+  const char* p = record.data();
+  const char* const end = p + record.size();
+  std::size_t count = 0;
+  if (!has_quote) {
+    for (;;) {
+      const char* field_begin = p;
+      while (p < end && *p != delimiter) ++p;
+      if (count < capacity) out[count] = RawField{field_begin, p};
+      ++count;
+      if (p == end) break;
+      ++p;  // past the delimiter
+    }
+    return count;
+  }
+  bool in_quotes = false;
+  const char* field_begin = p;
+  for (; p < end; ++p) {
+    const char c = *p;
+    if (c == '"') {
+      in_quotes = !in_quotes;
+    } else if (c == delimiter && !in_quotes) {
+      if (count < capacity) out[count] = RawField{field_begin, p};
+      ++count;
+      field_begin = p + 1;
+    }
+  }
+  if (count < capacity) out[count] = RawField{field_begin, end};
+  return count + 1;
+}
+
+inline std::string_view trim_spaces(std::string_view v) {
+  std::size_t b = 0, e = v.size();
+  while (b < e && (v[b] == ' ' || v[b] == '\t')) ++b;
+  while (e > b && (v[e - 1] == ' ' || v[e - 1] == '\t')) --e;
+  return v.substr(b, e - b);
+}
+
+// A decoded field: surrounding spaces trimmed (unquoted) or quotes removed with "" undoubled.
+// `text` points into the input or into `scratch` (then `in_scratch` is true).
+struct Field {
+  std::string_view text;
+  bool quoted = false;
+  bool in_scratch = false;
+};
+
+enum class DecodeStatus { ok, stray_quote, text_after_quote };
+
+// Decodes a quoted field (the slow path of decode_field).
+DecodeStatus decode_quoted(std::string_view trimmed, std::string& scratch, Field& out);
+
+// `record_has_quote` false promises that the field holds no '"' (then it is only trimmed).
+inline DecodeStatus decode_field(RawField raw, bool record_has_quote, std::string& scratch,
+                                 Field& out) {
+  std::string_view v =
+      trim_spaces(std::string_view(raw.begin, static_cast<std::size_t>(raw.end - raw.begin)));
+  out.quoted = false;
+  out.in_scratch = false;
+  if (!record_has_quote) {
+    out.text = v;
+    return DecodeStatus::ok;
+  }
+  return decode_quoted(v, scratch, out);
+}
+const char* describe(DecodeStatus status);
+
+// ---- cell values -----------------------------------------------------------------------------
+
+// Missing markers, in every column: empty, NA, . (quoted or not).
+inline bool is_missing(std::string_view v) {
+  return v.empty() || (v.size() == 1 && v[0] == '.') ||
+         (v.size() == 2 && v[0] == 'N' && v[1] == 'A');
+}
+
+enum class ValueStatus {
+  ok,
+  missing,
+  not_a_number,
+  not_finite,
+  out_of_range,
+  negative,
+  not_positive,
+  not_an_integer,
+  not_a_year,
+  not_a_membership_value,
+};
+// The reason text for an error message about `column_role` (e.g. "metric").
+const char* describe(ValueStatus status);
+
+inline constexpr std::int32_t kMinYear = 1;
+inline constexpr std::int32_t kMaxYear = 9999;
+
+ValueStatus parse_metric(std::string_view v, double& out);  // finite, >= 0; missing -> NaN
+ValueStatus parse_weight(std::string_view v, double& out);  // finite, > 0; missing -> NaN
+// Integer years 1..9999; "2004.0" (zeros after the point) is accepted as 2004.
+ValueStatus parse_year(std::string_view v, std::int32_t& out);
+// 0/1 (also 0.0/1.0), true/false, yes/no in any case; missing -> -1.
+ValueStatus parse_member(std::string_view v, std::int8_t& out);
+
+// A value as it may appear inside a message's reason text (quoted, control bytes escaped,
+// long values cut).
+std::string quoted_for_message(std::string_view v);
+
+// ---- firm-level checks -----------------------------------------------------------------------
+
+// What validate_panel needs to know about the columns, for its messages.
+struct ColumnRef {
+  std::string name;  // empty = no such column
+  int index = 0;     // 1-based header position
+};
+
+struct ValidationInput {
+  std::string file;
+  ColumnRef year;
+  ColumnRef member;   // the member column, or the cluster/entry column membership came from
+  ColumnRef cluster;  // empty name when there is no cluster column
+  ColumnRef entry;    // empty name when no entry column is mapped
+  bool member_derived = false;
+};
+
+// Firm-level rules (duplicate firm-years, constant membership/entry/cluster within a firm);
+// throws the defect with the smallest line number.
+void validate_panel(const Panel& panel, const ValidationInput& input);
+
+}  // namespace klynge::io
