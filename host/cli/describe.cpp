@@ -49,7 +49,7 @@ void run_describe(const DescribeFlags& flags) {
     nlohmann::ordered_json report = describe_json(inputs);
     // Timings live outside "results" so two runs' results compare equal.
     report["timing"] = {{"read_s", read_s}, {"design_s", design_s}, {"statistics_s", stats_s}};
-    OutputFile out(flags.json_path);
+    io::OutputFile out(flags.json_path);
     out.write(report.dump(2));
     out.write("\n");
     out.commit();

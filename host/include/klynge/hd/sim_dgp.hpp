@@ -58,7 +58,10 @@ struct SimModel {
   double emp_shock_sd = 0.12;       // sigma_u: employment innovation sd
   double emp_year_sd = 0.02;        // industry-year employment shock sd
   double young_gap = 1.0;           // log size gap of a newborn firm
-  double young_decay = 0.6;         // the gap shrinks by this factor each year of age
+  // The gap shrinks by this factor each year of age. 1 = no catch-up growth: a member may be
+  // born shortly before it joins, so catch-up growth would be credited to membership and the
+  // simulated premium would no longer be the comparison's known answer.
+  double young_decay = 1.0;
   double rev_trend = 0.025;         // g_R: nominal revenue-per-employee trend per year
   double productivity_sd = 0.5;     // sigma_p: firm productivity effect sd
   double rev_ar = 0.5;              // rho_v: persistence of transitory revenue
