@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/gunzip.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/output_file.hpp"
@@ -19,27 +20,6 @@ namespace klynge {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Inflates a complete gzip file; fails the test unless it is exactly one well-formed member.
-std::string gunzip(const std::string& gz) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  z.avail_in = static_cast<uInt>(gz.size());
-  std::string out;
-  std::vector<char> buf(1 << 16);
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf.data());
-    z.avail_out = static_cast<uInt>(buf.size());
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf.data(), buf.size() - z.avail_out);
-  }
-  EXPECT_EQ(rc, Z_STREAM_END) << "not a complete gzip stream";
-  EXPECT_EQ(z.avail_in, 0u) << "bytes after the gzip member";
-  inflateEnd(&z);
-  return out;
-}
 
 std::vector<std::string> entries(const std::string& dir) {
   std::vector<std::string> names;
@@ -122,7 +102,7 @@ TEST(OutputFile, GzipRoundTripIsIndependentOfHowWritesAreSplit) {
     EXPECT_EQ(out.bytes_in(), text.size());
     files.push_back(test::read_file(path));
   }
-  EXPECT_EQ(gunzip(files[0]), text);
+  EXPECT_EQ(test::gunzip(files[0]), text);
   EXPECT_LT(files[0].size(), text.size() / 2);
   for (const std::string& f : files) EXPECT_EQ(f, files[0]) << "gzip bytes depend on write sizes";
   // Fixed header: no name, time stamp 0, OS 255.
@@ -133,7 +113,7 @@ TEST(OutputFile, GzipOfNothingIsAValidEmptyFile) {
   const std::string path = test::scratch_dir("out-gzip-empty") + "/e.gz";
   io::OutputFile out(path);
   out.commit();
-  EXPECT_EQ(gunzip(test::read_file(path)), "");
+  EXPECT_EQ(test::gunzip(test::read_file(path)), "");
 }
 
 TEST(OutputFile, ParallelBlocksAndStreamedTextMakeOneGzipMember) {
@@ -153,7 +133,7 @@ TEST(OutputFile, ParallelBlocksAndStreamedTextMakeOneGzipMember) {
     out.commit();
     EXPECT_EQ(out.bytes_in(), head.size() + a.size() + mid.size() + b.size());
   }
-  EXPECT_EQ(gunzip(test::read_file(path)), head + a + mid + b);
+  EXPECT_EQ(test::gunzip(test::read_file(path)), head + a + mid + b);
 }
 
 TEST(OutputFile, WriteBlockOnPlainFileIsAnInternalError) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/gunzip.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/output_file.hpp"
@@ -27,26 +28,6 @@ using sim::SimSpec;
 std::string csv_of(const SimSpec& spec) {
   std::string out;
   sim::simulate_csv(spec, [&](std::string_view s) { out.append(s); });
-  return out;
-}
-
-std::string gunzip(const std::string& gz) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  z.avail_in = static_cast<uInt>(gz.size());
-  std::string out;
-  std::vector<char> buf(1 << 16);
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf.data());
-    z.avail_out = static_cast<uInt>(buf.size());
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf.data(), buf.size() - z.avail_out);
-  }
-  EXPECT_EQ(rc, Z_STREAM_END);
-  EXPECT_EQ(z.avail_in, 0u);
-  inflateEnd(&z);
   return out;
 }
 
@@ -194,7 +175,7 @@ TEST(Simulate, GzipRoundTripAndThreadInvariance) {
   const std::string gz = test::read_file(dir + "/p.csv.gz");
   EXPECT_EQ(test::read_file(dir + "/q.csv.gz"), gz) << "gzip bytes depend on the thread count";
   EXPECT_LT(gz.size(), plain.size() / 3);
-  EXPECT_EQ(gunzip(gz), plain);
+  EXPECT_EQ(test::gunzip(gz), plain);
 }
 
 // ---- the known premium -----------------------------------------------------------------------
