@@ -164,12 +164,20 @@ TEST(OutputFile, ParentThatIsAFileOrPathThatIsADirectoryCannotBeCreated) {
 }
 
 TEST(OutputFile, UnwritableDirectoryCannotBeCreated) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
   const std::string dir = test::scratch_dir("out-readonly");
-  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
-  EXPECT_EQ(code_of([&] { io::OutputFile out(dir + "/r.csv"); }), ExitCode::cant_create);
-  fs::permissions(dir, fs::perms::owner_all);
-  EXPECT_TRUE(entries(dir).empty());
+  // A regular file where a directory should be: creating inside it fails with ENOTDIR for
+  // every user, root included (root ignores permission bits, so chmod alone cannot test this).
+  const std::string not_a_dir = dir + "/plain-file";
+  test::write_file(not_a_dir, "x");
+  EXPECT_EQ(code_of([&] { io::OutputFile out(not_a_dir + "/r.csv"); }), ExitCode::cant_create);
+  EXPECT_EQ(entries(dir), std::vector<std::string>{"plain-file"});
+  if (::geteuid() != 0) {  // the permission case, where it can be observed
+    const std::string ro = test::scratch_dir("out-readonly-perm");
+    fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
+    EXPECT_EQ(code_of([&] { io::OutputFile out(ro + "/r.csv"); }), ExitCode::cant_create);
+    fs::permissions(ro, fs::perms::owner_all);
+    EXPECT_TRUE(entries(ro).empty());
+  }
 }
 
 TEST(OutputFile, EmptyPathIsAUsageError) {
