@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One command for a machine with an NVIDIA GPU: build for the card, run the GPU tests (each
+# compares the device with the CPU reference), run the GPU benchmark when there is one, and
+# keep the logs under $OUT (default out/gpu-check).
+#
+# Build machines without the Debian -dev packages (a lent GPU box): build here with
+#   scripts/gpu-check.sh --build-only
+# which makes build-gpu/ with sm_90 and libstdc++/cudart linked statically, carry build-gpu/
+# to the GPU machine, and run scripts/gpu-check.sh there; it uses the carried binaries as is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-out/gpu-check}
+mkdir -p "$out"
+arch=${CUDA_ARCH:-90}
+build=build-gpu
+
+build_it() {
+  scripts/setup.sh --no-build
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$arch" \
+    -DKLYNGE_STATIC_RUNTIME=ON
+  cmake --build "$build" --parallel "$(nproc)" --target klynge klynge_cpu_tests klynge_gpu_tests
+}
+
+if [ "${1:-}" = "--build-only" ]; then build_it; exit 0; fi
+if [ ! -x "$build/tests/klynge_gpu_tests" ]; then build_it 2>&1 | tee "$out/build.log"; fi
+
+{
+  date -u
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 || true
+  "$build/klynge" info
+} 2>&1 | tee "$out/device.log"
+
+status=0
+# The test binaries are run directly (not through ctest): the carried build folder's ctest
+# files hold the build machine's absolute paths.
+"$build/tests/klynge_gpu_tests" --gtest_output=json:"$out/gpu-tests.json" 2>&1 |
+  tee "$out/gpu-tests.log" || status=1
+if grep -q "SKIPPED" "$out/gpu-tests.log"; then
+  echo "gpu-check: GPU tests were skipped: no usable device" | tee -a "$out/gpu-tests.log"
+  status=1
+fi
+if [ -x scripts/bench-gpu.sh ]; then
+  BUILD="$build" scripts/bench-gpu.sh 2>&1 | tee "$out/bench-gpu.log" || status=1
+fi
+echo "gpu-check: logs in $out (status $status)"
+exit $status
