@@ -46,7 +46,7 @@ std::string fixed(double v, double scale, int decimals = 2) {
 
 std::string csv_number(double v) {
   if (!std::isfinite(v)) return "NA";
-  return fmt::format("{:.17g}", v);
+  return fmt::format("{}", v);  // shortest text that reads back as the same double
 }
 
 std::string csv_field(const std::string& s) {
