@@ -33,6 +33,9 @@ struct BootstrapSpec {
   std::vector<Statistic> statistics{Statistic::mean_diff};  // any order; duplicates ignored
   int threads = 0;                  // 0 = all
   std::uint32_t analysis = 0;       // the `stream` word of every draw key
+  // Use the fused gather-accumulate replicate when it applies (window design, only mean_diff
+  // and welch_t requested). Same draws as the count path; sums differ only in rounding.
+  bool fused = true;
 };
 
 // Which result a row of a ReplicateTable belongs to: describe_sample's result keys restricted

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 
 #include "bootstrap_view.hpp"
@@ -232,6 +233,68 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
   v.analysis = spec.analysis;
   v.stat_mask = mask;
   v.stat_count = stat_count;
+
+  // Fused records: unit by unit, each firm's valid entries (all metrics) together.
+  const std::uint32_t mean_type = (1u << hd::kStatMean) | (1u << hd::kStatWelch);
+  d.fused = spec.fused && !cohort && (mask & ~mean_type) == 0;
+  if (!d.fused) return;
+  const std::uint32_t segments = static_cast<std::uint32_t>(d.seg_begin.size() - 1);
+  const std::size_t entries = d.y.size();
+  d.center.assign(segments, 0.0);
+  std::vector<std::uint32_t> seg_of(entries);
+  for (std::uint32_t s = 0; s < segments; ++s) {
+    double sw = 0.0, swy = 0.0;
+    for (std::uint32_t i = d.seg_begin[s]; i < d.seg_begin[s + 1]; ++i) {
+      sw += d.w[i];
+      swy += d.w[i] * d.y[i];
+      seg_of[i] = s;
+    }
+    d.center[s] = sw > 0.0 ? swy / sw : 0.0;
+  }
+  std::vector<std::uint32_t> firm_begin(v.firms + 1, 0), firm_entries(entries);
+  for (std::size_t i = 0; i < entries; ++i) ++firm_begin[static_cast<std::size_t>(d.firm[i]) + 1];
+  for (std::uint32_t f = 0; f < v.firms; ++f) firm_begin[f + 1] += firm_begin[f];
+  {
+    std::vector<std::uint32_t> fill(firm_begin.begin(), firm_begin.end() - 1);
+    for (std::size_t i = 0; i < entries; ++i)
+      firm_entries[fill[static_cast<std::size_t>(d.firm[i])]++] = static_cast<std::uint32_t>(i);
+  }
+  const std::uint32_t units = d.group_unit_begin.back();
+  d.unit_record_begin.assign(1, 0);
+  d.records.clear();
+  d.records.reserve(entries);
+  for (std::uint32_t u = 0; u < units; ++u) {
+    for (std::uint32_t k = d.unit_firm_begin[u]; k < d.unit_firm_begin[u + 1]; ++k) {
+      const auto f = static_cast<std::size_t>(d.unit_firms[k]);
+      for (std::uint32_t e = firm_begin[f]; e < firm_begin[f + 1]; ++e) {
+        const std::uint32_t i = firm_entries[e];
+        d.records.push_back({seg_of[i], d.y[i] - d.center[seg_of[i]], d.w[i]});
+      }
+    }
+    d.unit_record_begin.push_back(static_cast<std::uint32_t>(d.records.size()));
+  }
+  d.fused_view = hd::FusedView{d.unit_record_begin.data(), d.records.data(), d.center.data(),
+                               segments};
+
+  d.dense = !sample.weighted && spec.unit == ResampleUnit::firm &&
+            (spec.scheme == Scheme::groups || spec.scheme == Scheme::strata) &&
+            metrics <= hd::kDenseMaxMetrics && cells == 1;
+  if (!d.dense) return;
+  const std::size_t M = metrics;
+  d.dense_d.assign(static_cast<std::size_t>(units) * M, std::numeric_limits<double>::quiet_NaN());
+  for (std::uint32_t u = 0; u < units; ++u) {
+    const auto f = static_cast<std::size_t>(d.unit_firms[d.unit_firm_begin[u]]);
+    for (std::uint32_t e = firm_begin[f]; e < firm_begin[f + 1]; ++e) {
+      const std::uint32_t i = firm_entries[e];
+      const std::uint32_t seg = seg_of[i];
+      d.dense_d[u * M + seg / 2] = d.y[i] - d.center[seg];  // window: segment = 2 m + group
+    }
+  }
+  d.group_segment.resize(v.resample_groups);
+  for (std::uint32_t g = 0; g < v.resample_groups; ++g)
+    d.group_segment[g] = g < d.member_groups ? 0u : 1u;
+  d.dense_view = hd::DenseView{d.dense_d.data(), d.group_segment.data(),
+                               static_cast<std::uint32_t>(M), 2u};
 }
 
 ScratchBuffers::ScratchBuffers(const BootData& d)
@@ -268,12 +331,24 @@ ReplicateTable run_bootstrap(const Sample& sample, const DesignOptions& options,
 
 #pragma omp parallel num_threads(threads)
   {
-    cpu::ScratchBuffers buffers(data);
+    // The fused path needs only its accumulators; the count path its scratch buffers.
+    std::unique_ptr<cpu::ScratchBuffers> buffers;
+    std::vector<double> acc;
+    if (data.fused)
+      acc.resize(static_cast<std::size_t>(data.fused_view.segments) * hd::kFusedAccumulators);
+    else
+      buffers = std::make_unique<cpu::ScratchBuffers>(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1)), se(std::max<std::size_t>(keys, 1));
 #pragma omp for schedule(dynamic, 16)
     for (std::int64_t j = 0; j < static_cast<std::int64_t>(count); ++j) {
       const auto replicate = static_cast<std::uint32_t>(first + static_cast<std::uint64_t>(j));
-      hd::bootstrap_replicate(view, replicate, buffers.scratch, values.data(), se.data());
+      if (data.dense)
+        hd::dense_replicate(view, data.fused_view, data.dense_view, replicate, acc.data(),
+                            values.data(), se.data());
+      else if (data.fused)
+        hd::fused_replicate(view, data.fused_view, replicate, acc.data(), values.data(), se.data());
+      else
+        hd::bootstrap_replicate(view, replicate, buffers->scratch, values.data(), se.data());
       for (std::size_t k = 0; k < keys; ++k) {
         table.values[k * count + static_cast<std::uint64_t>(j)] = values[k];
         table.welch_se[k * count + static_cast<std::uint64_t>(j)] = se[k];

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "klynge/bootstrap.hpp"
-#include "klynge/hd/bootstrap_replicate.hpp"
+#include "klynge/hd/bootstrap_fused.hpp"
 
 namespace klynge::cpu {
 
@@ -20,6 +20,17 @@ struct BootData {
   std::uint32_t max_segment = 0;
   std::vector<ResultKey> keys;
   hd::BootView view{};
+  // The fused path (hd/bootstrap_fused.hpp), when it applies.
+  bool fused = false;
+  std::vector<std::uint32_t> unit_record_begin;
+  std::vector<hd::FusedRecord> records;
+  std::vector<double> center;
+  hd::FusedView fused_view{};
+  // The dense variant (unweighted, groups/strata, firm units).
+  bool dense = false;
+  std::vector<double> dense_d;
+  std::vector<std::uint32_t> group_segment;
+  hd::DenseView dense_view{};
 };
 
 // Builds the segments, units and groups; view points into the vectors (do not copy BootData).

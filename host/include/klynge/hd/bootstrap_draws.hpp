@@ -39,9 +39,10 @@ struct BoundedTry {
 KLYNGE_HD BoundedTry bounded_try(std::uint32_t word, std::uint32_t n) {
   const std::uint64_t m = static_cast<std::uint64_t>(word) * n;
   const std::uint32_t low = static_cast<std::uint32_t>(m);
-  // 2^32 mod n, computed in 32 bits: (2^32 - n) mod n.
-  const std::uint32_t threshold = (0u - n) % n;
-  return BoundedTry{static_cast<std::uint32_t>(m >> 32), low >= threshold};
+  // The threshold 2^32 mod n (computed in 32 bits as (2^32 - n) mod n) is below n, so the
+  // division is needed only in the rare case low < n.
+  const bool accepted = low >= n || low >= (0u - n) % n;
+  return BoundedTry{static_cast<std::uint32_t>(m >> 32), accepted};
 }
 
 // Word p % 4 of block p / 4 for a purpose.
