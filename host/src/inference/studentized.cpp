@@ -1,5 +1,5 @@
 // Studentized (bootstrap-t) interval (Efron & Tibshirani 1993 §12.5; Davison & Hinkley 1997
-// eq. 5.7, R boot's stud.ci).
+// §5.2, R boot's stud.ci).
 #include <fmt/format.h>
 #include <cmath>
 
