@@ -70,7 +70,8 @@ TEST(BootstrapDraws, BoundedIndexChiSquareWithFixedSeed) {
     hits[v] += 1.0;
   }
   double chi2 = 0.0;
-  for (double h : hits) chi2 += (h - draws / double(n)) * (h - draws / double(n)) / (draws / double(n));
+  for (double h : hits)
+    chi2 += (h - draws / double(n)) * (h - draws / double(n)) / (draws / double(n));
   EXPECT_LT(chi2, 27.88);  // 99.9% quantile of chi-square with 9 df
 }
 

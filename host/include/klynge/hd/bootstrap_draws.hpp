@@ -46,9 +46,8 @@ KLYNGE_HD BoundedTry bounded_try(std::uint32_t word, std::uint32_t n) {
 }
 
 // Word p % 4 of block p / 4 for a purpose.
-KLYNGE_HD std::uint32_t draw_word(std::uint64_t seed, std::uint32_t analysis,
-                                  std::uint32_t purpose, std::uint32_t replicate,
-                                  std::uint64_t position) {
+KLYNGE_HD std::uint32_t draw_word(std::uint64_t seed, std::uint32_t analysis, std::uint32_t purpose,
+                                  std::uint32_t replicate, std::uint64_t position) {
   const Words4 w = philox_words(
       seed, DrawKey{analysis, purpose, replicate, static_cast<std::uint32_t>(position >> 2)});
   return w.w[position & 3u];
@@ -72,9 +71,9 @@ KLYNGE_HD std::uint32_t bounded_retry(std::uint64_t seed, std::uint32_t analysis
 // P(X <= 12) rounds to 2^32, so counts stop at 12 (P(X > 12) is below 2^-32). Exact up to the
 // 2^-32 rounding of each threshold; always exactly one word.
 KLYNGE_HD std::uint32_t poisson1_u32(std::uint32_t word) {
-  constexpr std::uint32_t kThreshold[12] = {
-      1580030169u, 3160060337u, 3950075422u, 4213413783u, 4279248374u, 4292415292u,
-      4294609778u, 4294923276u, 4294962463u, 4294966817u, 4294967253u, 4294967292u};
+  constexpr std::uint32_t kThreshold[12] = {1580030169u, 3160060337u, 3950075422u, 4213413783u,
+                                            4279248374u, 4292415292u, 4294609778u, 4294923276u,
+                                            4294962463u, 4294966817u, 4294967253u, 4294967292u};
   std::uint32_t k = 0;
   while (k < 12 && word >= kThreshold[k]) ++k;
   return k;
@@ -99,8 +98,8 @@ struct WordStream {
   KLYNGE_HD std::uint32_t at(std::uint64_t position) {
     const std::uint64_t block = position >> 2;
     if (block != cached_block) {
-      cached = philox_words(seed, DrawKey{analysis, purpose, replicate,
-                                          static_cast<std::uint32_t>(block)});
+      cached = philox_words(
+          seed, DrawKey{analysis, purpose, replicate, static_cast<std::uint32_t>(block)});
       cached_block = block;
     }
     return cached.w[position & 3u];

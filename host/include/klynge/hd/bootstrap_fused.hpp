@@ -117,17 +117,16 @@ KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint3
   fused_finish(v, f, acc, values, se);
 }
 
-
 // Unweighted window design under groups/strata: each unit's growth values (one per metric,
 // NaN where not valid, shifted by the center) are one dense row, and each resample group
 // feeds one (cell, group) per metric, so a draw is one contiguous gather into local sums.
 inline constexpr std::uint32_t kDenseMaxMetrics = 8;
 
 struct DenseView {
-  const double* d;                       // [units * metrics], y - center, NaN = not valid
-  const std::uint32_t* group_segment;    // per resample group: its segment for metric 0
-  std::uint32_t metrics;                 // <= kDenseMaxMetrics
-  std::uint32_t metric_segment_stride;   // segments between metric m and m + 1 (cells * 2)
+  const double* d;                      // [units * metrics], y - center, NaN = not valid
+  const std::uint32_t* group_segment;   // per resample group: its segment for metric 0
+  std::uint32_t metrics;                // <= kDenseMaxMetrics
+  std::uint32_t metric_segment_stride;  // segments between metric m and m + 1 (cells * 2)
 };
 
 KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const DenseView& dv,
@@ -141,7 +140,8 @@ KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const Dens
     double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
     for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
     for (std::uint32_t j = 0; j < m; ++j) {
-      const double* row = dv.d + static_cast<std::uint64_t>(begin + bounded_index(s, begin + j, m)) * M;
+      const double* row =
+          dv.d + static_cast<std::uint64_t>(begin + bounded_index(s, begin + j, m)) * M;
       for (std::uint32_t k = 0; k < M; ++k) {
         const double x = row[k];
         if (x == x) {
