@@ -118,4 +118,47 @@ KLYNGE_HD std::uint32_t bounded_index(WordStream& s, std::uint64_t position, std
   return bounded_retry(s.seed, s.analysis, s.replicate, position, n);
 }
 
+
+// Philox 4x32-10 of the consecutive blocks [first_block, first_block + count) of one
+// (seed, stream, purpose, index), as words out[4 * b + i]: bit-identical to philox_words block
+// by block (tested). Four blocks run interleaved, so the CPU overlaps their multiply chains
+// (about 1.7x the throughput of one block at a time on x86-64).
+KLYNGE_HD void philox_blocks(std::uint64_t seed, std::uint32_t stream, std::uint32_t purpose,
+                             std::uint32_t index, std::uint32_t first_block, std::uint32_t count,
+                             std::uint32_t* out) {
+  constexpr std::uint32_t kLanes = 4;
+  for (std::uint32_t base = 0; base < count; base += kLanes) {
+    std::uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
+    for (std::uint32_t l = 0; l < kLanes; ++l) {
+      c0[l] = first_block + base + l;
+      c1[l] = index;
+      c2[l] = purpose;
+      c3[l] = stream;
+    }
+    std::uint32_t k0 = static_cast<std::uint32_t>(seed);
+    std::uint32_t k1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int round = 0; round < 10; ++round) {
+      for (std::uint32_t l = 0; l < kLanes; ++l) {
+        const std::uint64_t p0 = static_cast<std::uint64_t>(0xD2511F53u) * c0[l];
+        const std::uint64_t p1 = static_cast<std::uint64_t>(0xCD9E8D57u) * c2[l];
+        const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1[l] ^ k0;
+        const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3[l] ^ k1;
+        c1[l] = static_cast<std::uint32_t>(p1);
+        c3[l] = static_cast<std::uint32_t>(p0);
+        c0[l] = n0;
+        c2[l] = n2;
+      }
+      k0 += 0x9E3779B9u;  // the Weyl key schedule of Random123's philox4x32
+      k1 += 0xBB67AE85u;
+    }
+    const std::uint32_t n = count - base < kLanes ? count - base : kLanes;
+    for (std::uint32_t l = 0; l < n; ++l) {
+      out[4 * (base + l) + 0] = c0[l];
+      out[4 * (base + l) + 1] = c1[l];
+      out[4 * (base + l) + 2] = c2[l];
+      out[4 * (base + l) + 3] = c3[l];
+    }
+  }
+}
+
 }  // namespace klynge::hd

@@ -132,22 +132,36 @@ struct DenseView {
 KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const DenseView& dv,
                                std::uint32_t replicate, double* acc, double* values, double* se) {
   for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
-  WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapIndex, replicate);
   const std::uint32_t M = dv.metrics;
   for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
     const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
     const std::uint32_t m = end - begin;
     double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
     for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
-    for (std::uint32_t j = 0; j < m; ++j) {
-      const double* row =
-          dv.d + static_cast<std::uint64_t>(begin + bounded_index(s, begin + j, m)) * M;
-      for (std::uint32_t k = 0; k < M; ++k) {
-        const double x = row[k];
-        if (x == x) {
-          n[k] += 1.0;
-          sum[k] += x;
-          sq[k] += x * x;
+    // Words in runs of kRun positions: the same words WordStream would read, from
+    // philox_blocks.
+    constexpr std::uint32_t kRun = 256;
+    std::uint32_t words[kRun + 8];
+    for (std::uint32_t j0 = 0; j0 < m; j0 += kRun) {
+      const std::uint32_t len = m - j0 < kRun ? m - j0 : kRun;
+      const std::uint64_t p0 = static_cast<std::uint64_t>(begin) + j0;
+      const std::uint64_t first_block = p0 >> 2, last_block = (p0 + len - 1) >> 2;
+      philox_blocks(v.seed, v.analysis, kPurposeBootstrapIndex, replicate,
+                    static_cast<std::uint32_t>(first_block),
+                    static_cast<std::uint32_t>(last_block - first_block + 1), words);
+      const std::uint32_t* w = words + (p0 & 3u);
+      for (std::uint32_t j = 0; j < len; ++j) {
+        const BoundedTry t = bounded_try(w[j], m);
+        const std::uint32_t pick =
+            t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m);
+        const double* row = dv.d + static_cast<std::uint64_t>(begin + pick) * M;
+        for (std::uint32_t k = 0; k < M; ++k) {
+          const double x = row[k];
+          if (x == x) {
+            n[k] += 1.0;
+            sum[k] += x;
+            sq[k] += x * x;
+          }
         }
       }
     }
