@@ -118,7 +118,6 @@ KLYNGE_HD std::uint32_t bounded_index(WordStream& s, std::uint64_t position, std
   return bounded_retry(s.seed, s.analysis, s.replicate, position, n);
 }
 
-
 // Philox 4x32-10 of the consecutive blocks [first_block, first_block + count) of one
 // (seed, stream, purpose, index), as words out[4 * b + i]: bit-identical to philox_words block
 // by block (tested). Four blocks run interleaved, so the CPU overlaps their multiply chains

@@ -129,6 +129,42 @@ struct DenseView {
   std::uint32_t metric_segment_stride;  // segments between metric m and m + 1 (cells * 2)
 };
 
+// One resample group of the dense path: m draws, each a gather of one row of M values into
+// local sums. kM > 0 fixes the number of metrics at compile time (unrolled inner loop);
+// kM == 0 reads it from dv.
+template <std::uint32_t kM>
+KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t replicate,
+                           std::uint32_t begin, std::uint32_t m, double* n, double* sum,
+                           double* sq) {
+  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  // Words in runs of kRun positions: the same words WordStream would read, from philox_blocks.
+  constexpr std::uint32_t kRun = 256;
+  std::uint32_t words[kRun + 8];
+  for (std::uint32_t j0 = 0; j0 < m; j0 += kRun) {
+    const std::uint32_t len = m - j0 < kRun ? m - j0 : kRun;
+    const std::uint64_t p0 = static_cast<std::uint64_t>(begin) + j0;
+    const std::uint64_t first_block = p0 >> 2, last_block = (p0 + len - 1) >> 2;
+    philox_blocks(v.seed, v.analysis, kPurposeBootstrapIndex, replicate,
+                  static_cast<std::uint32_t>(first_block),
+                  static_cast<std::uint32_t>(last_block - first_block + 1), words);
+    const std::uint32_t* w = words + (p0 & 3u);
+    for (std::uint32_t j = 0; j < len; ++j) {
+      const BoundedTry t = bounded_try(w[j], m);
+      const std::uint32_t pick =
+          t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m);
+      const double* row = dv.d + static_cast<std::uint64_t>(begin + pick) * M;
+      for (std::uint32_t k = 0; k < M; ++k) {
+        const double x = row[k];
+        if (x == x) {
+          n[k] += 1.0;
+          sum[k] += x;
+          sq[k] += x * x;
+        }
+      }
+    }
+  }
+}
+
 KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const DenseView& dv,
                                std::uint32_t replicate, double* acc, double* values, double* se) {
   for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
@@ -138,32 +174,22 @@ KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const Dens
     const std::uint32_t m = end - begin;
     double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
     for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
-    // Words in runs of kRun positions: the same words WordStream would read, from
-    // philox_blocks.
-    constexpr std::uint32_t kRun = 256;
-    std::uint32_t words[kRun + 8];
-    for (std::uint32_t j0 = 0; j0 < m; j0 += kRun) {
-      const std::uint32_t len = m - j0 < kRun ? m - j0 : kRun;
-      const std::uint64_t p0 = static_cast<std::uint64_t>(begin) + j0;
-      const std::uint64_t first_block = p0 >> 2, last_block = (p0 + len - 1) >> 2;
-      philox_blocks(v.seed, v.analysis, kPurposeBootstrapIndex, replicate,
-                    static_cast<std::uint32_t>(first_block),
-                    static_cast<std::uint32_t>(last_block - first_block + 1), words);
-      const std::uint32_t* w = words + (p0 & 3u);
-      for (std::uint32_t j = 0; j < len; ++j) {
-        const BoundedTry t = bounded_try(w[j], m);
-        const std::uint32_t pick =
-            t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m);
-        const double* row = dv.d + static_cast<std::uint64_t>(begin + pick) * M;
-        for (std::uint32_t k = 0; k < M; ++k) {
-          const double x = row[k];
-          if (x == x) {
-            n[k] += 1.0;
-            sum[k] += x;
-            sq[k] += x * x;
-          }
-        }
-      }
+    switch (M) {
+      case 1:
+        dense_group<1>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 2:
+        dense_group<2>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 3:
+        dense_group<3>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 4:
+        dense_group<4>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      default:
+        dense_group<0>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
     }
     for (std::uint32_t k = 0; k < M; ++k) {
       double* a = acc + (dv.group_segment[g] + k * dv.metric_segment_stride) * kFusedAccumulators;
