@@ -7,6 +7,7 @@
 namespace klynge::cli {
 
 void add_describe_command(CLI::App& app);
+void add_analyze_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 

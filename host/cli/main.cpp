@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   klynge::cli::add_describe_command(app);
+  klynge::cli::add_analyze_command(app);
   klynge::cli::add_simulate_command(app);
   klynge::cli::add_info_command(app);
 

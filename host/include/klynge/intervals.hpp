@@ -58,4 +58,12 @@ Interval compute_interval(IntervalMethod method, const IntervalRequest& request)
 // for multi-sample statistics. Returns NaN when undefined (e.g. all values equal).
 double bca_acceleration(const std::vector<std::vector<double>>& jackknife_by_sample);
 
+// The same acceleration from empirical influence values L_ij (the derivative of the statistic
+// with respect to the weight of observation j of sample i; sum_j L_ij = 0; for a mean, x_ij -
+// mean_i, for a control-group mean subtracted from a treated one, -(y_j - mean)):
+//   a = sum_i n_i^-3 sum_j L_ij^3 / (6 (sum_i n_i^-2 sum_j L_ij^2)^(3/2)).
+// bca_acceleration(jackknife) is this with L_ij = (n_i - 1)(mean_j theta_(ij) - theta_(ij)).
+// Returns NaN when undefined.
+double bca_acceleration_from_influence(const std::vector<std::vector<double>>& influence_by_sample);
+
 }  // namespace klynge

@@ -1,0 +1,208 @@
+// The fused replicate for mean-type statistics (mean_diff, welch_t) in the window design: draw
+// a unit, gather its records, accumulate — no count array, no second pass. Each unit's
+// records (one per metric where it is valid) lie together, so three metrics cost little more
+// than one. The draws are exactly those of draw_counts (same positions, same words), so the
+// fused and the count path resample the same firms; their sums differ only in rounding
+// (checked to 1e-12 in tests/cpu/bootstrap_engine_test.cpp).
+//
+// Sums are shifted by each segment's original mean (the "center"), so the one-pass spread
+// keeps the accuracy of the two-pass one for any realistic data.
+#pragma once
+
+#include <cstdint>
+
+#include "klynge/hd/bootstrap_replicate.hpp"
+
+namespace klynge::hd {
+
+struct FusedRecord {
+  std::uint32_t segment;
+  double d;  // y - center[segment]
+  double w;
+};
+
+struct FusedView {
+  const std::uint32_t* unit_record_begin;  // records of unit u: [begin[u], begin[u + 1])
+  const FusedRecord* records;
+  const double* center;  // per segment
+  std::uint32_t segments;
+};
+
+inline constexpr int kFusedAccumulators = 7;  // units, W, Σcwd, Σcwd², Σcw²d², Σcw²d, Σcw²
+
+KLYNGE_HD void fused_add(const FusedView& f, std::uint32_t unit, double c, double* acc) {
+  for (std::uint32_t r = f.unit_record_begin[unit]; r < f.unit_record_begin[unit + 1]; ++r) {
+    const FusedRecord rec = f.records[r];
+    double* a = acc + rec.segment * kFusedAccumulators;
+    const double cw = c * rec.w;
+    const double cwd = cw * rec.d;
+    const double cww = cw * rec.w;
+    a[0] += c;
+    a[1] += cw;
+    a[2] += cwd;
+    a[3] += cwd * rec.d;
+    a[4] += cww * rec.d * rec.d;
+    a[5] += cww * rec.d;
+    a[6] += cww;
+  }
+}
+
+KLYNGE_HD Moments fused_moments(const double* a, double center) {
+  Moments m{a[0], a[1], nan_value(), nan_value(), nan_value()};
+  if (!(a[1] > 0.0)) return m;
+  const double delta = a[2] / a[1];
+  m.mean = center + delta;
+  const double m2 = a[3] - a[2] * delta;
+  const double m2_ww = a[4] - 2.0 * delta * a[5] + delta * delta * a[6];
+  m.m2 = m2 > 0.0 ? m2 : 0.0;
+  m.m2_ww = m2_ww > 0.0 ? m2_ww : 0.0;
+  return m;
+}
+
+// Moments of every segment from the accumulators, then the statistics of every cell.
+KLYNGE_HD void fused_finish(const BootView& v, const FusedView& f, const double* acc,
+                            double* values, double* se) {
+  std::uint32_t key = 0;
+  const double nan = nan_value();
+  for (std::uint32_t m = 0; m < v.metrics; ++m) {
+    for (std::uint32_t c = 0; c < v.cells; ++c) {
+      const std::uint32_t seg = (m * v.cells + c) * 2;
+      GroupValues gm{fused_moments(acc + seg * kFusedAccumulators, f.center[seg]), nan, nan, nan};
+      GroupValues gc{fused_moments(acc + (seg + 1) * kFusedAccumulators, f.center[seg + 1]), nan,
+                     nan, nan};
+      double cv[kBootStatistics];
+      double cell_se;
+      cell_values(gm, gc, v.level, cv, &cell_se);
+      for (int s = 0; s < kBootStatistics; ++s) {
+        if (!(v.stat_mask & (1u << s))) continue;
+        values[key] = cv[s];
+        se[key] = s == kStatMean ? cell_se : nan;
+        ++key;
+      }
+    }
+  }
+}
+
+// acc: segments * kFusedAccumulators doubles of scratch. values/se: boot_keys(v) entries.
+KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint32_t replicate,
+                               double* acc, double* values, double* se) {
+  for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
+  if (v.scheme == BootScheme::groups || v.scheme == BootScheme::strata) {
+    WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapIndex, replicate);
+    for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
+      const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
+      const std::uint32_t m = end - begin;
+      for (std::uint32_t j = 0; j < m; ++j)
+        fused_add(f, begin + bounded_index(s, begin + j, m), 1.0, acc);
+    }
+  } else if (v.scheme == BootScheme::poisson) {
+    WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapPoisson, replicate);
+    const std::uint32_t units = v.group_unit_begin[v.resample_groups];
+    for (std::uint32_t u = 0; u < units; ++u) {
+      const std::uint32_t c = poisson1_u32(s.at(u));
+      if (c > 0) fused_add(f, u, static_cast<double>(c), acc);
+    }
+  } else {
+    WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapExp, replicate);
+    for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
+      const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
+      double total = 0.0;
+      for (std::uint32_t u = begin; u < end; ++u)
+        total += exp1_from_words(s.at(2ull * u), s.at(2ull * u + 1));
+      const double scale = static_cast<double>(end - begin) / total;
+      for (std::uint32_t u = begin; u < end; ++u)
+        fused_add(f, u, exp1_from_words(s.at(2ull * u), s.at(2ull * u + 1)) * scale, acc);
+    }
+  }
+  fused_finish(v, f, acc, values, se);
+}
+
+// Unweighted window design under groups/strata: each unit's growth values (one per metric,
+// NaN where not valid, shifted by the center) are one dense row, and each resample group
+// feeds one (cell, group) per metric, so a draw is one contiguous gather into local sums.
+inline constexpr std::uint32_t kDenseMaxMetrics = 8;
+
+struct DenseView {
+  const double* d;                      // [units * metrics], y - center, NaN = not valid
+  const std::uint32_t* group_segment;   // per resample group: its segment for metric 0
+  std::uint32_t metrics;                // <= kDenseMaxMetrics
+  std::uint32_t metric_segment_stride;  // segments between metric m and m + 1 (cells * 2)
+};
+
+// One resample group of the dense path: m draws, each a gather of one row of M values into
+// local sums. kM > 0 fixes the number of metrics at compile time (unrolled inner loop);
+// kM == 0 reads it from dv.
+template <std::uint32_t kM>
+KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t replicate,
+                           std::uint32_t begin, std::uint32_t m, double* n, double* sum,
+                           double* sq) {
+  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  // Words in runs of kRun positions: the same words WordStream would read, from philox_blocks.
+  constexpr std::uint32_t kRun = 256;
+  std::uint32_t words[kRun + 8];
+  for (std::uint32_t j0 = 0; j0 < m; j0 += kRun) {
+    const std::uint32_t len = m - j0 < kRun ? m - j0 : kRun;
+    const std::uint64_t p0 = static_cast<std::uint64_t>(begin) + j0;
+    const std::uint64_t first_block = p0 >> 2, last_block = (p0 + len - 1) >> 2;
+    philox_blocks(v.seed, v.analysis, kPurposeBootstrapIndex, replicate,
+                  static_cast<std::uint32_t>(first_block),
+                  static_cast<std::uint32_t>(last_block - first_block + 1), words);
+    const std::uint32_t* w = words + (p0 & 3u);
+    for (std::uint32_t j = 0; j < len; ++j) {
+      const BoundedTry t = bounded_try(w[j], m);
+      const std::uint32_t pick =
+          t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m);
+      const double* row = dv.d + static_cast<std::uint64_t>(begin + pick) * M;
+      for (std::uint32_t k = 0; k < M; ++k) {
+        const double x = row[k];
+        if (x == x) {
+          n[k] += 1.0;
+          sum[k] += x;
+          sq[k] += x * x;
+        }
+      }
+    }
+  }
+}
+
+KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const DenseView& dv,
+                               std::uint32_t replicate, double* acc, double* values, double* se) {
+  for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
+  const std::uint32_t M = dv.metrics;
+  for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
+    const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
+    const std::uint32_t m = end - begin;
+    double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
+    for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
+    switch (M) {
+      case 1:
+        dense_group<1>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 2:
+        dense_group<2>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 3:
+        dense_group<3>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 4:
+        dense_group<4>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      default:
+        dense_group<0>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+    }
+    for (std::uint32_t k = 0; k < M; ++k) {
+      double* a = acc + (dv.group_segment[g] + k * dv.metric_segment_stride) * kFusedAccumulators;
+      a[0] += n[k];
+      a[1] += n[k];
+      a[2] += sum[k];
+      a[3] += sq[k];
+      a[4] += sq[k];
+      a[5] += sum[k];
+      a[6] += n[k];
+    }
+  }
+  fused_finish(v, f, acc, values, se);
+}
+
+}  // namespace klynge::hd

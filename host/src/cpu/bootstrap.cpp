@@ -1,0 +1,409 @@
+// The CPU (OpenMP) bootstrap backend: builds the plain view of the Sample once, then runs the
+// shared replicate functor for each replicate of [first, first + count). Replicates are
+// independent and each one's sums run in a fixed order, so the table is bit-identical for any
+// thread count and any split of the range.
+#include "klynge/bootstrap.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+#include <numeric>
+
+#include "bootstrap_view.hpp"
+#include "klynge/error.hpp"
+
+namespace klynge {
+
+std::string_view scheme_name(Scheme scheme) {
+  switch (scheme) {
+    case Scheme::groups:
+      return "groups";
+    case Scheme::strata:
+      return "strata";
+    case Scheme::poisson:
+      return "poisson";
+    case Scheme::bayesian:
+      return "bayesian";
+  }
+  return "groups";
+}
+
+std::optional<Scheme> parse_scheme(std::string_view name) {
+  for (Scheme s : {Scheme::groups, Scheme::strata, Scheme::poisson, Scheme::bayesian})
+    if (scheme_name(s) == name) return s;
+  return std::nullopt;
+}
+
+std::string_view resample_unit_name(ResampleUnit unit) {
+  return unit == ResampleUnit::firm ? "firm" : "cluster";
+}
+
+std::optional<ResampleUnit> parse_resample_unit(std::string_view name) {
+  if (name == "firm") return ResampleUnit::firm;
+  if (name == "cluster") return ResampleUnit::cluster;
+  return std::nullopt;
+}
+
+namespace cpu {
+
+namespace {
+
+std::uint32_t checked_u32(std::size_t v, const char* what) {
+  if (v > std::numeric_limits<std::uint32_t>::max())
+    throw Error(ExitCode::usage, std::string("bootstrap: too many ") + what + " (more than 2^32)");
+  return static_cast<std::uint32_t>(v);
+}
+
+// Adds one resample group whose units are the given lists of firms (in the given order).
+void add_group(BootData& d, const std::vector<std::vector<std::int32_t>>& units) {
+  if (units.empty()) return;
+  for (const auto& u : units) {
+    for (std::int32_t f : u) d.unit_firms.push_back(f);
+    d.unit_firm_begin.push_back(static_cast<std::uint32_t>(d.unit_firms.size()));
+  }
+  d.group_unit_begin.push_back(static_cast<std::uint32_t>(d.unit_firm_begin.size() - 1));
+}
+
+std::vector<std::vector<std::int32_t>> singletons(const std::vector<std::int32_t>& firms) {
+  std::vector<std::vector<std::int32_t>> out;
+  out.reserve(firms.size());
+  for (std::int32_t f : firms) out.push_back({f});
+  return out;
+}
+
+void build_units(const Sample& sample, const BootstrapSpec& spec, BootData& d) {
+  d.group_unit_begin = {0};
+  d.unit_firm_begin = {0};
+  d.unit_firms.clear();
+  const bool strata = spec.scheme == Scheme::strata;
+  if (strata && spec.unit == ResampleUnit::cluster)
+    throw_usage_error(
+        "--scheme strata cannot be combined with --unit cluster (clusters cross strata)");
+
+  // Members.
+  if (spec.unit == ResampleUnit::cluster) {
+    // One resample group of clusters; a cluster brings its member firms of every cohort.
+    // A member firm without a cluster label is a cluster of its own.
+    std::map<std::int32_t, std::vector<std::int32_t>> by_cluster;
+    std::vector<std::int32_t> unlabelled;
+    bool any_label = false;
+    for (const Cell& cell : sample.cells) {
+      for (std::uint32_t i = cell.member_begin; i < cell.member_end; ++i) {
+        const std::int32_t f = sample.firm[i];
+        const std::int32_t c = static_cast<std::size_t>(f) < sample.firm_cluster.size()
+                                   ? sample.firm_cluster[static_cast<std::size_t>(f)]
+                                   : -1;
+        if (c >= 0) {
+          any_label = true;
+          by_cluster[c].push_back(f);
+        } else {
+          unlabelled.push_back(f);
+        }
+      }
+    }
+    if (!any_label)
+      throw_usage_error(
+          "--unit cluster needs cluster labels (a --cluster column); no member firm has one");
+    std::vector<std::vector<std::int32_t>> units;
+    for (auto& [c, firms] : by_cluster) {
+      std::sort(firms.begin(), firms.end());
+      firms.erase(std::unique(firms.begin(), firms.end()), firms.end());
+      units.push_back(std::move(firms));
+    }
+    std::sort(unlabelled.begin(), unlabelled.end());
+    unlabelled.erase(std::unique(unlabelled.begin(), unlabelled.end()), unlabelled.end());
+    for (std::int32_t f : unlabelled) units.push_back({f});
+    add_group(d, units);
+  } else {
+    // Members within their cohort (cohort sizes are the design); strata: within cohort x stratum.
+    for (const Cell& cell : sample.cells) {
+      std::map<std::int32_t, std::vector<std::int32_t>> by_stratum;
+      for (std::uint32_t i = cell.member_begin; i < cell.member_end; ++i)
+        by_stratum[strata ? sample.stratum[i] : -1].push_back(sample.firm[i]);
+      for (auto& [s, firms] : by_stratum) add_group(d, singletons(firms));
+    }
+  }
+  d.member_groups = static_cast<std::uint32_t>(d.group_unit_begin.size() - 1);
+
+  // Controls: the pool of distinct control firms over all cells, in firm order; strata: split
+  // by the stratum of the firm's first contribution (its earliest cohort's baseline cell).
+  std::map<std::int32_t, std::int32_t> control_stratum;  // firm -> stratum
+  for (const Cell& cell : sample.cells)
+    for (std::uint32_t i = cell.member_end; i < cell.control_end; ++i)
+      control_stratum.emplace(sample.firm[i], strata ? sample.stratum[i] : -1);
+  std::map<std::int32_t, std::vector<std::int32_t>> by_stratum;
+  for (const auto& [f, s] : control_stratum) by_stratum[s].push_back(f);
+  for (auto& [s, firms] : by_stratum) add_group(d, singletons(firms));
+
+  checked_u32(d.unit_firms.size(), "resampling units");
+}
+
+}  // namespace
+
+void build_boot_data(const Sample& sample, const DesignOptions& options, const BootstrapSpec& spec,
+                     BootData& d) {
+  const bool cohort = is_cohort_design(options);
+  const std::size_t metrics = sample.metrics(), cells = sample.cells.size();
+  checked_u32(sample.contributions() * std::max<std::size_t>(metrics, 1), "contributions");
+  checked_u32(sample.firm_ids.size(), "firms");
+
+  // Segments: the valid contributions of each (metric, cell, group).
+  d.seg_begin = {0};
+  d.y.clear();
+  d.max_segment = 0;
+  std::vector<std::uint32_t> order;
+  for (std::size_t m = 0; m < metrics; ++m) {
+    const auto& g = sample.growth[m];
+    const auto& w = sample.weight[m];
+    for (const Cell& cell : sample.cells) {
+      for (int grp = 0; grp < 2; ++grp) {
+        const std::uint32_t begin = grp == 0 ? cell.member_begin : cell.member_end;
+        const std::uint32_t end = grp == 0 ? cell.member_end : cell.control_end;
+        const std::size_t seg_start = d.y.size();
+        for (std::uint32_t i = begin; i < end; ++i) {
+          if (!std::isfinite(g[i]) || !(w[i] > 0.0)) continue;
+          d.y.push_back(g[i]);
+          d.w.push_back(w[i]);
+          d.x0.push_back(sample.start[m][i]);
+          d.x1.push_back(sample.end[m][i]);
+          d.firm.push_back(sample.firm[i]);
+        }
+        const std::size_t n = d.y.size() - seg_start;
+        order.resize(n);
+        std::iota(order.begin(), order.end(), 0u);
+        const double* yy = d.y.data() + seg_start;
+        const double* ww = d.w.data() + seg_start;
+        const std::int32_t* ff = d.firm.data() + seg_start;
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+          if (yy[a] != yy[b]) return yy[a] < yy[b];
+          if (ww[a] != ww[b]) return ww[a] < ww[b];
+          return ff[a] < ff[b];
+        });
+        for (std::uint32_t k : order) {
+          d.ys.push_back(yy[k]);
+          d.ws.push_back(ww[k]);
+          d.sorted_firm.push_back(ff[k]);
+        }
+        d.max_segment = std::max(d.max_segment, static_cast<std::uint32_t>(n));
+        d.seg_begin.push_back(static_cast<std::uint32_t>(d.y.size()));
+      }
+    }
+  }
+
+  build_units(sample, spec, d);
+
+  std::uint32_t mask = 0;
+  for (Statistic s : spec.statistics) mask |= 1u << static_cast<int>(s);
+  if (mask == 0) throw_usage_error("bootstrap: no statistic requested");
+  const std::uint32_t stat_count = static_cast<std::uint32_t>(__builtin_popcount(mask));
+
+  d.keys.clear();
+  for (std::size_t m = 0; m < metrics; ++m) {
+    for (std::size_t c = 0; c <= cells; ++c) {
+      if (c == cells && !cohort) break;
+      for (int s = 0; s < kStatisticCount; ++s) {
+        if (!(mask & (1u << s))) continue;
+        d.keys.push_back(ResultKey{m, c == cells ? kAllCohorts : sample.cells[c].cohort,
+                                   static_cast<Statistic>(s)});
+      }
+    }
+  }
+
+  hd::BootView& v = d.view;
+  v.seg_begin = d.seg_begin.data();
+  v.y = d.y.data();
+  v.w = d.w.data();
+  v.x0 = d.x0.data();
+  v.x1 = d.x1.data();
+  v.firm = d.firm.data();
+  v.ys = d.ys.data();
+  v.ws = d.ws.data();
+  v.sorted_firm = d.sorted_firm.data();
+  v.metrics = static_cast<std::uint32_t>(metrics);
+  v.cells = static_cast<std::uint32_t>(cells);
+  v.cohort_design = cohort;
+  v.weighted = sample.weighted;
+  v.level = options.growth == GrowthType::level;
+  v.trim = options.trim;
+  v.group_unit_begin = d.group_unit_begin.data();
+  v.resample_groups = static_cast<std::uint32_t>(d.group_unit_begin.size() - 1);
+  v.unit_firm_begin = d.unit_firm_begin.data();
+  v.unit_firms = d.unit_firms.data();
+  v.firms = static_cast<std::uint32_t>(sample.firm_ids.size());
+  v.scheme = static_cast<hd::BootScheme>(static_cast<int>(spec.scheme));
+  v.seed = spec.seed;
+  v.analysis = spec.analysis;
+  v.stat_mask = mask;
+  v.stat_count = stat_count;
+
+  // Fused records: unit by unit, each firm's valid entries (all metrics) together.
+  const std::uint32_t mean_type = (1u << hd::kStatMean) | (1u << hd::kStatWelch);
+  d.fused = spec.fused && !cohort && (mask & ~mean_type) == 0;
+  if (!d.fused) return;
+  const std::uint32_t segments = static_cast<std::uint32_t>(d.seg_begin.size() - 1);
+  const std::size_t entries = d.y.size();
+  d.center.assign(segments, 0.0);
+  std::vector<std::uint32_t> seg_of(entries);
+  for (std::uint32_t s = 0; s < segments; ++s) {
+    double sw = 0.0, swy = 0.0;
+    for (std::uint32_t i = d.seg_begin[s]; i < d.seg_begin[s + 1]; ++i) {
+      sw += d.w[i];
+      swy += d.w[i] * d.y[i];
+      seg_of[i] = s;
+    }
+    d.center[s] = sw > 0.0 ? swy / sw : 0.0;
+  }
+  std::vector<std::uint32_t> firm_begin(v.firms + 1, 0), firm_entries(entries);
+  for (std::size_t i = 0; i < entries; ++i) ++firm_begin[static_cast<std::size_t>(d.firm[i]) + 1];
+  for (std::uint32_t f = 0; f < v.firms; ++f) firm_begin[f + 1] += firm_begin[f];
+  {
+    std::vector<std::uint32_t> fill(firm_begin.begin(), firm_begin.end() - 1);
+    for (std::size_t i = 0; i < entries; ++i)
+      firm_entries[fill[static_cast<std::size_t>(d.firm[i])]++] = static_cast<std::uint32_t>(i);
+  }
+  const std::uint32_t units = d.group_unit_begin.back();
+  d.unit_record_begin.assign(1, 0);
+  d.records.clear();
+  d.records.reserve(entries);
+  for (std::uint32_t u = 0; u < units; ++u) {
+    for (std::uint32_t k = d.unit_firm_begin[u]; k < d.unit_firm_begin[u + 1]; ++k) {
+      const auto f = static_cast<std::size_t>(d.unit_firms[k]);
+      for (std::uint32_t e = firm_begin[f]; e < firm_begin[f + 1]; ++e) {
+        const std::uint32_t i = firm_entries[e];
+        d.records.push_back({seg_of[i], d.y[i] - d.center[seg_of[i]], d.w[i]});
+      }
+    }
+    d.unit_record_begin.push_back(static_cast<std::uint32_t>(d.records.size()));
+  }
+  d.fused_view =
+      hd::FusedView{d.unit_record_begin.data(), d.records.data(), d.center.data(), segments};
+
+  d.dense = !sample.weighted && spec.unit == ResampleUnit::firm &&
+            (spec.scheme == Scheme::groups || spec.scheme == Scheme::strata) &&
+            metrics <= hd::kDenseMaxMetrics && cells == 1;
+  if (!d.dense) return;
+  const std::size_t M = metrics;
+  d.dense_d.assign(static_cast<std::size_t>(units) * M, std::numeric_limits<double>::quiet_NaN());
+  for (std::uint32_t u = 0; u < units; ++u) {
+    const auto f = static_cast<std::size_t>(d.unit_firms[d.unit_firm_begin[u]]);
+    for (std::uint32_t e = firm_begin[f]; e < firm_begin[f + 1]; ++e) {
+      const std::uint32_t i = firm_entries[e];
+      const std::uint32_t seg = seg_of[i];
+      d.dense_d[u * M + seg / 2] = d.y[i] - d.center[seg];  // window: segment = 2 m + group
+    }
+  }
+  d.group_segment.resize(v.resample_groups);
+  for (std::uint32_t g = 0; g < v.resample_groups; ++g)
+    d.group_segment[g] = g < d.member_groups ? 0u : 1u;
+  d.dense_view =
+      hd::DenseView{d.dense_d.data(), d.group_segment.data(), static_cast<std::uint32_t>(M), 2u};
+}
+
+ScratchBuffers::ScratchBuffers(const BootData& d)
+    : firm_count(d.view.firms, 0.0),
+      influence(d.view.firms, 0.0),
+      seg_counts(std::max<std::uint32_t>(d.max_segment, 1), 0.0),
+      sorted_counts(std::max<std::uint32_t>(d.max_segment, 1), 0.0),
+      cell_values(std::max<std::size_t>(d.view.cells, 1) * hd::kBootStatistics, 0.0),
+      cell_se(std::max<std::size_t>(d.view.cells, 1), 0.0),
+      member_units(std::max<std::size_t>(d.view.cells, 1), 0.0),
+      cell_moments(2 * std::max<std::size_t>(d.view.cells, 1)) {
+  scratch = hd::BootScratch{firm_count.data(),    influence.data(),   seg_counts.data(),
+                            sorted_counts.data(), cell_values.data(), cell_se.data(),
+                            member_units.data(),  cell_moments.data()};
+}
+
+}  // namespace cpu
+
+ReplicateTable run_bootstrap(const Sample& sample, const DesignOptions& options,
+                             const BootstrapSpec& spec, std::uint64_t first, std::uint64_t count) {
+  if (first + count > (std::uint64_t{1} << 32))
+    throw_usage_error("bootstrap: replicate indices must stay below 2^32");
+  cpu::BootData data;
+  cpu::build_boot_data(sample, options, spec, data);
+  ReplicateTable table;
+  table.keys = data.keys;
+  table.first = first;
+  table.count = count;
+  const std::size_t keys = data.keys.size();
+  table.values.assign(keys * count, 0.0);
+  table.welch_se.assign(keys * count, 0.0);
+  const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
+  const hd::BootView& view = data.view;
+
+#pragma omp parallel num_threads(threads)
+  {
+    // The fused path needs only its accumulators; the count path its scratch buffers.
+    std::unique_ptr<cpu::ScratchBuffers> buffers;
+    std::vector<double> acc;
+    if (data.fused)
+      acc.resize(static_cast<std::size_t>(data.fused_view.segments) * hd::kFusedAccumulators);
+    else
+      buffers = std::make_unique<cpu::ScratchBuffers>(data);
+    std::vector<double> values(std::max<std::size_t>(keys, 1)), se(std::max<std::size_t>(keys, 1));
+#pragma omp for schedule(dynamic, 16)
+    for (std::int64_t j = 0; j < static_cast<std::int64_t>(count); ++j) {
+      const auto replicate = static_cast<std::uint32_t>(first + static_cast<std::uint64_t>(j));
+      if (data.dense)
+        hd::dense_replicate(view, data.fused_view, data.dense_view, replicate, acc.data(),
+                            values.data(), se.data());
+      else if (data.fused)
+        hd::fused_replicate(view, data.fused_view, replicate, acc.data(), values.data(), se.data());
+      else
+        hd::bootstrap_replicate(view, replicate, buffers->scratch, values.data(), se.data());
+      for (std::size_t k = 0; k < keys; ++k) {
+        table.values[k * count + static_cast<std::uint64_t>(j)] = values[k];
+        table.welch_se[k * count + static_cast<std::uint64_t>(j)] = se[k];
+      }
+    }
+  }
+  return table;
+}
+
+ReplicateTable merge_replicates(const ReplicateTable& a, const ReplicateTable& b) {
+  if (a.first + a.count != b.first || a.keys.size() != b.keys.size())
+    throw Error(ExitCode::internal, "merge_replicates: ranges are not consecutive");
+  ReplicateTable out;
+  out.keys = a.keys;
+  out.first = a.first;
+  out.count = a.count + b.count;
+  const std::size_t keys = a.keys.size();
+  out.values.resize(keys * out.count);
+  out.welch_se.resize(keys * out.count);
+  for (std::size_t k = 0; k < keys; ++k) {
+    std::copy_n(a.values.begin() + k * a.count, a.count, out.values.begin() + k * out.count);
+    std::copy_n(b.values.begin() + k * b.count, b.count,
+                out.values.begin() + k * out.count + a.count);
+    std::copy_n(a.welch_se.begin() + k * a.count, a.count, out.welch_se.begin() + k * out.count);
+    std::copy_n(b.welch_se.begin() + k * b.count, b.count,
+                out.welch_se.begin() + k * out.count + a.count);
+  }
+  return out;
+}
+
+ReplicateTable identity_replicate(const Sample& sample, const DesignOptions& options,
+                                  const BootstrapSpec& spec) {
+  cpu::BootData data;
+  cpu::build_boot_data(sample, options, spec, data);
+  cpu::ScratchBuffers buffers(data);
+  std::fill(buffers.firm_count.begin(), buffers.firm_count.end(), 1.0);
+  ReplicateTable table;
+  table.keys = data.keys;
+  table.count = 1;
+  const std::size_t keys = data.keys.size();
+  table.values.assign(std::max<std::size_t>(keys, 1), 0.0);
+  table.welch_se.assign(std::max<std::size_t>(keys, 1), 0.0);
+  const std::uint32_t per_metric = hd::boot_keys_per_metric(data.view);
+  for (std::uint32_t m = 0; m < data.view.metrics; ++m)
+    hd::metric_statistics(data.view, m, buffers.scratch, table.values.data() + m * per_metric,
+                          table.welch_se.data() + m * per_metric);
+  table.values.resize(keys);
+  table.welch_se.resize(keys);
+  return table;
+}
+
+}  // namespace klynge

@@ -1,0 +1,49 @@
+// Host-side owner of the arrays behind hd::BootView (shared by the bootstrap and jackknife).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "klynge/bootstrap.hpp"
+#include "klynge/hd/bootstrap_fused.hpp"
+
+namespace klynge::cpu {
+
+struct BootData {
+  std::vector<std::uint32_t> seg_begin;
+  std::vector<double> y, w, x0, x1, ys, ws;
+  std::vector<std::int32_t> firm, sorted_firm;
+  std::vector<std::uint32_t> group_unit_begin, unit_firm_begin;
+  std::vector<std::int32_t> unit_firms;
+  // Resample groups 0 .. member_groups-1 draw members, the rest controls.
+  std::uint32_t member_groups = 0;
+  std::uint32_t max_segment = 0;
+  std::vector<ResultKey> keys;
+  hd::BootView view{};
+  // The fused path (hd/bootstrap_fused.hpp), when it applies.
+  bool fused = false;
+  std::vector<std::uint32_t> unit_record_begin;
+  std::vector<hd::FusedRecord> records;
+  std::vector<double> center;
+  hd::FusedView fused_view{};
+  // The dense variant (unweighted, groups/strata, firm units).
+  bool dense = false;
+  std::vector<double> dense_d;
+  std::vector<std::uint32_t> group_segment;
+  hd::DenseView dense_view{};
+};
+
+// Builds the segments, units and groups; view points into the vectors (do not copy BootData).
+void build_boot_data(const Sample& sample, const DesignOptions& options, const BootstrapSpec& spec,
+                     BootData& data);
+
+// Per-thread scratch for the replicate functor.
+struct ScratchBuffers {
+  std::vector<double> firm_count, influence, seg_counts, sorted_counts, cell_values, cell_se,
+      member_units;
+  std::vector<hd::Moments> cell_moments;
+  hd::BootScratch scratch{};
+  explicit ScratchBuffers(const BootData& data);
+};
+
+}  // namespace klynge::cpu

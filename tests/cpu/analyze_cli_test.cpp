@@ -1,0 +1,161 @@
+// End-to-end tests of `klynge analyze`: the JSON and CSV contracts, reproducibility across
+// threads, and the exit codes of the documented failure modes.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/run_klynge.hpp"
+
+namespace klynge {
+namespace {
+
+using nlohmann::json;
+using test::run_klynge;
+
+std::vector<std::string> base_args(const std::string& dir) {
+  return {"analyze", "--input",     test::example_file("firms.csv"),
+          "--entry", "entry_year",  "--bootstrap",
+          "199",     "--json",      dir + "/r.json",
+          "--csv",   dir + "/r.csv"};
+}
+
+TEST(AnalyzeCli, JsonExtendsDescribeWithBootstrapFields) {
+  const std::string dir = test::scratch_dir("analyze_json");
+  auto args = base_args(dir);
+  args.insert(args.end(), {"--statistic", "mean_diff,median_diff", "--ci",
+                           "percentile,basic,normal,bca,studentized", "--seed", "7"});
+  const auto run = run_klynge(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json r = json::parse(test::read_file(dir + "/r.json"));
+  EXPECT_EQ(r["settings"]["seed"], 7);
+  EXPECT_EQ(r["settings"]["scheme"], "groups");
+  EXPECT_EQ(r["settings"]["unit"], "firm");
+  EXPECT_EQ(r["settings"]["B"], 199);
+  EXPECT_EQ(r["settings"]["level"], 0.95);
+  EXPECT_EQ(r["settings"]["device"], "cpu");
+  EXPECT_TRUE(r["settings"].contains("threads"));
+  EXPECT_TRUE(r["settings"].contains("version"));
+  EXPECT_TRUE(r.contains("timing"));
+  EXPECT_TRUE(r.contains("groups"));
+  int analyzed = 0;
+  for (const json& row : r["results"]) {
+    EXPECT_FALSE(row.contains("timing"));
+    const std::string st = row["statistic"];
+    if (st != "mean_diff" && st != "median_diff") {
+      EXPECT_FALSE(row.contains("ci")) << st;
+      continue;
+    }
+    ++analyzed;
+    EXPECT_EQ(row["replicates"], 199);
+    ASSERT_TRUE(row.contains("std_error"));
+    ASSERT_TRUE(row.contains("bias"));
+    for (const char* m : {"percentile", "basic", "normal", "bca", "studentized"}) {
+      ASSERT_TRUE(row["ci"].contains(m)) << m;
+      const json& ci = row["ci"][m];
+      for (const char* f : {"low", "high", "mc_se_low", "mc_se_high", "status"})
+        EXPECT_TRUE(ci.contains(f)) << m << " " << f;
+      if (ci["status"] == "ok") {
+        EXPECT_LE(ci["low"].get<double>(), ci["high"].get<double>());
+      } else {
+        EXPECT_TRUE(ci["low"].is_null());  // a status, never a bare NaN
+      }
+    }
+    EXPECT_TRUE(row["ci"]["bca"].contains("z0"));
+    EXPECT_TRUE(row["ci"]["bca"].contains("acceleration"));
+    if (st == "mean_diff" && row["status"] == "ok")
+      EXPECT_EQ(row["ci"]["studentized"]["status"], "ok");
+    if (st == "median_diff") EXPECT_EQ(row["ci"]["studentized"]["status"], "no_standard_error");
+  }
+  EXPECT_EQ(analyzed, 3 * 10 * 2);  // 3 metrics x (9 cohorts + aggregate) x 2 statistics
+
+  // CSV: one row per key and method, broom's names.
+  std::istringstream csv(test::read_file(dir + "/r.csv"));
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header,
+            "term,metric,cohort,statistic,estimate,std.error,bias,conf.method,conf.level,conf.low,"
+            "conf.high,n_member,n_control,status");
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    EXPECT_EQ(line.rfind("member - control: ", 0), 0u) << line;
+  }
+  EXPECT_EQ(rows, analyzed * 5);
+  EXPECT_NE(run.out.find("seed 7"), std::string::npos);
+  EXPECT_NE(run.out.find("backend cpu"), std::string::npos);
+}
+
+json results_of(const std::string& path) {
+  return json::parse(test::read_file(path))["results"];
+}
+
+TEST(AnalyzeCli, ResultsIdenticalForAnyThreadCount) {
+  const std::string dir = test::scratch_dir("analyze_threads");
+  auto args = base_args(dir);
+  args.insert(args.end(), {"--statistic", "mean_diff,trimmed_mean_diff,welch_t", "--threads", "1"});
+  auto run = run_klynge(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json one = results_of(dir + "/r.json");
+  const std::string csv_one = test::read_file(dir + "/r.csv");
+  args.back() = "2";
+  run = run_klynge(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(results_of(dir + "/r.json"), one);
+  EXPECT_EQ(test::read_file(dir + "/r.csv"), csv_one);
+}
+
+TEST(AnalyzeCli, SchemesAndClusterUnitRun) {
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--scheme", "poisson"},
+                                                {"--scheme", "bayesian"},
+                                                {"--unit", "cluster"},
+                                                {"--scheme", "strata", "--strata", "nace"}}) {
+    const std::string dir = test::scratch_dir("analyze_schemes");
+    auto args = base_args(dir);
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = run_klynge(args);
+    ASSERT_EQ(run.exit_code, 0) << extra[1] << ": " << run.err;
+    const json r = json::parse(test::read_file(dir + "/r.json"));
+    EXPECT_EQ(r["settings"][extra[0].substr(2)], extra[1]);
+  }
+}
+
+TEST(AnalyzeCli, TooFewReplicatesForTheLevelIsAUsageError) {
+  const std::string dir = test::scratch_dir("analyze_small_b");
+  auto args = base_args(dir);
+  args[6] = "10";  // --bootstrap 10: (10 + 1) * 0.05 / 2 < 1
+  const auto run = run_klynge(args);
+  EXPECT_EQ(run.exit_code, 64);
+  EXPECT_NE(run.err.find("too small for --level"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "one line: " << run.err;
+}
+
+TEST(AnalyzeCli, CudaDeviceIsAClearUsageError) {
+  const std::string dir = test::scratch_dir("analyze_cuda");
+  auto args = base_args(dir);
+  args.insert(args.end(), {"--device", "cuda"});
+  const auto run = run_klynge(args);
+  EXPECT_EQ(run.exit_code, 64);
+  EXPECT_NE(run.err.find("CUDA backend is not available"), std::string::npos) << run.err;
+}
+
+TEST(AnalyzeCli, UnknownIntervalMethodAndStatisticAreUsageErrors) {
+  const std::string dir = test::scratch_dir("analyze_bad");
+  auto args = base_args(dir);
+  args.insert(args.end(), {"--ci", "percentile,magic"});
+  EXPECT_EQ(run_klynge(args).exit_code, 64);
+  args = base_args(dir);
+  args.insert(args.end(), {"--statistic", "max_diff"});
+  EXPECT_EQ(run_klynge(args).exit_code, 64);
+  args = base_args(dir);
+  args.insert(args.end(), {"--unit", "cluster", "--scheme", "strata", "--strata", "nace"});
+  EXPECT_EQ(run_klynge(args).exit_code, 64);
+  args = base_args(dir);
+  args.insert(args.end(), {"--scheme", "strata"});  // no --strata
+  const auto run = run_klynge(args);
+  EXPECT_EQ(run.exit_code, 64);
+  EXPECT_NE(run.err.find("--strata"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace klynge
