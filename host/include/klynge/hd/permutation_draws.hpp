@@ -1,0 +1,109 @@
+// Permutation draws (DESIGN.md §1 "Permutation", §2): a uniformly random relabeling of each
+// block without a shuffled array, and the enumeration of every relabeling for exact tests.
+// Choices and the uniformity argument: docs/permutation.md.
+//
+// A block of n positions whose observed labeling has m members is relabeled by choosing which
+// k = min(m, n - m) positions get the smaller group's label (the "drawn" label); the others
+// get the other one. Monte Carlo: Robert Floyd's subset sampler (Bentley & Floyd, CACM 1987):
+//   for j = n - k .. n - 1:  t = uniform{0..j};  take t unless already taken, else take j.
+// By induction every k-subset comes out with probability 1 / C(n, k) exactly, given exactly
+// uniform integer draws (bounded_try from hd/bootstrap_draws.hpp: Lemire's multiply-shift with
+// rejection). k draws and O(k) work per block; "already taken" is read from the caller's label
+// array, so no O(n) scratch is built per replicate.
+//
+// Where a draw lives: block b's draws are positions offset_b .. offset_b + k_b - 1 of the
+// purpose kPurposePermutation word sequence of the replicate (blocks laid end to end). A
+// rejected draw retries on DrawKey{a, kPurposePermutationRetry + attempt, r, p / 4}, word p % 4,
+// so a rejection never shifts another draw: draw p is a pure function of (seed, analysis,
+// replicate, p) whatever thread computes it.
+//
+// Exact mode: the k-subsets of a block in lexicographic order, unranked by the combinatorial
+// number system; the blocks combine in mixed radix (the first block is the most significant
+// digit). Rank r of the product is relabeling number r.
+//
+// No allocation, no exceptions, no std containers: KLYNGE_HD makes these __host__ __device__.
+#pragma once
+
+#include <cstdint>
+
+#include "klynge/hd/bootstrap_draws.hpp"
+#include "klynge/hd/macros.hpp"
+
+namespace klynge::hd {
+
+inline constexpr std::uint32_t kPurposePermutation = 0x50000001u;
+inline constexpr std::uint32_t kPurposePermutationRetry = 0x53000000u;  // + attempt (1, 2, ...)
+
+// Unbiased uniform integer in [0, n) for the permutation draw at `position`.
+KLYNGE_HD std::uint32_t permutation_bounded(WordStream& s, std::uint64_t position,
+                                            std::uint32_t n) {
+  const BoundedTry t = bounded_try(s.at(position), n);
+  if (t.accepted) return t.value;
+  for (std::uint32_t attempt = 1;; ++attempt) {
+    const BoundedTry r = bounded_try(
+        draw_word(s.seed, s.analysis, kPurposePermutationRetry + attempt, s.replicate, position), n);
+    if (r.accepted) return r.value;
+  }
+}
+
+// Floyd's sampler: marks k of the n positions pos[0..n) with `drawn` in label[], reading draws
+// offset .. offset + k - 1 of s. Every position must hold a value other than `drawn` on entry.
+KLYNGE_HD void floyd_subset(WordStream& s, std::uint64_t offset, const std::uint32_t* pos,
+                            std::uint32_t n, std::uint32_t k, std::uint8_t* label,
+                            std::uint8_t drawn) {
+  for (std::uint32_t i = 0; i < k; ++i) {
+    const std::uint32_t j = n - k + i;
+    const std::uint32_t t = permutation_bounded(s, offset + i, j + 1);
+    if (label[pos[t]] == drawn)
+      label[pos[j]] = drawn;
+    else
+      label[pos[t]] = drawn;
+  }
+}
+
+KLYNGE_HD std::uint64_t gcd_u64(std::uint64_t a, std::uint64_t b) {
+  while (b != 0) {
+    const std::uint64_t r = a % b;
+    a = b;
+    b = r;
+  }
+  return a;
+}
+
+// C(n, k), saturating at `cap` (any value > cap is returned as cap + 1). cap < 2^63.
+// Step i turns c = C(n - k + i - 1, i - 1) into C(n - k + i, i) = c * a / i with a = n - k + i;
+// dividing c and i by their gcd first keeps every product exact in 64 bits (i / g divides a).
+KLYNGE_HD std::uint64_t binomial_capped(std::uint64_t n, std::uint64_t k, std::uint64_t cap) {
+  if (k > n) return 0;
+  if (k > n - k) k = n - k;
+  std::uint64_t c = 1;
+  for (std::uint64_t i = 1; i <= k; ++i) {
+    const std::uint64_t a = n - k + i;
+    const std::uint64_t g = gcd_u64(c, i);
+    const std::uint64_t factor = a / (i / g);
+    const std::uint64_t base = c / g;
+    if (base > cap / factor) return cap + 1;
+    c = base * factor;
+    if (c > cap) return cap + 1;
+  }
+  return c;
+}
+
+// The k-subset of rank r (0 <= r < C(n, k)) in lexicographic order of the sorted position
+// lists, marked with `drawn` in label[pos[.]]. Rank 0 is {0, 1, ..., k - 1}.
+KLYNGE_HD void unrank_subset(std::uint64_t r, const std::uint32_t* pos, std::uint32_t n,
+                             std::uint32_t k, std::uint8_t* label, std::uint8_t drawn) {
+  constexpr std::uint64_t kNoCap = ~std::uint64_t{0} >> 1;
+  for (std::uint32_t x = 0; x < n && k > 0; ++x) {
+    // Subsets whose smallest remaining element is x: C(n - x - 1, k - 1).
+    const std::uint64_t with_x = binomial_capped(n - x - 1, k - 1, kNoCap);
+    if (r < with_x) {
+      label[pos[x]] = drawn;
+      --k;
+    } else {
+      r -= with_x;
+    }
+  }
+}
+
+}  // namespace klynge::hd
