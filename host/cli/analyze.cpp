@@ -176,7 +176,8 @@ void run_analyze(const AnalyzeFlags& flags) {
       r.intervals.push_back(compute_interval(method, req));
       if (method == IntervalMethod::bca && want_bca && jack.status[k] != "ok")
         r.intervals.back().warnings.push_back(
-            "acceleration not computed (jackknife " + jack.status[k] + "); a = 0 assumed or unavailable");
+            "no acceleration: the exact leave-one-out of this statistic is too large for the "
+            "sample (jackknife " + jack.status[k] + "); use percentile or a smaller sample");
     }
   }
   const double intervals_s = seconds_since(t0);
