@@ -215,14 +215,19 @@ INSTANTIATE_TEST_SUITE_P(
              std::string(perm_scheme_name(info.param.scheme));
     });
 
-// The observed statistic of every cell is describe's value (same reductions, same order).
-TEST(PermutationEngine, ObservedCellsEqualDescribe) {
+// The observed statistic of every cell is describe's value: bit for bit on the general path
+// (same reductions, same order), to rounding on the fast path (shifted sums).
+class ObservedStatistics : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ObservedStatistics, CellsEqualDescribe) {
+  const bool fast = GetParam();
   const Sample s = cohort_sample();
   const Description d = describe_sample(s, test::cohort_options());
   for (Statistic st : {Statistic::mean_diff, Statistic::median_diff, Statistic::trimmed_mean_diff,
                        Statistic::agg_diff, Statistic::welch_t}) {
     PermutationSpec spec;
     spec.statistic = st;
+    spec.fast = fast;
     const PermutationTable t = run_permutations(s, test::cohort_options(), spec, false, 0, 1);
     int checked = 0;
     for (std::size_t k = 0; k < t.keys.size(); ++k) {
@@ -233,14 +238,61 @@ TEST(PermutationEngine, ObservedCellsEqualDescribe) {
           // Aggregates: same value except welch_t (studentized with independent cells here).
           if (st != Statistic::welch_t) EXPECT_NEAR(t.observed[k], e.value, 1e-14) << k;
         } else if (e.status == "ok") {
-          EXPECT_TRUE(same_bits(t.observed[k], e.value))
-              << statistic_name(st) << " key " << k << ": " << t.observed[k] << " vs " << e.value;
+          const bool fast_path = fast && (st == Statistic::mean_diff || st == Statistic::welch_t);
+          if (fast_path)
+            EXPECT_NEAR(t.observed[k], e.value, 1e-12 * std::fabs(e.value) + 1e-15);
+          else
+            EXPECT_TRUE(same_bits(t.observed[k], e.value))
+                << statistic_name(st) << " key " << k << ": " << t.observed[k] << " vs " << e.value;
         }
         ++checked;
       }
     }
     EXPECT_EQ(checked, 8);
   }
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, ObservedStatistics, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "fast" : "general"; });
+
+// The fast path (sums over the drawn group) sees the same relabelings as the general path
+// (labels over whole cells): same values to rounding in every replicate, Monte Carlo and
+// exact, with blocks where members are drawn and blocks where controls are.
+TEST(PermutationEngine, FastPathAgreesWithGeneralPath) {
+  const Sample s = cohort_sample();
+  for (Statistic st : {Statistic::mean_diff, Statistic::welch_t}) {
+    for (PermScheme scheme : {PermScheme::all, PermScheme::strata}) {
+      PermutationSpec spec;
+      spec.statistic = st;
+      spec.scheme = scheme;
+      spec.threads = 2;
+      const PermutationTable fast = run_permutations(s, test::cohort_options(), spec, false, 0, 200);
+      spec.fast = false;
+      const PermutationTable general = run_permutations(s, test::cohort_options(), spec, false, 0, 200);
+      ASSERT_EQ(fast.values.size(), general.values.size());
+      for (std::size_t i = 0; i < fast.values.size(); ++i) {
+        if (std::isnan(general.values[i])) {
+          EXPECT_TRUE(std::isnan(fast.values[i])) << i;
+          continue;
+        }
+        ASSERT_NEAR(fast.values[i], general.values[i], 1e-11 * (1 + std::fabs(general.values[i]))) << i;
+      }
+    }
+  }
+  // Exact, stratified, members drawn in one block and controls in the other.
+  const Sample small = make_sample({CellSpec{kWindowCohort, {{1, 2, 10, 11}}, {{3, 4, 5, 20}},
+                                             {0, 0, 1, 1}, {0, 0, 0, 1}, {}, {}}});
+  PermutationSpec spec;
+  spec.scheme = PermScheme::strata;
+  spec.statistic = Statistic::welch_t;
+  spec.permutations = 1000;
+  const PermutationTable fast = run_permutations(small, test::window_options(), spec);
+  spec.fast = false;
+  const PermutationTable general = run_permutations(small, test::window_options(), spec);
+  ASSERT_TRUE(fast.exact);
+  ASSERT_EQ(fast.count, 10u * 3u);
+  for (std::size_t i = 0; i < fast.values.size(); ++i)
+    EXPECT_NEAR(fast.values[i], general.values[i], 1e-12 * (1 + std::fabs(general.values[i])));
 }
 
 // Within-block relabeling keeps each block's member count; blocks never straddle cells; every

@@ -33,6 +33,10 @@ struct PermutationSpec {
   std::uint64_t permutations = 9999;  // B; exact enumeration when relabelings <= B
   int threads = 0;                    // 0 = all
   std::uint32_t analysis = 0;         // the `stream` word of every draw key
+  // mean_diff and welch_t: sums over the drawn (smaller) group only, the rest by subtraction
+  // from the totals, O(smaller group) per replicate. Same relabelings as the general path;
+  // statistics differ only in rounding.
+  bool fast = true;
 };
 
 // How many distinct relabelings the blocks allow (product of C(n_b, m_b)), saturated at

@@ -56,6 +56,10 @@ struct PermData {
   std::vector<std::uint32_t> sorted_begin{0}, sorted_index;
   std::vector<double> sorted_y, sorted_w;
   std::vector<ResultKey> keys;
+  std::vector<double> dev, wv, center;
+  std::vector<hd::PermSums> cell_totals, block_totals;
+  std::vector<std::uint32_t> block_cell;
+  std::uint64_t total_draws = 0;
   std::uint64_t relabelings = 1;
   std::uint32_t longest_cell = 0, longest_sorted = 0;
   hd::PermView view{};
@@ -101,6 +105,7 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
       std::vector<std::uint32_t> pos(cell.control_end - cell.member_begin);
       std::iota(pos.begin(), pos.end(), cell.member_begin);
       add_block(d, pos, cell.member_end - cell.member_begin, draws);
+      d.block_cell.push_back(static_cast<std::uint32_t>(d.cell_begin.size() - 1));
     } else {
       std::map<std::int32_t, std::pair<std::vector<std::uint32_t>, std::uint32_t>> by_stratum;
       for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
@@ -108,10 +113,14 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
         pos.push_back(i);
         if (i < cell.member_end) ++members;
       }
-      for (const auto& [s, block] : by_stratum) add_block(d, block.first, block.second, draws);
+      for (const auto& [s, block] : by_stratum) {
+        add_block(d, block.first, block.second, draws);
+        d.block_cell.push_back(static_cast<std::uint32_t>(d.cell_begin.size() - 1));
+      }
     }
   }
   if (draws >= (std::uint64_t{1} << 34)) throw_usage_error("permutation: too many draws");
+  d.total_draws = draws;
   checked_u32(d.block_begin.size(), "blocks");
 
   // Per-metric arrays, and the sorted valid entries of each (metric, cell).
@@ -148,7 +157,53 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
                                  spec.statistic});
     }
 
+  // Fast path data: centered values, per-cell and per-block totals.
+  const bool fast = spec.fast && (spec.statistic == Statistic::mean_diff ||
+                                  spec.statistic == Statistic::welch_t);
+  if (fast) {
+    d.dev.assign(metrics * n, 0.0);
+    d.wv.assign(metrics * n, 0.0);
+    for (std::size_t m = 0; m < metrics; ++m) {
+      const auto& g = sample.growth[m];
+      const auto& w = sample.weight[m];
+      for (const Cell& cell : sample.cells) {
+        double sw = 0.0, swy = 0.0;
+        for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i)
+          if (std::isfinite(g[i]) && w[i] > 0.0) {
+            sw += w[i];
+            swy += w[i] * g[i];
+          }
+        const double center = sw > 0.0 ? swy / sw : 0.0;
+        d.center.push_back(center);
+        hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
+        for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
+          if (!(std::isfinite(g[i]) && w[i] > 0.0)) continue;
+          d.dev[m * n + i] = g[i] - center;
+          d.wv[m * n + i] = w[i];
+          hd::sums_add(t, w[i], g[i] - center);
+        }
+        d.cell_totals.push_back(t);
+      }
+      for (std::size_t b = 0; b + 1 < d.block_begin.size(); ++b) {
+        hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
+        for (std::uint32_t j = d.block_begin[b]; j < d.block_begin[b + 1]; ++j) {
+          const std::uint32_t i = d.block_pos[j];
+          hd::sums_add(t, d.wv[m * n + i], d.dev[m * n + i]);
+        }
+        d.block_totals.push_back(t);
+      }
+    }
+  }
+
   hd::PermView& v = d.view;
+  v.fast = fast;
+  v.dev = d.dev.data();
+  v.wv = d.wv.data();
+  v.center = d.center.data();
+  v.cell_totals = d.cell_totals.data();
+  v.block_totals = d.block_totals.data();
+  v.block_cell = d.block_cell.data();
+  v.total_draws = d.total_draws;
   v.block_begin = d.block_begin.data();
   v.block_pos = d.block_pos.data();
   v.block_members = d.block_members.data();
@@ -181,6 +236,8 @@ struct Scratch {
   std::vector<std::uint8_t> label;
   std::vector<double> member_count, control_count, sorted_member, sorted_control;
   std::vector<double> cell_value, cell_units, cell_se2, cell_diff;
+  std::vector<std::uint32_t> chosen;
+  std::vector<hd::PermSums> member_sums;
   hd::PermScratch view{};
 
   explicit Scratch(const PermData& d)
@@ -192,10 +249,13 @@ struct Scratch {
         cell_value(std::max<std::uint32_t>(d.view.cells, 1)),
         cell_units(cell_value.size()),
         cell_se2(cell_value.size()),
-        cell_diff(cell_value.size()) {
-    view = hd::PermScratch{label.data(),       member_count.data(),   control_count.data(),
+        cell_diff(cell_value.size()),
+        chosen(std::max<std::uint64_t>(d.total_draws, 1)),
+        member_sums(cell_value.size()) {
+    view = hd::PermScratch{label.data(),         member_count.data(),   control_count.data(),
                            sorted_member.data(), sorted_control.data(), cell_value.data(),
-                           cell_units.data(),  cell_se2.data(),       cell_diff.data()};
+                           cell_units.data(),    cell_se2.data(),       cell_diff.data(),
+                           chosen.data(),        member_sums.data()};
   }
 };
 
@@ -236,8 +296,7 @@ PermutationTable run_permutations(const Sample& sample, const DesignOptions& opt
   {
     cpu::Scratch scratch(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1));
-    hd::observed_labels(view, scratch.view.label);
-    hd::label_statistics(view, scratch.view, values.data());
+    hd::observed_statistics(view, scratch.view, values.data());
     std::copy_n(values.begin(), keys, table.observed.begin());
   }
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();

@@ -48,16 +48,16 @@ KLYNGE_HD std::uint32_t permutation_bounded(WordStream& s, std::uint64_t positio
 
 // Floyd's sampler: marks k of the n positions pos[0..n) with `drawn` in label[], reading draws
 // offset .. offset + k - 1 of s. Every position must hold a value other than `drawn` on entry.
+// When chosen != nullptr, the k chosen entries pos[.] are also written to chosen[0..k).
 KLYNGE_HD void floyd_subset(WordStream& s, std::uint64_t offset, const std::uint32_t* pos,
                             std::uint32_t n, std::uint32_t k, std::uint8_t* label,
-                            std::uint8_t drawn) {
+                            std::uint8_t drawn, std::uint32_t* chosen = nullptr) {
   for (std::uint32_t i = 0; i < k; ++i) {
     const std::uint32_t j = n - k + i;
     const std::uint32_t t = permutation_bounded(s, offset + i, j + 1);
-    if (label[pos[t]] == drawn)
-      label[pos[j]] = drawn;
-    else
-      label[pos[t]] = drawn;
+    const std::uint32_t take = label[pos[t]] == drawn ? pos[j] : pos[t];
+    label[take] = drawn;
+    if (chosen) chosen[i] = take;
   }
 }
 
@@ -91,14 +91,20 @@ KLYNGE_HD std::uint64_t binomial_capped(std::uint64_t n, std::uint64_t k, std::u
 
 // The k-subset of rank r (0 <= r < C(n, k)) in lexicographic order of the sorted position
 // lists, marked with `drawn` in label[pos[.]]. Rank 0 is {0, 1, ..., k - 1}.
+// When chosen != nullptr, the chosen entries pos[.] are also written to chosen[0..k).
+// label may be nullptr (only chosen is written).
 KLYNGE_HD void unrank_subset(std::uint64_t r, const std::uint32_t* pos, std::uint32_t n,
-                             std::uint32_t k, std::uint8_t* label, std::uint8_t drawn) {
+                             std::uint32_t k, std::uint8_t* label, std::uint8_t drawn,
+                             std::uint32_t* chosen = nullptr) {
   constexpr std::uint64_t kNoCap = ~std::uint64_t{0} >> 1;
+  std::uint32_t taken = 0;
   for (std::uint32_t x = 0; x < n && k > 0; ++x) {
     // Subsets whose smallest remaining element is x: C(n - x - 1, k - 1).
     const std::uint64_t with_x = binomial_capped(n - x - 1, k - 1, kNoCap);
     if (r < with_x) {
-      label[pos[x]] = drawn;
+      if (label) label[pos[x]] = drawn;
+      if (chosen) chosen[taken] = pos[x];
+      ++taken;
       --k;
     } else {
       r -= with_x;

@@ -28,6 +28,12 @@ namespace klynge::hd {
 inline constexpr int kPermMean = 0, kPermMedian = 1, kPermTrimmed = 2, kPermAgg = 3,
                      kPermWelch = 4;
 
+// Sums of one group's valid entries, with d = y - center: units, W = sum w, sum w d,
+// sum w d^2, sum w^2 d^2, sum w^2 d, sum w^2 (the moments of group_stats.hpp, shifted).
+struct PermSums {
+  double u, w, s1, s2, a, b, f;
+};
+
 struct PermView {
   // Blocks: positions block_pos[block_begin[b] .. block_begin[b + 1]) (contribution indices,
   // members of the observed labeling first); block_members[b] of them are observed members.
@@ -67,7 +73,51 @@ struct PermView {
 
   std::uint64_t seed;
   std::uint32_t analysis;
+
+  // Fast path (mean_diff, welch_t): sums over the drawn (smaller) group only, O(k) per block.
+  bool fast;
+  const double* dev;              // [metric * contributions]: y - center of its (metric, cell), 0 if invalid
+  const double* wv;               // [metric * contributions]: w if valid, else 0
+  const double* center;           // [metric * cells]
+  const PermSums* cell_totals;   // [metric * cells]
+  const PermSums* block_totals;  // [metric * blocks]
+  const std::uint32_t* block_cell;      // [blocks]
+  std::uint64_t total_draws;            // sum of k_b
 };
+
+KLYNGE_HD void sums_add(PermSums& s, double w, double d) {
+  if (!(w > 0.0)) return;
+  s.u += 1.0;
+  s.w += w;
+  s.s1 += w * d;
+  s.s2 += w * d * d;
+  s.a += w * w * d * d;
+  s.b += w * w * d;
+  s.f += w * w;
+}
+
+KLYNGE_HD PermSums sums_sub(const PermSums& x, const PermSums& y) {
+  return PermSums{x.u - y.u, x.w - y.w, x.s1 - y.s1, x.s2 - y.s2, x.a - y.a, x.b - y.b, x.f - y.f};
+}
+
+KLYNGE_HD PermSums sums_plus(const PermSums& x, const PermSums& y) {
+  return PermSums{x.u + y.u, x.w + y.w, x.s1 + y.s1, x.s2 + y.s2, x.a + y.a, x.b + y.b, x.f + y.f};
+}
+
+// Moments from shifted sums (the same algebra as moments(): mean = center + delta, the
+// second moments corrected for delta). Empty (sum_w = 0) when no unit is left.
+KLYNGE_HD Moments sums_moments(const PermSums& s, double center) {
+  Moments m{s.u, 0.0, nan_value(), nan_value(), nan_value()};
+  if (!(s.u > 0.5) || !(s.w > 0.0)) return m;
+  m.sum_w = s.w;
+  const double delta = s.s1 / s.w;
+  m.mean = center + delta;
+  const double m2 = s.s2 - s.s1 * delta;
+  const double m2_ww = s.a - 2.0 * delta * s.b + delta * delta * s.f;
+  m.m2 = m2 > 0.0 ? m2 : 0.0;
+  m.m2_ww = m2_ww > 0.0 ? m2_ww : 0.0;
+  return m;
+}
 
 // Per-thread scratch, sized by the host.
 struct PermScratch {
@@ -80,6 +130,8 @@ struct PermScratch {
   double* cell_units;      // [cells] member units
   double* cell_se2;        // [cells] squared SE of the mean difference
   double* cell_diff;       // [cells] mean difference
+  std::uint32_t* chosen;   // [total draws] fast path: the drawn contributions, block by block
+  PermSums* member_sums;   // [cells] fast path
 };
 
 KLYNGE_HD std::uint32_t perm_keys_per_metric(const PermView& v) {
@@ -201,12 +253,29 @@ KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::ui
   }
 }
 
-// The statistic of every key of every metric under the labels in scratch: per metric the
-// cells, then (cohort design) the aggregate. The aggregate weights each cell with a value by
-// its member units; welch_t studentizes the weighted mean difference by
+// The cohort aggregate of one metric from the cell values in scratch: each cell with a value
+// weighted by its member units; welch_t studentizes the weighted mean difference by
 // sqrt(sum omega_g^2 se2_g) (cells treated as independent; docs/permutation.md).
+KLYNGE_HD double aggregate_statistic(const PermView& v, const PermScratch& sc) {
+  double total = 0.0, sum = 0.0, se2 = 0.0;
+  bool se_ok = true;
+  for (std::uint32_t c = 0; c < v.cells; ++c) {
+    // welch_t aggregates the mean differences (as describe does).
+    const double value = v.statistic == kPermWelch ? sc.cell_diff[c] : sc.cell_value[c];
+    if (!perm_finite(value)) continue;
+    total += sc.cell_units[c];
+    sum += sc.cell_units[c] * value;
+    se2 += sc.cell_units[c] * sc.cell_units[c] * sc.cell_se2[c];
+    if (!perm_finite(sc.cell_se2[c])) se_ok = false;
+  }
+  if (!(total > 0.0)) return nan_value();
+  if (v.statistic == kPermWelch) return (se_ok && se2 > 0.0) ? sum / std::sqrt(se2) : nan_value();
+  return sum / total;
+}
+
+// The statistic of every key of every metric under the labels in scratch: per metric the
+// cells, then (cohort design) the aggregate.
 KLYNGE_HD void label_statistics(const PermView& v, const PermScratch& sc, double* values) {
-  const double nan = nan_value();
   const std::uint32_t per_metric = perm_keys_per_metric(v);
   for (std::uint32_t m = 0; m < v.metrics; ++m) {
     double* out = values + m * per_metric;
@@ -214,30 +283,94 @@ KLYNGE_HD void label_statistics(const PermView& v, const PermScratch& sc, double
       out[c] = cell_statistic(v, m, c, sc, &sc.cell_diff[c], &sc.cell_se2[c], &sc.cell_units[c]);
       sc.cell_value[c] = out[c];
     }
-    if (!v.cohort_design) continue;
-    double total = 0.0, sum = 0.0, se2 = 0.0;
-    bool se_ok = true;
+    if (v.cohort_design) out[v.cells] = aggregate_statistic(v, sc);
+  }
+}
+
+// ---- Fast path: mean_diff and welch_t from the drawn group's sums ------------------------------
+
+// The chosen contributions of every block, to sc.chosen at the block's draw offset: Monte
+// Carlo (Floyd, label kept all-zero between calls), exact (unranking) or observed.
+KLYNGE_HD void choose_fast(const PermView& v, std::uint64_t index, int mode, const PermScratch& sc) {
+  WordStream s = word_stream(v.seed, v.analysis, kPurposePermutation, static_cast<std::uint32_t>(index));
+  std::uint64_t rank = index;
+  for (std::uint32_t bb = 0; bb < v.blocks; ++bb) {
+    // Exact ranks: the last block is the least significant digit.
+    const std::uint32_t b = mode == 1 ? v.blocks - 1 - bb : bb;
+    const std::uint32_t* pos = v.block_pos + v.block_begin[b];
+    const BlockShape sh = block_shape(v, b);
+    std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
+    if (mode == 0) {
+      floyd_subset(s, v.block_draw_offset[b], pos, sh.n, sh.k, sc.label, 1, chosen);
+      for (std::uint32_t i = 0; i < sh.k; ++i) sc.label[chosen[i]] = 0;
+    } else if (mode == 1) {
+      const std::uint64_t radix = v.block_radix[b];
+      unrank_subset(rank % radix, pos, sh.n, sh.k, nullptr, 1, chosen);
+      rank /= radix;
+    } else {
+      const std::uint32_t first = sh.drawn ? 0 : sh.m;  // the observed smaller group
+      for (std::uint32_t i = 0; i < sh.k; ++i) chosen[i] = pos[first + i];
+    }
+  }
+}
+
+KLYNGE_HD void fast_statistics(const PermView& v, const PermScratch& sc, double* values) {
+  const double nan = nan_value();
+  const std::uint32_t per_metric = perm_keys_per_metric(v);
+  for (std::uint32_t m = 0; m < v.metrics; ++m) {
+    const std::size_t base = static_cast<std::size_t>(m) * v.contributions;
+    for (std::uint32_t c = 0; c < v.cells; ++c) sc.member_sums[c] = PermSums{0, 0, 0, 0, 0, 0, 0};
+    for (std::uint32_t b = 0; b < v.blocks; ++b) {
+      const BlockShape sh = block_shape(v, b);
+      const std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
+      PermSums d{0, 0, 0, 0, 0, 0, 0};
+      for (std::uint32_t i = 0; i < sh.k; ++i) sums_add(d, v.wv[base + chosen[i]], v.dev[base + chosen[i]]);
+      PermSums& ms = sc.member_sums[v.block_cell[b]];
+      ms = sums_plus(ms, sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d));
+    }
+    double* out = values + m * per_metric;
     for (std::uint32_t c = 0; c < v.cells; ++c) {
-      // welch_t aggregates the mean differences (as describe does).
-      const double value = v.statistic == kPermWelch ? sc.cell_diff[c] : sc.cell_value[c];
-      if (!perm_finite(value)) continue;
-      total += sc.cell_units[c];
-      sum += sc.cell_units[c] * value;
-      se2 += sc.cell_units[c] * sc.cell_units[c] * sc.cell_se2[c];
-      if (!perm_finite(sc.cell_se2[c])) se_ok = false;
+      const double center = v.center[m * v.cells + c];
+      const Moments mm = sums_moments(sc.member_sums[c], center);
+      const Moments cm = sums_moments(sums_sub(v.cell_totals[m * v.cells + c], sc.member_sums[c]), center);
+      double value = nan, diff = nan, se2 = nan;
+      if (mm.sum_w > 0.0 && cm.sum_w > 0.0) {
+        diff = mm.mean - cm.mean;
+        const bool two = mm.units >= 2.0 && cm.units >= 2.0;
+        if (two) se2 = mean_se2(mm) + mean_se2(cm);
+        value = v.statistic == kPermMean ? diff
+                : two                    ? welch_t(diff, mean_se2(mm), mean_se2(cm))
+                                         : nan;
+      }
+      out[c] = value;
+      sc.cell_value[c] = value;
+      sc.cell_diff[c] = diff;
+      sc.cell_se2[c] = se2;
+      sc.cell_units[c] = mm.units;
     }
-    double agg = nan;
-    if (total > 0.0) {
-      agg = sum / total;
-      if (v.statistic == kPermWelch) agg = (se_ok && se2 > 0.0) ? sum / std::sqrt(se2) : nan;
-    }
-    out[v.cells] = agg;
+    if (v.cohort_design) out[v.cells] = aggregate_statistic(v, sc);
+  }
+}
+
+// The observed statistics (labels as observed), by the path the replicates use.
+KLYNGE_HD void observed_statistics(const PermView& v, const PermScratch& sc, double* values) {
+  if (v.fast) {
+    choose_fast(v, 0, 2, sc);
+    fast_statistics(v, sc, values);
+  } else {
+    observed_labels(v, sc.label);
+    label_statistics(v, sc, values);
   }
 }
 
 // One Monte Carlo replicate (exact == false) or relabeling number `index` (exact == true).
 KLYNGE_HD void permutation_replicate(const PermView& v, std::uint64_t index, bool exact,
                                      const PermScratch& sc, double* values) {
+  if (v.fast) {
+    choose_fast(v, index, exact ? 1 : 0, sc);
+    fast_statistics(v, sc, values);
+    return;
+  }
   if (exact)
     rank_labels(v, index, sc.label);
   else
