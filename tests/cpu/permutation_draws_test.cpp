@@ -140,5 +140,27 @@ TEST(PermutationDraws, UnrankEnumeratesSubsetsLexicographically) {
   }
 }
 
+// Larger blocks: consecutive ranks give strictly increasing subsets in lexicographic order,
+// so the C(n, k) ranks are C(n, k) distinct subsets; the last rank is the last subset.
+TEST(PermutationDraws, UnrankIsStrictlyIncreasingOnLargerBlocks) {
+  for (auto [n, k] : {std::pair<std::uint32_t, std::uint32_t>{60, 3}, {200, 2}, {25, 12}}) {
+    std::vector<std::uint32_t> pos(n);
+    std::iota(pos.begin(), pos.end(), 0u);
+    const std::uint64_t total = hd::binomial_capped(n, k, 1ull << 40);
+    std::vector<std::uint32_t> prev, cur(k);
+    const std::uint64_t step = total > 50000 ? total / 50000 : 1;
+    for (std::uint64_t r = 0; r < total; r += step) {
+      hd::unrank_subset(r, pos.data(), n, k, nullptr, 1, cur.data());
+      for (std::uint32_t i = 1; i < k; ++i) ASSERT_LT(cur[i - 1], cur[i]);
+      if (!prev.empty()) ASSERT_TRUE(std::lexicographical_compare(prev.begin(), prev.end(), cur.begin(), cur.end())) << r;
+      prev = cur;
+    }
+    hd::unrank_subset(total - 1, pos.data(), n, k, nullptr, 1, cur.data());
+    EXPECT_EQ(cur.front(), n - k);
+    hd::unrank_subset(0, pos.data(), n, k, nullptr, 1, cur.data());
+    EXPECT_EQ(cur.back(), k - 1);
+  }
+}
+
 }  // namespace
 }  // namespace klynge

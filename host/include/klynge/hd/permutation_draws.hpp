@@ -91,24 +91,35 @@ KLYNGE_HD std::uint64_t binomial_capped(std::uint64_t n, std::uint64_t k, std::u
 
 // The k-subset of rank r (0 <= r < C(n, k)) in lexicographic order of the sorted position
 // lists, marked with `drawn` in label[pos[.]]. Rank 0 is {0, 1, ..., k - 1}.
-// When chosen != nullptr, the chosen entries pos[.] are also written to chosen[0..k).
-// label may be nullptr (only chosen is written).
+// When chosen != nullptr, the chosen entries pos[.] are also written to chosen[0..k), in
+// increasing position order. label may be nullptr (only chosen is written).
+//
+// Through the combinatorial number system: with r' = C(n, k) - 1 - r there are unique
+// c_1 > c_2 > ... > c_k >= 0 with r' = sum_i C(c_i, k - i + 1), and the subset of lexicographic
+// rank r is {n - 1 - c_1 < n - 1 - c_2 < ...}. Each c_i is found by binary search, so a rank
+// costs O(k^2 log n), not O(n).
 KLYNGE_HD void unrank_subset(std::uint64_t r, const std::uint32_t* pos, std::uint32_t n,
                              std::uint32_t k, std::uint8_t* label, std::uint8_t drawn,
                              std::uint32_t* chosen = nullptr) {
-  constexpr std::uint64_t kNoCap = ~std::uint64_t{0} >> 1;
-  std::uint32_t taken = 0;
-  for (std::uint32_t x = 0; x < n && k > 0; ++x) {
-    // Subsets whose smallest remaining element is x: C(n - x - 1, k - 1).
-    const std::uint64_t with_x = binomial_capped(n - x - 1, k - 1, kNoCap);
-    if (r < with_x) {
-      if (label) label[pos[x]] = drawn;
-      if (chosen) chosen[taken] = pos[x];
-      ++taken;
-      --k;
-    } else {
-      r -= with_x;
+  constexpr std::uint64_t kCap = ~std::uint64_t{0} >> 1;
+  std::uint64_t rest = binomial_capped(n, k, kCap) - 1 - r;
+  std::uint64_t upper = n;  // c_i < upper
+  for (std::uint32_t i = 0; i < k; ++i) {
+    const std::uint32_t kk = k - i;
+    // Largest c in [kk - 1, upper - 1] with C(c, kk) <= rest (C(kk - 1, kk) = 0 always fits).
+    std::uint64_t lo = kk - 1, hi = upper - 1;
+    while (lo < hi) {
+      const std::uint64_t mid = lo + (hi - lo + 1) / 2;
+      if (binomial_capped(mid, kk, kCap) <= rest)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
+    rest -= binomial_capped(lo, kk, kCap);
+    upper = lo;
+    const std::uint32_t x = n - 1 - static_cast<std::uint32_t>(lo);
+    if (label) label[pos[x]] = drawn;
+    if (chosen) chosen[i] = pos[x];
   }
 }
 
