@@ -61,8 +61,9 @@ void write_output(const std::string& path, const std::string& text) {
 AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   AnalyzeSettings s;
   if (f.device == "cuda")
-    throw_usage_error("--device cuda: the CUDA backend is not available in this build yet; use "
-                      "--device cpu (or auto)");
+    throw_usage_error(
+        "--device cuda: the CUDA backend is not available in this build yet; use "
+        "--device cpu (or auto)");
   s.device = "cpu";
   s.spec.scheme = *parse_scheme(f.scheme);
   s.spec.unit = *parse_resample_unit(f.unit);
@@ -170,8 +171,9 @@ void run_analyze(const AnalyzeFlags& flags) {
         if (key.statistic != Statistic::mean_diff) {
           Interval iv;
           iv.status = "no_standard_error";
-          iv.warnings.push_back("studentized intervals need a per-replicate standard error; "
-                                "klynge has one for mean_diff only");
+          iv.warnings.push_back(
+              "studentized intervals need a per-replicate standard error; "
+              "klynge has one for mean_diff only");
           r.intervals.push_back(iv);
           continue;
         }
@@ -183,7 +185,8 @@ void run_analyze(const AnalyzeFlags& flags) {
       if (method == IntervalMethod::bca && want_bca && jack.status[k] != "ok")
         r.intervals.back().warnings.push_back(
             "no acceleration: the exact leave-one-out of this statistic is too large for the "
-            "sample (jackknife " + jack.status[k] + "); use percentile or a smaller sample");
+            "sample (jackknife " +
+            jack.status[k] + "); use percentile or a smaller sample");
     }
   }
   const double intervals_s = seconds_since(t0);
@@ -207,12 +210,13 @@ void run_analyze(const AnalyzeFlags& flags) {
   const bool json_to_stdout = flags.json_path == "-";
   if (!json_to_stdout) fmt::print("{}", analyze_table(inputs));
   if (!json_to_stdout && permutation) fmt::print("{}", permutation_table(sample, *permutation));
-  for (const std::string& w : analyze_warnings(inputs)) fmt::print(stderr, "klynge: warning: {}\n", w);
+  for (const std::string& w : analyze_warnings(inputs))
+    fmt::print(stderr, "klynge: warning: {}\n", w);
   if (!flags.json_path.empty()) {
     nlohmann::ordered_json report = analyze_json(inputs);
     report["timing"] = {{"read_s", read_s},           {"design_s", design_s},
-                        {"statistics_s", stats_s},     {"bootstrap_s", bootstrap_s},
-                        {"jackknife_s", jackknife_s},  {"intervals_s", intervals_s}};
+                        {"statistics_s", stats_s},    {"bootstrap_s", bootstrap_s},
+                        {"jackknife_s", jackknife_s}, {"intervals_s", intervals_s}};
     if (permutation) report["timing"]["permutation_s"] = permutation->seconds;
     write_output(flags.json_path, report.dump(2) + "\n");
   }
@@ -282,7 +286,8 @@ void add_analyze_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
       ->group("Run");
-  cmd->add_option("--json", flags->json_path, "Also write the report as JSON to FILE ('-' = stdout only)")
+  cmd->add_option("--json", flags->json_path,
+                  "Also write the report as JSON to FILE ('-' = stdout only)")
       ->group("Output");
   cmd->add_option("--csv", flags->csv_path, "Also write a tidy CSV (one row per interval) to FILE")
       ->group("Output");

@@ -14,8 +14,10 @@ using nlohmann::json;
 using test::run_klynge;
 
 std::vector<std::string> base_args(const std::string& dir) {
-  return {"analyze", "--input", test::example_file("firms.csv"), "--entry", "entry_year",
-          "--bootstrap", "199", "--json", dir + "/r.json", "--csv", dir + "/r.csv"};
+  return {"analyze", "--input",     test::example_file("firms.csv"),
+          "--entry", "entry_year",  "--bootstrap",
+          "199",     "--json",      dir + "/r.json",
+          "--csv",   dir + "/r.csv"};
 }
 
 TEST(AnalyzeCli, JsonExtendsDescribeWithBootstrapFields) {
@@ -104,9 +106,10 @@ TEST(AnalyzeCli, ResultsIdenticalForAnyThreadCount) {
 }
 
 TEST(AnalyzeCli, SchemesAndClusterUnitRun) {
-  for (const std::vector<std::string>& extra :
-       {std::vector<std::string>{"--scheme", "poisson"}, {"--scheme", "bayesian"},
-        {"--unit", "cluster"}, {"--scheme", "strata", "--strata", "nace"}}) {
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--scheme", "poisson"},
+                                                {"--scheme", "bayesian"},
+                                                {"--unit", "cluster"},
+                                                {"--scheme", "strata", "--strata", "nace"}}) {
     const std::string dir = test::scratch_dir("analyze_schemes");
     auto args = base_args(dir);
     args.insert(args.end(), extra.begin(), extra.end());

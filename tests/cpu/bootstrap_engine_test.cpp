@@ -70,7 +70,8 @@ TEST(BootstrapDraws, BoundedIndexChiSquareWithFixedSeed) {
     hits[v] += 1.0;
   }
   double chi2 = 0.0;
-  for (double h : hits) chi2 += (h - draws / double(n)) * (h - draws / double(n)) / (draws / double(n));
+  for (double h : hits)
+    chi2 += (h - draws / double(n)) * (h - draws / double(n)) / (draws / double(n));
   EXPECT_LT(chi2, 27.88);  // 99.9% quantile of chi-square with 9 df
 }
 
@@ -380,6 +381,28 @@ INSTANTIATE_TEST_SUITE_P(Schemes, FusedPath,
                          ::testing::Combine(::testing::Values(Scheme::groups, Scheme::strata,
                                                               Scheme::poisson, Scheme::bayesian),
                                             ::testing::Bool()));
+
+}  // namespace
+}  // namespace klynge
+
+namespace klynge {
+namespace {
+
+TEST(BootstrapDraws, InterleavedPhiloxEqualsPhiloxWords) {
+  std::vector<std::uint32_t> out(4 * 37);
+  for (std::uint64_t seed : {0ull, 20240917ull, 0xFFFFFFFFFFFFFFFFull}) {
+    for (std::uint32_t first : {0u, 5u, 0xFFFFFFF0u}) {
+      for (std::uint32_t count : {1u, 4u, 37u}) {
+        hd::philox_blocks(seed, 3, hd::kPurposeBootstrapIndex, 77, first, count, out.data());
+        for (std::uint32_t b = 0; b < count; ++b) {
+          const hd::Words4 w =
+              hd::philox_words(seed, hd::DrawKey{3, hd::kPurposeBootstrapIndex, 77, first + b});
+          for (int i = 0; i < 4; ++i) ASSERT_EQ(out[4 * b + i], w.w[i]) << seed << " " << first;
+        }
+      }
+    }
+  }
+}
 
 }  // namespace
 }  // namespace klynge

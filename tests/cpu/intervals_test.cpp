@@ -327,7 +327,7 @@ TEST(Studentized, ConstructedCase) {
   EXPECT_NEAR(ci.low, 10.0 - 0.5 * 475, 1e-9);
   EXPECT_NEAR(ci.high, 10.0 + 0.5 * 475, 1e-9);
   EXPECT_NEAR(ci.mc_se_low, 0.5 * std::sqrt(0.025 * 0.975 * 999), 0.05);
-  EXPECT_TRUE(has_warning(ci.warnings, "2 of 1001 replicates are not finite"));
+  EXPECT_TRUE(has_warning(ci.warnings, "2 of 1001 studentized replicates t* are not finite"));
   EXPECT_TRUE(has_warning(ci.warnings, "2 of 1001 replicates had a standard error"));
 }
 

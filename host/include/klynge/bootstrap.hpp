@@ -31,8 +31,8 @@ struct BootstrapSpec {
   std::uint64_t seed = kDefaultSeed;
   std::uint64_t replicates = 9999;  // B (informational here: ranges are given to run_bootstrap)
   std::vector<Statistic> statistics{Statistic::mean_diff};  // any order; duplicates ignored
-  int threads = 0;                  // 0 = all
-  std::uint32_t analysis = 0;       // the `stream` word of every draw key
+  int threads = 0;                                          // 0 = all
+  std::uint32_t analysis = 0;                               // the `stream` word of every draw key
   // Use the fused gather-accumulate replicate when it applies (window design, only mean_diff
   // and welch_t requested). Same draws as the count path; sums differ only in rounding.
   bool fused = true;

@@ -20,10 +20,14 @@ namespace klynge {
 
 std::string_view scheme_name(Scheme scheme) {
   switch (scheme) {
-    case Scheme::groups: return "groups";
-    case Scheme::strata: return "strata";
-    case Scheme::poisson: return "poisson";
-    case Scheme::bayesian: return "bayesian";
+    case Scheme::groups:
+      return "groups";
+    case Scheme::strata:
+      return "strata";
+    case Scheme::poisson:
+      return "poisson";
+    case Scheme::bayesian:
+      return "bayesian";
   }
   return "groups";
 }
@@ -77,7 +81,8 @@ void build_units(const Sample& sample, const BootstrapSpec& spec, BootData& d) {
   d.unit_firms.clear();
   const bool strata = spec.scheme == Scheme::strata;
   if (strata && spec.unit == ResampleUnit::cluster)
-    throw_usage_error("--scheme strata cannot be combined with --unit cluster (clusters cross strata)");
+    throw_usage_error(
+        "--scheme strata cannot be combined with --unit cluster (clusters cross strata)");
 
   // Members.
   if (spec.unit == ResampleUnit::cluster) {
@@ -101,7 +106,8 @@ void build_units(const Sample& sample, const BootstrapSpec& spec, BootData& d) {
       }
     }
     if (!any_label)
-      throw_usage_error("--unit cluster needs cluster labels (a --cluster column); no member firm has one");
+      throw_usage_error(
+          "--unit cluster needs cluster labels (a --cluster column); no member firm has one");
     std::vector<std::vector<std::int32_t>> units;
     for (auto& [c, firms] : by_cluster) {
       std::sort(firms.begin(), firms.end());
@@ -273,8 +279,8 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
     }
     d.unit_record_begin.push_back(static_cast<std::uint32_t>(d.records.size()));
   }
-  d.fused_view = hd::FusedView{d.unit_record_begin.data(), d.records.data(), d.center.data(),
-                               segments};
+  d.fused_view =
+      hd::FusedView{d.unit_record_begin.data(), d.records.data(), d.center.data(), segments};
 
   d.dense = !sample.weighted && spec.unit == ResampleUnit::firm &&
             (spec.scheme == Scheme::groups || spec.scheme == Scheme::strata) &&
@@ -293,8 +299,8 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
   d.group_segment.resize(v.resample_groups);
   for (std::uint32_t g = 0; g < v.resample_groups; ++g)
     d.group_segment[g] = g < d.member_groups ? 0u : 1u;
-  d.dense_view = hd::DenseView{d.dense_d.data(), d.group_segment.data(),
-                               static_cast<std::uint32_t>(M), 2u};
+  d.dense_view =
+      hd::DenseView{d.dense_d.data(), d.group_segment.data(), static_cast<std::uint32_t>(M), 2u};
 }
 
 ScratchBuffers::ScratchBuffers(const BootData& d)
@@ -306,9 +312,9 @@ ScratchBuffers::ScratchBuffers(const BootData& d)
       cell_se(std::max<std::size_t>(d.view.cells, 1), 0.0),
       member_units(std::max<std::size_t>(d.view.cells, 1), 0.0),
       cell_moments(2 * std::max<std::size_t>(d.view.cells, 1)) {
-  scratch = hd::BootScratch{firm_count.data(),  influence.data(), seg_counts.data(),
+  scratch = hd::BootScratch{firm_count.data(),    influence.data(),   seg_counts.data(),
                             sorted_counts.data(), cell_values.data(), cell_se.data(),
-                            member_units.data(), cell_moments.data()};
+                            member_units.data(),  cell_moments.data()};
 }
 
 }  // namespace cpu
@@ -370,7 +376,8 @@ ReplicateTable merge_replicates(const ReplicateTable& a, const ReplicateTable& b
   out.welch_se.resize(keys * out.count);
   for (std::size_t k = 0; k < keys; ++k) {
     std::copy_n(a.values.begin() + k * a.count, a.count, out.values.begin() + k * out.count);
-    std::copy_n(b.values.begin() + k * b.count, b.count, out.values.begin() + k * out.count + a.count);
+    std::copy_n(b.values.begin() + k * b.count, b.count,
+                out.values.begin() + k * out.count + a.count);
     std::copy_n(a.welch_se.begin() + k * a.count, a.count, out.welch_se.begin() + k * out.count);
     std::copy_n(b.welch_se.begin() + k * b.count, b.count,
                 out.welch_se.begin() + k * out.count + a.count);

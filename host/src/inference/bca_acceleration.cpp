@@ -1,6 +1,6 @@
 // BCa acceleration of a statistic of several independent samples (Efron & Tibshirani 1993
-// eq. 14.15 and 15.36; Davison & Hinkley 1997 eq. 5.25 and its multi-sample form, as
-// scipy.stats.bootstrap computes it). docs/intervals.md "Acceleration".
+// eq. 14.15, and eq. 15.36 for several samples as scipy.stats.bootstrap cites it; Davison &
+// Hinkley 1997 §5.3). docs/intervals.md "Acceleration".
 #include <cmath>
 #include <limits>
 

@@ -9,10 +9,10 @@ namespace klynge {
 namespace inference {
 
 bool prepare_replicates(const IntervalRequest& request, Interval& out, SortedReplicates& sorted,
-                        bool needs_estimate, bool needs_spread) {
+                        bool needs_estimate, bool needs_spread, const char* what) {
   sorted = sort_finite(request.replicates);
   if (sorted.non_finite > 0) {
-    out.warnings.push_back(non_finite_warning(sorted.non_finite, sorted.total));
+    out.warnings.push_back(non_finite_warning(sorted.non_finite, sorted.total, what));
   }
   if (sorted.values.empty()) {
     out.status = "no_valid_replicates";

@@ -85,7 +85,7 @@ void add_tail_warnings(Interval& out, const std::vector<double>& sorted, double 
 // few valid ones for the level, a non-finite estimate (when needs_estimate) or no spread (when
 // needs_spread; otherwise a zero spread is a warning only).
 bool prepare_replicates(const IntervalRequest& request, Interval& out, SortedReplicates& sorted,
-                        bool needs_estimate, bool needs_spread);
+                        bool needs_estimate, bool needs_spread, const char* what = "replicates");
 
 Interval percentile_interval(const IntervalRequest& request);
 Interval basic_interval(const IntervalRequest& request);

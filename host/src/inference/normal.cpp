@@ -1,5 +1,5 @@
 // Bias-corrected normal interval, theta - bias -/+ z * se (Efron & Tibshirani 1993 §13.2;
-// Davison & Hinkley 1997 eq. 5.5, R boot's norm.ci with var.t0 = var(t)).
+// Davison & Hinkley 1997 §5.2, R boot's norm.ci with var.t0 = var(t)).
 #include <cmath>
 
 #include "inference_internal.hpp"

@@ -1,5 +1,6 @@
 // Standard error and bias from the replicate statistics (docs/intervals.md "Summary").
 #include <fmt/format.h>
+#include <algorithm>
 #include <cmath>
 
 #include "inference_internal.hpp"

@@ -1,5 +1,5 @@
 // Studentized (bootstrap-t) interval (Efron & Tibshirani 1993 §12.5; Davison & Hinkley 1997
-// eq. 5.7, R boot's stud.ci).
+// §5.2, R boot's stud.ci).
 #include <fmt/format.h>
 #include <cmath>
 
@@ -50,7 +50,7 @@ Interval studentized_interval(const IntervalRequest& request) {
   IntervalRequest t_request = request;
   t_request.replicates = t;
   SortedReplicates sorted;
-  if (!prepare_replicates(t_request, out, sorted, false, true)) {
+  if (!prepare_replicates(t_request, out, sorted, false, true, "studentized replicates t*")) {
     if (bad_se > 0) {
       out.warnings.push_back(fmt::format(
           "{} replicates had a standard error that is zero, negative or not finite", bad_se));
@@ -59,8 +59,8 @@ Interval studentized_interval(const IntervalRequest& request) {
   }
   if (bad_se > 0) {
     out.warnings.push_back(fmt::format(
-        "{} of {} replicates had a standard error that is zero, negative or not finite and were "
-        "excluded (counted in the non-finite replicates above)",
+        "{} of {} replicates had a standard error that is zero, negative or not finite: their t* "
+        "is not finite (counted above)",
         bad_se, request.replicates.size()));
   }
   const double p_low = (1.0 - request.level) / 2.0;

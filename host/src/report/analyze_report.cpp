@@ -118,7 +118,8 @@ std::vector<std::string> analyze_warnings(const AnalyzeInputs& in) {
     for (std::size_t m = 0; m < r.intervals.size(); ++m) {
       const Interval& iv = r.intervals[m];
       const auto method = interval_method_name(in.settings.methods[m]);
-      if (iv.status != "ok") out.push_back(fmt::format("{}: {} interval: {}", where, method, iv.status));
+      if (iv.status != "ok")
+        out.push_back(fmt::format("{}: {} interval: {}", where, method, iv.status));
       for (const std::string& w : iv.warnings)
         out.push_back(fmt::format("{}: {} interval: {}", where, method, w));
     }
@@ -136,17 +137,16 @@ std::string analyze_csv(const AnalyzeInputs& in) {
     const std::string& metric = s.metric_names[e.metric];
     for (std::size_t m = 0; m < r.intervals.size(); ++m) {
       const Interval& iv = r.intervals[m];
-      std::string status = e.status != "ok" ? e.status
+      std::string status = e.status != "ok"           ? e.status
                            : r.summary.status != "ok" ? r.summary.status
                                                       : iv.status;
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                         csv_field("member - control: " + metric), csv_field(metric),
-                         cohort_text(e.cohort), statistic_name(e.statistic), csv_number(e.value),
-                         csv_number(r.summary.std_error), csv_number(r.summary.bias),
-                         interval_method_name(in.settings.methods[m]),
-                         csv_number(in.settings.level), csv_number(iv.low), csv_number(iv.high),
-                         e.n_member, e.n_control, csv_field(status),
-                         permutation_csv_fields(in.permutation, in.describe.description, r.result));
+      out += fmt::format(
+          "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field("member - control: " + metric),
+          csv_field(metric), cohort_text(e.cohort), statistic_name(e.statistic),
+          csv_number(e.value), csv_number(r.summary.std_error), csv_number(r.summary.bias),
+          interval_method_name(in.settings.methods[m]), csv_number(in.settings.level),
+          csv_number(iv.low), csv_number(iv.high), e.n_member, e.n_control, csv_field(status),
+          permutation_csv_fields(in.permutation, in.describe.description, r.result));
     }
   }
   return out;
@@ -171,9 +171,10 @@ std::string analyze_table(const AnalyzeInputs& in) {
                        cohort_text(e.cohort), statistic_name(e.statistic), fixed(e.value, scale),
                        fixed(r.summary.std_error, scale));
     for (const Interval& iv : r.intervals) {
-      const std::string text = iv.status == "ok" && e.status == "ok"
-                                   ? fmt::format("[{}, {}]", fixed(iv.low, scale), fixed(iv.high, scale))
-                                   : (e.status != "ok" ? e.status : iv.status);
+      const std::string text =
+          iv.status == "ok" && e.status == "ok"
+              ? fmt::format("[{}, {}]", fixed(iv.low, scale), fixed(iv.high, scale))
+              : (e.status != "ok" ? e.status : iv.status);
       out += fmt::format("{:>22}", text);
     }
     out += "\n";

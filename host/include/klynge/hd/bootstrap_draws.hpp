@@ -46,9 +46,8 @@ KLYNGE_HD BoundedTry bounded_try(std::uint32_t word, std::uint32_t n) {
 }
 
 // Word p % 4 of block p / 4 for a purpose.
-KLYNGE_HD std::uint32_t draw_word(std::uint64_t seed, std::uint32_t analysis,
-                                  std::uint32_t purpose, std::uint32_t replicate,
-                                  std::uint64_t position) {
+KLYNGE_HD std::uint32_t draw_word(std::uint64_t seed, std::uint32_t analysis, std::uint32_t purpose,
+                                  std::uint32_t replicate, std::uint64_t position) {
   const Words4 w = philox_words(
       seed, DrawKey{analysis, purpose, replicate, static_cast<std::uint32_t>(position >> 2)});
   return w.w[position & 3u];
@@ -72,9 +71,9 @@ KLYNGE_HD std::uint32_t bounded_retry(std::uint64_t seed, std::uint32_t analysis
 // P(X <= 12) rounds to 2^32, so counts stop at 12 (P(X > 12) is below 2^-32). Exact up to the
 // 2^-32 rounding of each threshold; always exactly one word.
 KLYNGE_HD std::uint32_t poisson1_u32(std::uint32_t word) {
-  constexpr std::uint32_t kThreshold[12] = {
-      1580030169u, 3160060337u, 3950075422u, 4213413783u, 4279248374u, 4292415292u,
-      4294609778u, 4294923276u, 4294962463u, 4294966817u, 4294967253u, 4294967292u};
+  constexpr std::uint32_t kThreshold[12] = {1580030169u, 3160060337u, 3950075422u, 4213413783u,
+                                            4279248374u, 4292415292u, 4294609778u, 4294923276u,
+                                            4294962463u, 4294966817u, 4294967253u, 4294967292u};
   std::uint32_t k = 0;
   while (k < 12 && word >= kThreshold[k]) ++k;
   return k;
@@ -99,8 +98,8 @@ struct WordStream {
   KLYNGE_HD std::uint32_t at(std::uint64_t position) {
     const std::uint64_t block = position >> 2;
     if (block != cached_block) {
-      cached = philox_words(seed, DrawKey{analysis, purpose, replicate,
-                                          static_cast<std::uint32_t>(block)});
+      cached = philox_words(
+          seed, DrawKey{analysis, purpose, replicate, static_cast<std::uint32_t>(block)});
       cached_block = block;
     }
     return cached.w[position & 3u];
@@ -117,6 +116,48 @@ KLYNGE_HD std::uint32_t bounded_index(WordStream& s, std::uint64_t position, std
   const BoundedTry t = bounded_try(s.at(position), n);
   if (t.accepted) return t.value;
   return bounded_retry(s.seed, s.analysis, s.replicate, position, n);
+}
+
+// Philox 4x32-10 of the consecutive blocks [first_block, first_block + count) of one
+// (seed, stream, purpose, index), as words out[4 * b + i]: bit-identical to philox_words block
+// by block (tested). Four blocks run interleaved, so the CPU overlaps their multiply chains
+// (about 1.7x the throughput of one block at a time on x86-64).
+KLYNGE_HD void philox_blocks(std::uint64_t seed, std::uint32_t stream, std::uint32_t purpose,
+                             std::uint32_t index, std::uint32_t first_block, std::uint32_t count,
+                             std::uint32_t* out) {
+  constexpr std::uint32_t kLanes = 4;
+  for (std::uint32_t base = 0; base < count; base += kLanes) {
+    std::uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
+    for (std::uint32_t l = 0; l < kLanes; ++l) {
+      c0[l] = first_block + base + l;
+      c1[l] = index;
+      c2[l] = purpose;
+      c3[l] = stream;
+    }
+    std::uint32_t k0 = static_cast<std::uint32_t>(seed);
+    std::uint32_t k1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int round = 0; round < 10; ++round) {
+      for (std::uint32_t l = 0; l < kLanes; ++l) {
+        const std::uint64_t p0 = static_cast<std::uint64_t>(0xD2511F53u) * c0[l];
+        const std::uint64_t p1 = static_cast<std::uint64_t>(0xCD9E8D57u) * c2[l];
+        const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1[l] ^ k0;
+        const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3[l] ^ k1;
+        c1[l] = static_cast<std::uint32_t>(p1);
+        c3[l] = static_cast<std::uint32_t>(p0);
+        c0[l] = n0;
+        c2[l] = n2;
+      }
+      k0 += 0x9E3779B9u;  // the Weyl key schedule of Random123's philox4x32
+      k1 += 0xBB67AE85u;
+    }
+    const std::uint32_t n = count - base < kLanes ? count - base : kLanes;
+    for (std::uint32_t l = 0; l < n; ++l) {
+      out[4 * (base + l) + 0] = c0[l];
+      out[4 * (base + l) + 1] = c1[l];
+      out[4 * (base + l) + 2] = c2[l];
+      out[4 * (base + l) + 3] = c3[l];
+    }
+  }
 }
 
 }  // namespace klynge::hd

@@ -117,31 +117,42 @@ KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint3
   fused_finish(v, f, acc, values, se);
 }
 
-
 // Unweighted window design under groups/strata: each unit's growth values (one per metric,
 // NaN where not valid, shifted by the center) are one dense row, and each resample group
 // feeds one (cell, group) per metric, so a draw is one contiguous gather into local sums.
 inline constexpr std::uint32_t kDenseMaxMetrics = 8;
 
 struct DenseView {
-  const double* d;                       // [units * metrics], y - center, NaN = not valid
-  const std::uint32_t* group_segment;    // per resample group: its segment for metric 0
-  std::uint32_t metrics;                 // <= kDenseMaxMetrics
-  std::uint32_t metric_segment_stride;   // segments between metric m and m + 1 (cells * 2)
+  const double* d;                      // [units * metrics], y - center, NaN = not valid
+  const std::uint32_t* group_segment;   // per resample group: its segment for metric 0
+  std::uint32_t metrics;                // <= kDenseMaxMetrics
+  std::uint32_t metric_segment_stride;  // segments between metric m and m + 1 (cells * 2)
 };
 
-KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const DenseView& dv,
-                               std::uint32_t replicate, double* acc, double* values, double* se) {
-  for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
-  WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapIndex, replicate);
-  const std::uint32_t M = dv.metrics;
-  for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
-    const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
-    const std::uint32_t m = end - begin;
-    double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
-    for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
-    for (std::uint32_t j = 0; j < m; ++j) {
-      const double* row = dv.d + static_cast<std::uint64_t>(begin + bounded_index(s, begin + j, m)) * M;
+// One resample group of the dense path: m draws, each a gather of one row of M values into
+// local sums. kM > 0 fixes the number of metrics at compile time (unrolled inner loop);
+// kM == 0 reads it from dv.
+template <std::uint32_t kM>
+KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t replicate,
+                           std::uint32_t begin, std::uint32_t m, double* n, double* sum,
+                           double* sq) {
+  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  // Words in runs of kRun positions: the same words WordStream would read, from philox_blocks.
+  constexpr std::uint32_t kRun = 256;
+  std::uint32_t words[kRun + 8];
+  for (std::uint32_t j0 = 0; j0 < m; j0 += kRun) {
+    const std::uint32_t len = m - j0 < kRun ? m - j0 : kRun;
+    const std::uint64_t p0 = static_cast<std::uint64_t>(begin) + j0;
+    const std::uint64_t first_block = p0 >> 2, last_block = (p0 + len - 1) >> 2;
+    philox_blocks(v.seed, v.analysis, kPurposeBootstrapIndex, replicate,
+                  static_cast<std::uint32_t>(first_block),
+                  static_cast<std::uint32_t>(last_block - first_block + 1), words);
+    const std::uint32_t* w = words + (p0 & 3u);
+    for (std::uint32_t j = 0; j < len; ++j) {
+      const BoundedTry t = bounded_try(w[j], m);
+      const std::uint32_t pick =
+          t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m);
+      const double* row = dv.d + static_cast<std::uint64_t>(begin + pick) * M;
       for (std::uint32_t k = 0; k < M; ++k) {
         const double x = row[k];
         if (x == x) {
@@ -150,6 +161,35 @@ KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const Dens
           sq[k] += x * x;
         }
       }
+    }
+  }
+}
+
+KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const DenseView& dv,
+                               std::uint32_t replicate, double* acc, double* values, double* se) {
+  for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
+  const std::uint32_t M = dv.metrics;
+  for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
+    const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
+    const std::uint32_t m = end - begin;
+    double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
+    for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
+    switch (M) {
+      case 1:
+        dense_group<1>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 2:
+        dense_group<2>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 3:
+        dense_group<3>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      case 4:
+        dense_group<4>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
+      default:
+        dense_group<0>(v, dv, replicate, begin, m, n, sum, sq);
+        break;
     }
     for (std::uint32_t k = 0; k < M; ++k) {
       double* a = acc + (dv.group_segment[g] + k * dv.metric_segment_stride) * kFusedAccumulators;

@@ -28,12 +28,12 @@ inline constexpr int kStatMean = 0, kStatMedian = 1, kStatTrimmed = 2, kStatAgg 
 struct BootView {
   // Segments (see above): entries [seg_begin[s], seg_begin[s + 1]) of every per-entry array.
   const std::uint32_t* seg_begin;
-  const double* y;         // growth, contribution order
-  const double* w;         // weight
-  const double* x0;        // start value
-  const double* x1;        // end value
+  const double* y;   // growth, contribution order
+  const double* w;   // weight
+  const double* x0;  // start value
+  const double* x1;  // end value
   const std::int32_t* firm;
-  const double* ys;        // sorted by (y, w)
+  const double* ys;  // sorted by (y, w)
   const double* ws;
   const std::int32_t* sorted_firm;
   std::uint32_t metrics;
@@ -283,8 +283,8 @@ KLYNGE_HD void metric_statistics(const BootView& v, std::uint32_t metric, BootSc
 }
 
 // One whole replicate: counts, then every metric. values/se have boot_keys(v) entries.
-KLYNGE_HD void bootstrap_replicate(const BootView& v, std::uint32_t replicate,
-                                   BootScratch& scratch, double* values, double* se) {
+KLYNGE_HD void bootstrap_replicate(const BootView& v, std::uint32_t replicate, BootScratch& scratch,
+                                   double* values, double* se) {
   draw_counts(v, replicate, scratch.firm_count);
   const std::uint32_t per_metric = boot_keys_per_metric(v);
   for (std::uint32_t m = 0; m < v.metrics; ++m)
