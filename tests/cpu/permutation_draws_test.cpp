@@ -23,7 +23,14 @@ std::uint32_t floyd_mask(std::uint32_t n, std::uint32_t k, std::uint32_t r, bool
   std::vector<std::uint8_t> label(n, 0);
   hd::WordStream s = hd::word_stream(20240917, 3, hd::kPurposePermutation, r);
   if (!weakened) {
-    hd::floyd_subset(s, 0, pos.data(), n, k, label.data(), 1);
+    // The sampler the engine uses: Floyd on a bitmap, collected in position order.
+    std::uint64_t taken[1] = {0};
+    std::vector<std::uint32_t> chosen(k);
+    hd::floyd_bits(s, 0, n, k, taken);
+    EXPECT_EQ(hd::collect_bits(taken, n, pos.data(), chosen.data()), k);
+    EXPECT_EQ(taken[0], 0u);  // cleared for the next block
+    for (std::uint32_t i = 1; i < k; ++i) EXPECT_LT(chosen[i - 1], chosen[i]);
+    for (std::uint32_t c : chosen) label[c] = 1;
   } else {
     // Weakened on purpose: draws t from {0..j-1} instead of {0..j} (an off-by-one that still
     // returns k distinct positions, but position j can enter only on a collision).
@@ -87,7 +94,11 @@ TEST(PermutationDraws, ComplementDrawIsUniform) {
     std::vector<std::uint32_t> pos = {0, 1, 2, 3, 4, 5};
     std::vector<std::uint8_t> label(6, 1);  // everyone a member, then draw 2 controls
     hd::WordStream s = hd::word_stream(7, 0, hd::kPurposePermutation, r);
-    hd::floyd_subset(s, 0, pos.data(), 6, 2, label.data(), 0);
+    std::uint64_t taken[1] = {0};
+    std::uint32_t chosen[2];
+    hd::floyd_bits(s, 0, 6, 2, taken);
+    hd::collect_bits(taken, 6, pos.data(), chosen);
+    for (std::uint32_t c : chosen) label[c] = 0;
     std::uint32_t mask = 0;
     for (std::uint32_t i = 0; i < 6; ++i) mask |= label[i] ? (1u << i) : 0u;
     ASSERT_EQ(__builtin_popcount(mask), 4);
@@ -97,6 +108,24 @@ TEST(PermutationDraws, ComplementDrawIsUniform) {
   double chi2 = 0.0;
   for (const auto& [m, h] : hits) chi2 += (h - replicates / 15.0) * (h - replicates / 15.0) / (replicates / 15.0);
   EXPECT_LT(chi2, 36.12);
+}
+
+// Bitmaps wider than one word: 200 positions, k = 70; collect_bits lists exactly the set bits
+// through the position map, in order, and clears them.
+TEST(PermutationDraws, FloydBitsAcrossWords) {
+  std::vector<std::uint32_t> pos(200);
+  for (std::uint32_t i = 0; i < 200; ++i) pos[i] = 1000 + 3 * i;
+  std::uint64_t taken[4] = {0, 0, 0, 0};
+  hd::WordStream s = hd::word_stream(5, 0, hd::kPurposePermutation, 9);
+  hd::floyd_bits(s, 0, 200, 70, taken);
+  int bits = 0;
+  for (std::uint64_t w : taken) bits += __builtin_popcountll(w);
+  EXPECT_EQ(bits, 70);
+  std::vector<std::uint32_t> chosen(70);
+  ASSERT_EQ(hd::collect_bits(taken, 200, pos.data(), chosen.data()), 70u);
+  for (std::uint32_t i = 1; i < 70; ++i) EXPECT_LT(chosen[i - 1], chosen[i]);
+  for (std::uint32_t c : chosen) EXPECT_EQ((c - 1000) % 3, 0u);
+  for (std::uint64_t w : taken) EXPECT_EQ(w, 0u);
 }
 
 TEST(PermutationDraws, BoundedDrawIsAPureFunctionOfPosition) {

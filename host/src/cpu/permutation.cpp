@@ -56,12 +56,12 @@ struct PermData {
   std::vector<std::uint32_t> sorted_begin{0}, sorted_index;
   std::vector<double> sorted_y, sorted_w;
   std::vector<ResultKey> keys;
-  std::vector<double> dev, wv, center;
+  std::vector<double> rec, center;
   std::vector<hd::PermSums> cell_totals, block_totals;
   std::vector<std::uint32_t> block_cell;
   std::uint64_t total_draws = 0;
   std::uint64_t relabelings = 1;
-  std::uint32_t longest_cell = 0, longest_sorted = 0;
+  std::uint32_t longest_cell = 0, longest_sorted = 0, longest_block = 0;
   hd::PermView view{};
 };
 
@@ -74,6 +74,7 @@ void add_block(PermData& d, const std::vector<std::uint32_t>& pos, std::uint32_t
                std::uint64_t& draws) {
   const auto n = static_cast<std::uint32_t>(pos.size());
   const std::uint32_t k = std::min(members, n - members);
+  d.longest_block = std::max(d.longest_block, n);
   d.block_pos.insert(d.block_pos.end(), pos.begin(), pos.end());
   d.block_begin.push_back(static_cast<std::uint32_t>(d.block_pos.size()));
   d.block_members.push_back(members);
@@ -123,8 +124,13 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   d.total_draws = draws;
   checked_u32(d.block_begin.size(), "blocks");
 
-  // Per-metric arrays, and the sorted valid entries of each (metric, cell).
-  for (std::size_t m = 0; m < metrics; ++m) {
+  // Fast path (mean_diff, welch_t): records and totals only. General path: per-metric arrays,
+  // and for the median and trimmed mean the sorted valid entries of each (metric, cell).
+  const bool fast = spec.fast && (spec.statistic == Statistic::mean_diff ||
+                                  spec.statistic == Statistic::welch_t);
+  const bool sorted = spec.statistic == Statistic::median_diff ||
+                      spec.statistic == Statistic::trimmed_mean_diff;
+  for (std::size_t m = 0; m < metrics && !fast; ++m) {
     d.y.insert(d.y.end(), sample.growth[m].begin(), sample.growth[m].end());
     d.w.insert(d.w.end(), sample.weight[m].begin(), sample.weight[m].end());
     d.x0.insert(d.x0.end(), sample.start[m].begin(), sample.start[m].end());
@@ -132,6 +138,7 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
     const auto& g = sample.growth[m];
     const auto& w = sample.weight[m];
     for (const Cell& cell : sample.cells) {
+      if (!sorted) break;
       std::vector<std::uint32_t> valid;
       for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i)
         if (std::isfinite(g[i]) && w[i] > 0.0) valid.push_back(i);
@@ -158,11 +165,8 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
     }
 
   // Fast path data: centered values, per-cell and per-block totals.
-  const bool fast = spec.fast && (spec.statistic == Statistic::mean_diff ||
-                                  spec.statistic == Statistic::welch_t);
   if (fast) {
-    d.dev.assign(metrics * n, 0.0);
-    d.wv.assign(metrics * n, 0.0);
+    d.rec.assign(metrics * n * 2, 0.0);
     for (std::size_t m = 0; m < metrics; ++m) {
       const auto& g = sample.growth[m];
       const auto& w = sample.weight[m];
@@ -178,8 +182,8 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
         hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
         for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
           if (!(std::isfinite(g[i]) && w[i] > 0.0)) continue;
-          d.dev[m * n + i] = g[i] - center;
-          d.wv[m * n + i] = w[i];
+          d.rec[(i * metrics + m) * 2] = g[i] - center;
+          d.rec[(i * metrics + m) * 2 + 1] = w[i];
           hd::sums_add(t, w[i], g[i] - center);
         }
         d.cell_totals.push_back(t);
@@ -188,7 +192,7 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
         hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
         for (std::uint32_t j = d.block_begin[b]; j < d.block_begin[b + 1]; ++j) {
           const std::uint32_t i = d.block_pos[j];
-          hd::sums_add(t, d.wv[m * n + i], d.dev[m * n + i]);
+          hd::sums_add(t, d.rec[(i * metrics + m) * 2 + 1], d.rec[(i * metrics + m) * 2]);
         }
         d.block_totals.push_back(t);
       }
@@ -197,8 +201,7 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
 
   hd::PermView& v = d.view;
   v.fast = fast;
-  v.dev = d.dev.data();
-  v.wv = d.wv.data();
+  v.rec = d.rec.data();
   v.center = d.center.data();
   v.cell_totals = d.cell_totals.data();
   v.block_totals = d.block_totals.data();
@@ -234,14 +237,16 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
 
 struct Scratch {
   std::vector<std::uint8_t> label;
+  std::vector<std::uint64_t> taken;
   std::vector<double> member_count, control_count, sorted_member, sorted_control;
   std::vector<double> cell_value, cell_units, cell_se2, cell_diff;
   std::vector<std::uint32_t> chosen;
-  std::vector<hd::PermSums> member_sums;
+  std::vector<hd::PermSums> member_sums, drawn_sums;
   hd::PermScratch view{};
 
   explicit Scratch(const PermData& d)
       : label(std::max<std::size_t>(d.view.contributions, 1)),
+        taken(std::max<std::size_t>((d.longest_block + 63) / 64, 1)),
         member_count(std::max<std::uint32_t>(d.longest_cell, 1)),
         control_count(member_count.size()),
         sorted_member(std::max<std::uint32_t>(d.longest_sorted, 1)),
@@ -251,11 +256,12 @@ struct Scratch {
         cell_se2(cell_value.size()),
         cell_diff(cell_value.size()),
         chosen(std::max<std::uint64_t>(d.total_draws, 1)),
-        member_sums(cell_value.size()) {
-    view = hd::PermScratch{label.data(),         member_count.data(),   control_count.data(),
+        member_sums(cell_value.size() * std::max<std::uint32_t>(d.view.metrics, 1)),
+        drawn_sums(std::max<std::uint32_t>(d.view.metrics, 1)) {
+    view = hd::PermScratch{label.data(),         taken.data(),          member_count.data(),   control_count.data(),
                            sorted_member.data(), sorted_control.data(), cell_value.data(),
                            cell_units.data(),    cell_se2.data(),       cell_diff.data(),
-                           chosen.data(),        member_sums.data()};
+                           chosen.data(),        member_sums.data(),    drawn_sums.data()};
   }
 };
 

@@ -46,19 +46,44 @@ KLYNGE_HD std::uint32_t permutation_bounded(WordStream& s, std::uint64_t positio
   }
 }
 
-// Floyd's sampler: marks k of the n positions pos[0..n) with `drawn` in label[], reading draws
-// offset .. offset + k - 1 of s. Every position must hold a value other than `drawn` on entry.
-// When chosen != nullptr, the k chosen entries pos[.] are also written to chosen[0..k).
-KLYNGE_HD void floyd_subset(WordStream& s, std::uint64_t offset, const std::uint32_t* pos,
-                            std::uint32_t n, std::uint32_t k, std::uint8_t* label,
-                            std::uint8_t drawn, std::uint32_t* chosen = nullptr) {
+// Floyd's sampler on block-local indices: sets k of the bits [0, n) of `taken` (which must be
+// all clear on entry), reading draws offset .. offset + k - 1 of s. A bitmap of the block
+// (n / 8 bytes: 13 KB for 10^5 firms) stays in L1 cache, so the membership tests are cheap.
+KLYNGE_HD void floyd_bits(WordStream& s, std::uint64_t offset, std::uint32_t n, std::uint32_t k,
+                          std::uint64_t* taken) {
   for (std::uint32_t i = 0; i < k; ++i) {
     const std::uint32_t j = n - k + i;
     const std::uint32_t t = permutation_bounded(s, offset + i, j + 1);
-    const std::uint32_t take = label[pos[t]] == drawn ? pos[j] : pos[t];
-    label[take] = drawn;
-    if (chosen) chosen[i] = take;
+    const std::uint32_t take = (taken[t >> 6] >> (t & 63u)) & 1u ? j : t;
+    taken[take >> 6] |= std::uint64_t{1} << (take & 63u);
   }
+}
+
+KLYNGE_HD std::uint32_t lowest_bit(std::uint64_t x) {
+#if defined(__CUDA_ARCH__)
+  return static_cast<std::uint32_t>(__ffsll(static_cast<long long>(x)) - 1);
+#else
+  return static_cast<std::uint32_t>(__builtin_ctzll(x));
+#endif
+}
+
+// Writes pos[t] for every set bit t of `taken` (n bits) to chosen[0..), in increasing t, and
+// clears the bitmap. Returns the number written. O(n / 64 + set bits); the increasing order
+// makes the later gathers run forward through memory.
+KLYNGE_HD std::uint32_t collect_bits(std::uint64_t* taken, std::uint32_t n, const std::uint32_t* pos,
+                                     std::uint32_t* chosen) {
+  std::uint32_t c = 0;
+  const std::uint32_t words = (n + 63u) >> 6;
+  for (std::uint32_t w = 0; w < words; ++w) {
+    std::uint64_t x = taken[w];
+    if (x == 0) continue;
+    taken[w] = 0;
+    while (x != 0) {
+      chosen[c++] = pos[(w << 6) + lowest_bit(x)];
+      x &= x - 1;
+    }
+  }
+  return c;
 }
 
 KLYNGE_HD std::uint64_t gcd_u64(std::uint64_t a, std::uint64_t b) {

@@ -76,8 +76,10 @@ struct PermView {
 
   // Fast path (mean_diff, welch_t): sums over the drawn (smaller) group only, O(k) per block.
   bool fast;
-  const double* dev;              // [metric * contributions]: y - center of its (metric, cell), 0 if invalid
-  const double* wv;               // [metric * contributions]: w if valid, else 0
+  // Records, contribution-major so a drawn firm is one gather for all its metrics:
+  // rec[(i * metrics + m) * 2] = y - center of its (metric, cell) and rec[... + 1] = w, both 0
+  // where contribution i is not valid for metric m.
+  const double* rec;
   const double* center;           // [metric * cells]
   const PermSums* cell_totals;   // [metric * cells]
   const PermSums* block_totals;  // [metric * blocks]
@@ -122,6 +124,7 @@ KLYNGE_HD Moments sums_moments(const PermSums& s, double center) {
 // Per-thread scratch, sized by the host.
 struct PermScratch {
   std::uint8_t* label;     // [contributions]
+  std::uint64_t* taken;    // [(longest block + 63) / 64], all clear between uses
   double* member_count;    // [longest cell]
   double* control_count;   // [longest cell]
   double* sorted_member;   // [longest sorted segment]
@@ -131,7 +134,8 @@ struct PermScratch {
   double* cell_se2;        // [cells] squared SE of the mean difference
   double* cell_diff;       // [cells] mean difference
   std::uint32_t* chosen;   // [total draws] fast path: the drawn contributions, block by block
-  PermSums* member_sums;   // [cells] fast path
+  PermSums* member_sums;   // [metrics * cells] fast path
+  PermSums* drawn_sums;    // [metrics] fast path
 };
 
 KLYNGE_HD std::uint32_t perm_keys_per_metric(const PermView& v) {
@@ -168,15 +172,30 @@ KLYNGE_HD void observed_labels(const PermView& v, std::uint8_t* label) {
   }
 }
 
-// Monte Carlo relabeling `replicate`: a pure function of (seed, analysis, replicate).
-KLYNGE_HD void draw_labels(const PermView& v, std::uint32_t replicate, std::uint8_t* label) {
+// Monte Carlo relabeling `replicate`: a pure function of (seed, analysis, replicate). The
+// drawn contributions of block b go to chosen[block_draw_offset[b] ..], in position order.
+KLYNGE_HD void draw_chosen(const PermView& v, std::uint32_t replicate, std::uint64_t* taken,
+                           std::uint32_t* chosen) {
   WordStream s = word_stream(v.seed, v.analysis, kPurposePermutation, replicate);
+  for (std::uint32_t b = 0; b < v.blocks; ++b) {
+    const std::uint32_t* pos = v.block_pos + v.block_begin[b];
+    const BlockShape sh = block_shape(v, b);
+    floyd_bits(s, v.block_draw_offset[b], sh.n, sh.k, taken);
+    collect_bits(taken, sh.n, pos, chosen + v.block_draw_offset[b]);
+  }
+}
+
+// The same relabeling as labels over whole blocks (general path).
+KLYNGE_HD void draw_labels(const PermView& v, std::uint32_t replicate, std::uint64_t* taken,
+                           std::uint32_t* chosen, std::uint8_t* label) {
+  draw_chosen(v, replicate, taken, chosen);
   for (std::uint32_t b = 0; b < v.blocks; ++b) {
     const std::uint32_t* pos = v.block_pos + v.block_begin[b];
     const BlockShape sh = block_shape(v, b);
     const std::uint8_t other = sh.drawn ? 0 : 1;
     for (std::uint32_t i = 0; i < sh.n; ++i) label[pos[i]] = other;
-    floyd_subset(s, v.block_draw_offset[b], pos, sh.n, sh.k, label, sh.drawn);
+    const std::uint32_t* c = chosen + v.block_draw_offset[b];
+    for (std::uint32_t i = 0; i < sh.k; ++i) label[c[i]] = sh.drawn;
   }
 }
 
@@ -290,9 +309,12 @@ KLYNGE_HD void label_statistics(const PermView& v, const PermScratch& sc, double
 // ---- Fast path: mean_diff and welch_t from the drawn group's sums ------------------------------
 
 // The chosen contributions of every block, to sc.chosen at the block's draw offset: Monte
-// Carlo (Floyd, label kept all-zero between calls), exact (unranking) or observed.
+// Carlo (Floyd), exact (unranking) or observed.
 KLYNGE_HD void choose_fast(const PermView& v, std::uint64_t index, int mode, const PermScratch& sc) {
-  WordStream s = word_stream(v.seed, v.analysis, kPurposePermutation, static_cast<std::uint32_t>(index));
+  if (mode == 0) {
+    draw_chosen(v, static_cast<std::uint32_t>(index), sc.taken, sc.chosen);
+    return;
+  }
   std::uint64_t rank = index;
   for (std::uint32_t bb = 0; bb < v.blocks; ++bb) {
     // Exact ranks: the last block is the least significant digit.
@@ -300,10 +322,7 @@ KLYNGE_HD void choose_fast(const PermView& v, std::uint64_t index, int mode, con
     const std::uint32_t* pos = v.block_pos + v.block_begin[b];
     const BlockShape sh = block_shape(v, b);
     std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
-    if (mode == 0) {
-      floyd_subset(s, v.block_draw_offset[b], pos, sh.n, sh.k, sc.label, 1, chosen);
-      for (std::uint32_t i = 0; i < sh.k; ++i) sc.label[chosen[i]] = 0;
-    } else if (mode == 1) {
+    if (mode == 1) {
       const std::uint64_t radix = v.block_radix[b];
       unrank_subset(rank % radix, pos, sh.n, sh.k, nullptr, 1, chosen);
       rank /= radix;
@@ -317,22 +336,40 @@ KLYNGE_HD void choose_fast(const PermView& v, std::uint64_t index, int mode, con
 KLYNGE_HD void fast_statistics(const PermView& v, const PermScratch& sc, double* values) {
   const double nan = nan_value();
   const std::uint32_t per_metric = perm_keys_per_metric(v);
-  for (std::uint32_t m = 0; m < v.metrics; ++m) {
-    const std::size_t base = static_cast<std::size_t>(m) * v.contributions;
-    for (std::uint32_t c = 0; c < v.cells; ++c) sc.member_sums[c] = PermSums{0, 0, 0, 0, 0, 0, 0};
-    for (std::uint32_t b = 0; b < v.blocks; ++b) {
-      const BlockShape sh = block_shape(v, b);
-      const std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
-      PermSums d{0, 0, 0, 0, 0, 0, 0};
-      for (std::uint32_t i = 0; i < sh.k; ++i) sums_add(d, v.wv[base + chosen[i]], v.dev[base + chosen[i]]);
-      PermSums& ms = sc.member_sums[v.block_cell[b]];
+  const std::uint32_t M = v.metrics;
+  for (std::uint32_t x = 0; x < M * v.cells; ++x) sc.member_sums[x] = PermSums{0, 0, 0, 0, 0, 0, 0};
+  for (std::uint32_t b = 0; b < v.blocks; ++b) {
+    const BlockShape sh = block_shape(v, b);
+    const std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
+    // Up to four metrics per pass in local accumulators (registers, no aliasing with rec).
+    for (std::uint32_t m0 = 0; m0 < M; m0 += 4) {
+      const std::uint32_t mn = M - m0 < 4 ? M - m0 : 4;
+      PermSums acc[4] = {{0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0},
+                         {0, 0, 0, 0, 0, 0, 0}};
+      for (std::uint32_t i = 0; i < sh.k; ++i) {
+#if !defined(__CUDA_ARCH__)
+        // The gathers are cache misses on large samples: fetch a few records ahead.
+        if (i + 16 < sh.k) __builtin_prefetch(v.rec + (static_cast<std::size_t>(chosen[i + 16]) * M + m0) * 2);
+#endif
+        const double* r = v.rec + (static_cast<std::size_t>(chosen[i]) * M + m0) * 2;
+        for (std::uint32_t m = 0; m < mn; ++m) sums_add(acc[m], r[2 * m + 1], r[2 * m]);
+      }
+      for (std::uint32_t m = 0; m < mn; ++m) sc.drawn_sums[m0 + m] = acc[m];
+    }
+    const std::uint32_t cell = v.block_cell[b];
+    for (std::uint32_t m = 0; m < M; ++m) {
+      PermSums& ms = sc.member_sums[m * v.cells + cell];
+      const PermSums& d = sc.drawn_sums[m];
       ms = sums_plus(ms, sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d));
     }
+  }
+  for (std::uint32_t m = 0; m < M; ++m) {
     double* out = values + m * per_metric;
     for (std::uint32_t c = 0; c < v.cells; ++c) {
       const double center = v.center[m * v.cells + c];
-      const Moments mm = sums_moments(sc.member_sums[c], center);
-      const Moments cm = sums_moments(sums_sub(v.cell_totals[m * v.cells + c], sc.member_sums[c]), center);
+      const PermSums& member = sc.member_sums[m * v.cells + c];
+      const Moments mm = sums_moments(member, center);
+      const Moments cm = sums_moments(sums_sub(v.cell_totals[m * v.cells + c], member), center);
       double value = nan, diff = nan, se2 = nan;
       if (mm.sum_w > 0.0 && cm.sum_w > 0.0) {
         diff = mm.mean - cm.mean;
@@ -374,7 +411,7 @@ KLYNGE_HD void permutation_replicate(const PermView& v, std::uint64_t index, boo
   if (exact)
     rank_labels(v, index, sc.label);
   else
-    draw_labels(v, static_cast<std::uint32_t>(index), sc.label);
+    draw_labels(v, static_cast<std::uint32_t>(index), sc.taken, sc.chosen, sc.label);
   label_statistics(v, sc, values);
 }
 
