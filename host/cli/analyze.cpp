@@ -21,6 +21,7 @@
 #include "klynge/io/read_panel.hpp"
 #include "klynge/jackknife.hpp"
 #include "klynge/report/analyze_report.hpp"
+#include "klynge/report/band_report.hpp"
 #include "klynge/report/permutation_report.hpp"
 #include "klynge/statistics.hpp"
 #include "panel_flags.hpp"
@@ -218,6 +219,9 @@ void run_analyze(const AnalyzeFlags& flags) {
                         {"statistics_s", stats_s},    {"bootstrap_s", bootstrap_s},
                         {"jackknife_s", jackknife_s}, {"intervals_s", intervals_s}};
     if (permutation) report["timing"]["permutation_s"] = permutation->seconds;
+    std::vector<std::size_t> result_of_key;
+    for (const AnalyzedResult& r : analyzed) result_of_key.push_back(r.result);
+    add_sup_t_bands(report, description, table, result_of_key, settings.level);
     write_output(flags.json_path, report.dump(2) + "\n");
   }
   if (!flags.csv_path.empty()) write_output(flags.csv_path, analyze_csv(inputs));

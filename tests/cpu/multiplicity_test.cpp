@@ -138,3 +138,50 @@ TEST(PValues, ClopperPearsonMatchesR) {
 
 }  // namespace
 }  // namespace klynge
+
+namespace klynge {
+namespace {
+
+// Two keys, five replicates. Key 0: estimate 0, replicates -1 0 1 2 -2 (sd = sqrt(2.5));
+// key 1: estimate 10, replicates 10 10 14 10 6 (sd = sqrt(8) = 2 sqrt 2).
+// |z| key 0: 0.632 0 0.632 1.265 1.265; key 1: 0 0 1.414 0 1.414.
+// M = max: 0.632 0 1.414 1.265 1.414; sorted 0 0.632 1.265 1.414 1.414.
+// level 0.8: ceil(4) = 4th smallest = sqrt(2) -> band_0 = -/+ sqrt(2) sqrt(2.5) = -/+ sqrt(5),
+// band_1 = 10 -/+ sqrt(2) * 2 sqrt(2) = 10 -/+ 4.
+TEST(SupTBand, HandWorkedExample) {
+  const std::vector<double> est = {0.0, 10.0};
+  const std::vector<double> values = {-1, 0, 1, 2, -2, 10, 10, 14, 10, 6};
+  const SupTBand b = sup_t_band(est, values, 5, 0.8);
+  EXPECT_EQ(b.family, 2u);
+  EXPECT_NEAR(b.critical, std::sqrt(2.0), 1e-15);
+  EXPECT_NEAR(b.low[0], -std::sqrt(5.0), 1e-14);
+  EXPECT_NEAR(b.high[0], std::sqrt(5.0), 1e-14);
+  EXPECT_NEAR(b.low[1], 6.0, 1e-14);
+  EXPECT_NEAR(b.high[1], 14.0, 1e-14);
+}
+
+// Perfectly dependent keys need no widening; independent keys do; a key without an estimate
+// leaves the family.
+TEST(SupTBand, DependenceAndNaN) {
+  std::vector<double> a(999), b(999);
+  for (int j = 0; j < 999; ++j) {
+    a[j] = std::sin(j * 1.37) * 3.0;
+    b[j] = std::cos(j * 2.11 + 0.4) * 3.0;
+  }
+  std::vector<double> same = a, both = a, indep = a;
+  for (double x : a) same.push_back(2.0 * x);
+  for (double x : b) indep.push_back(x);
+  const SupTBand one = sup_t_band({0.0}, a, 999, 0.95);
+  const SupTBand dep = sup_t_band({0.0, 0.0}, same, 999, 0.95);
+  const SupTBand ind = sup_t_band({0.0, 0.0}, indep, 999, 0.95);
+  EXPECT_NEAR(dep.critical, one.critical, 1e-12);
+  EXPECT_GT(ind.critical, one.critical);
+  both.insert(both.end(), b.begin(), b.end());
+  const SupTBand nan_key = sup_t_band({0.0, kNaN}, both, 999, 0.95);
+  EXPECT_EQ(nan_key.family, 1u);
+  EXPECT_NEAR(nan_key.critical, one.critical, 1e-12);
+  EXPECT_TRUE(std::isnan(nan_key.low[1]));
+}
+
+}  // namespace
+}  // namespace klynge

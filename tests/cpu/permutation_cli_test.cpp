@@ -31,8 +31,17 @@ TEST(PermutationCli, ResultsRowsCarryPValuesAndAdjustments) {
   EXPECT_EQ(s["statistic"], "welch_t");
   EXPECT_EQ(s["alternative"], "two-sided");
   EXPECT_EQ(s["exact"], false);
+  // Simultaneous sup-t bands over metrics x cohorts, one family per statistic.
+  EXPECT_GT(r["settings"]["band"]["mean_diff"]["family"].get<double>(), 1.0);
+  EXPECT_GT(r["settings"]["band"]["mean_diff"]["critical"].get<double>(), 1.96);
   int with_p = 0;
   for (const json& row : r["results"]) {
+    // Bootstrapped rows (those with a standard error) carry a band.
+    EXPECT_EQ(row.contains("band"), row.contains("std_error")) << row.dump();
+    if (row.contains("band") && !row["band"]["low"].is_null() && row["estimate"].is_number()) {
+      EXPECT_LE(row["band"]["low"].get<double>(), row["estimate"].get<double>());
+      EXPECT_GE(row["band"]["high"].get<double>(), row["estimate"].get<double>());
+    }
     ASSERT_TRUE(row.contains("p_value")) << row.dump();
     ++with_p;
     if (row["p_value"].is_null()) continue;

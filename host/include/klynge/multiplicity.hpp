@@ -30,4 +30,18 @@ std::vector<double> maxt_adjust(const std::vector<double>& observed,
 
 std::vector<double> maxt_adjust(const PermutationTable& table, Alternative alternative);
 
+// Simultaneous (sup-t) confidence band over a family of keys from their joint bootstrap
+// distribution (Montiel Olea & Plagborg-Moller 2019): se_k = sd of key k's finite replicates;
+// per replicate M_j = max_k |theta*_kj - theta_k| / se_k over the keys in the family (a
+// replicate where a key has no value counts as M_j = +inf: conservative); c = the
+// ceil(level * B)-th smallest M_j; band_k = theta_k -/+ c se_k. Keys whose estimate or se is
+// not finite (or se = 0) are left out of the family and get a NaN band.
+struct SupTBand {
+  std::vector<double> low, high;
+  double critical = 0.0;  // c (NaN when the family is empty)
+  std::size_t family = 0; // keys in the family
+};
+SupTBand sup_t_band(const std::vector<double>& estimates, const std::vector<double>& values,
+                    std::uint64_t replicates, double level);
+
 }  // namespace klynge

@@ -102,4 +102,54 @@ std::vector<double> maxt_adjust(const PermutationTable& table, Alternative alter
   return maxt_adjust(table.observed, table.values, table.count, table.exact, alternative);
 }
 
+SupTBand sup_t_band(const std::vector<double>& estimates, const std::vector<double>& values,
+                    std::uint64_t replicates, double level) {
+  const std::size_t K = estimates.size();
+  if (values.size() != K * replicates)
+    throw Error(ExitCode::internal, "sup_t_band: table size does not match");
+  SupTBand band;
+  band.low.assign(K, kNaN);
+  band.high.assign(K, kNaN);
+  band.critical = kNaN;
+  std::vector<double> se(K, kNaN);
+  std::vector<std::size_t> family;
+  for (std::size_t k = 0; k < K; ++k) {
+    if (!std::isfinite(estimates[k])) continue;
+    double n = 0.0, mean = 0.0, m2 = 0.0;  // Welford, in replicate order
+    for (std::uint64_t j = 0; j < replicates; ++j) {
+      const double x = values[k * replicates + j];
+      if (!std::isfinite(x)) continue;
+      n += 1.0;
+      const double d = x - mean;
+      mean += d / n;
+      m2 += d * (x - mean);
+    }
+    if (n < 2.0) continue;
+    se[k] = std::sqrt(m2 / (n - 1.0));
+    if (se[k] > 0.0 && std::isfinite(se[k])) family.push_back(k);
+  }
+  band.family = family.size();
+  if (family.empty() || replicates == 0) return band;
+  std::vector<double> sup(replicates, 0.0);
+  for (std::uint64_t j = 0; j < replicates; ++j) {
+    double m = 0.0;
+    for (std::size_t k : family) {
+      const double x = values[k * replicates + j];
+      const double t = std::isfinite(x) ? std::fabs(x - estimates[k]) / se[k]
+                                        : std::numeric_limits<double>::infinity();
+      m = std::max(m, t);
+    }
+    sup[j] = m;
+  }
+  std::sort(sup.begin(), sup.end());
+  const double rank = std::ceil(level * static_cast<double>(replicates));
+  const std::size_t at = static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(replicates))) - 1;
+  band.critical = sup[at];
+  for (std::size_t k : family) {
+    band.low[k] = estimates[k] - band.critical * se[k];
+    band.high[k] = estimates[k] + band.critical * se[k];
+  }
+  return band;
+}
+
 }  // namespace klynge
