@@ -259,7 +259,12 @@ INSTANTIATE_TEST_SUITE_P(Paths, ObservedStatistics, ::testing::Values(false, tru
 // (labels over whole cells): same values to rounding in every replicate, Monte Carlo and
 // exact, with blocks where members are drawn and blocks where controls are.
 TEST(PermutationEngine, FastPathAgreesWithGeneralPath) {
-  const Sample s = cohort_sample();
+  Sample weighted = cohort_sample();  // sampling weights travel with their contributions
+  for (auto& w : weighted.weight)
+    for (std::size_t i = 0; i < w.size(); ++i)
+      if (w[i] > 0.0) w[i] = 0.5 + 0.25 * static_cast<double>(i % 7);
+  weighted.weighted = true;
+  for (const Sample& s : {cohort_sample(), weighted})
   for (Statistic st : {Statistic::mean_diff, Statistic::welch_t}) {
     for (PermScheme scheme : {PermScheme::all, PermScheme::strata}) {
       PermutationSpec spec;

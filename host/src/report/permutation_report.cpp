@@ -42,6 +42,18 @@ PermutationInference permutation_inference(const Sample& sample, const DesignOpt
   out.holm = holm_adjust(raw);
   out.bh = bh_adjust(raw);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (design.balance)
+    out.warnings.push_back(
+        "--balance: the balance weights are those of the observed labels and travel with the "
+        "firms when labels are permuted, so the test is only approximately valid; prefer "
+        "--perm-scheme strata with the --strata used for balancing");
+  for (std::size_t k = 0; k < out.keys.size(); ++k)
+    if (std::isnan(out.p[k].p))
+      out.warnings.push_back(fmt::format("{} cohort {}: no permutation p-value (the observed {} "
+                                         "has no value)",
+                                         sample.metric_names[out.keys[k].metric],
+                                         cohort_text(out.keys[k].cohort),
+                                         statistic_name(spec.statistic)));
   return out;
 }
 
@@ -64,6 +76,7 @@ void add_permutation_json(nlohmann::ordered_json& report, const Description& des
   s["relabelings"] = inf.plan.relabelings;
   s["exact"] = inf.plan.exact;
   s["blocks"] = inf.plan.blocks;
+  if (!inf.warnings.empty()) s["warnings"] = inf.warnings;
   report["settings"]["permutation"] = s;
   if (report.contains("timing")) report["timing"]["permutation_s"] = inf.seconds;
   const auto rows = row_p_values(description, inf);
@@ -117,6 +130,7 @@ std::string permutation_table(const Sample& sample, const PermutationInference& 
                        num(p.p), std::isnan(p.p) ? "-" : ci, num(inf.maxt[k]), num(inf.holm[k]),
                        num(inf.bh[k]));
   }
+  for (const std::string& w : inf.warnings) out += "warning: " + w + "\n";
   return out;
 }
 

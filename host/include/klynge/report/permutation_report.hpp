@@ -26,6 +26,7 @@ struct PermutationInference {
   std::vector<PValue> p;
   std::vector<double> maxt, holm, bh;  // adjusted over all keys of the run
   double seconds = 0.0;
+  std::vector<std::string> warnings;  // settings.permutation.warnings and the table
 };
 
 PermutationInference permutation_inference(const Sample& sample, const DesignOptions& design,
