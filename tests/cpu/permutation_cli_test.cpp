@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <sstream>
 
 #include "common/run_klynge.hpp"
@@ -109,6 +110,36 @@ TEST(PermutationCli, UsageErrors) {
   const json r = json::parse(test::read_file(dir + "/r.json"));
   EXPECT_EQ(r["settings"]["permutation"]["scheme"], "strata");
   EXPECT_GT(r["settings"]["permutation"]["blocks"].get<int>(), 9);
+}
+
+// A tiny window-design panel: 4 members, 5 controls -> C(9, 4) = 126 relabelings <= B, so the
+// test is exact: p = b / 126 with a degenerate interval.
+TEST(PermutationCli, SmallPanelIsExact) {
+  const std::string dir = test::scratch_dir("perm_exact");
+  std::string csv = "firm_id,year,employees,member\n";
+  const int e0[9] = {10, 12, 8, 20, 15, 11, 9, 30, 14};
+  const int e1[9] = {14, 15, 11, 26, 15, 12, 9, 31, 13};
+  for (int f = 0; f < 9; ++f) {
+    csv += "F" + std::to_string(f) + ",2010," + std::to_string(e0[f]) + "," + (f < 4 ? "1" : "0") + "\n";
+    csv += "F" + std::to_string(f) + ",2012," + std::to_string(e1[f]) + "," + (f < 4 ? "1" : "0") + "\n";
+  }
+  test::write_file(dir + "/p.csv", csv);
+  const auto run = run_klynge({"analyze", "--input", dir + "/p.csv", "--metrics", "employees",
+                               "--from", "2010", "--to", "2012", "--bootstrap", "199", "--ci",
+                               "percentile", "--perm-statistic", "mean_diff", "--alternative",
+                               "greater", "--json", dir + "/r.json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json r = json::parse(test::read_file(dir + "/r.json"));
+  EXPECT_EQ(r["settings"]["permutation"]["exact"], true);
+  EXPECT_EQ(r["settings"]["permutation"]["relabelings"], 126);
+  const json& row = r["results"][0];
+  EXPECT_EQ(row["p_method"], "exact");
+  EXPECT_EQ(row["permutations"], 126);
+  const double p = row["p_value"];
+  EXPECT_NEAR(p * 126, std::round(p * 126), 1e-9);
+  EXPECT_GE(p, 1.0 / 126);
+  EXPECT_EQ(row["p_value_ci99"][0].get<double>(), p);
+  EXPECT_EQ(row["p_value_ci99"][1].get<double>(), p);
 }
 
 }  // namespace
