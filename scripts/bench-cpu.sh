@@ -5,7 +5,7 @@
 # Prints wall time and peak RSS of each; docs/BENCHMARKS.md records the figures.
 #   scripts/bench-cpu.sh [B] [R_B]     defaults: B = 10000 for klynge and scipy, R_B = 1000
 #                                      for R boot (scaled to B in the ratio, said so)
-#   SKIP_PEERS=1 runs klynge alone; SCIPY_BATCH (default 500) bounds scipy's memory.
+#   SKIP_PEERS=1 runs klynge alone, SKIP_R=1 skips R boot; SCIPY_BATCH (default 500) bounds scipy's memory.
 # Needs: build/klynge, /usr/bin/time, python3 with scipy (Debian python3-scipy), r-cran-boot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,8 +39,10 @@ run klynge_bca_3metric        "${K[@]}" --ci bca
 if [[ -z ${SKIP_PEERS:-} ]]; then
 run scipy_percentile "$PY" scripts/bench_cpu_scipy.py "$work/growth.csv" "$B" percentile "$BATCH"
 run scipy_bca        "$PY" scripts/bench_cpu_scipy.py "$work/growth.csv" "$B" BCa "$BATCH"
+if [[ -z ${SKIP_R:-} ]]; then
 run rboot_perc Rscript scripts/bench_cpu_boot.R "$work/growth.csv" "$RB" perc
 run rboot_bca  Rscript scripts/bench_cpu_boot.R "$work/growth.csv" "$RB" bca
+fi
 fi
 
 scale=$(awk -v b="$B" -v r="$RB" 'BEGIN{print b/r}')

@@ -67,6 +67,8 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
         "--device cpu (or auto)");
   s.device = "cpu";
   s.spec.scheme = *parse_scheme(f.scheme);
+  if (s.spec.scheme == Scheme::strata && f.panel.columns.strata.empty())
+    throw_usage_error("--scheme strata resamples within stratum cells: name them with --strata");
   s.spec.unit = *parse_resample_unit(f.unit);
   s.spec.seed = f.seed;
   s.spec.replicates = f.replicates;

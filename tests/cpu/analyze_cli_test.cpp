@@ -150,6 +150,11 @@ TEST(AnalyzeCli, UnknownIntervalMethodAndStatisticAreUsageErrors) {
   args = base_args(dir);
   args.insert(args.end(), {"--unit", "cluster", "--scheme", "strata", "--strata", "nace"});
   EXPECT_EQ(run_klynge(args).exit_code, 64);
+  args = base_args(dir);
+  args.insert(args.end(), {"--scheme", "strata"});  // no --strata
+  const auto run = run_klynge(args);
+  EXPECT_EQ(run.exit_code, 64);
+  EXPECT_NE(run.err.find("--strata"), std::string::npos) << run.err;
 }
 
 }  // namespace
