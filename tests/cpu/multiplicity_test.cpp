@@ -45,9 +45,9 @@ TEST(Multiplicity, HolmAndBhMatchRPAdjust) {
 // 1 -> 0.4; u_(1) = 2.5 1.2 0.5 3.2 >= 3 in 1 -> 0.4.
 TEST(Multiplicity, MaxTStepDownByHand) {
   const std::vector<double> observed = {3.0, -1.0, 2.0};
-  const std::vector<double> values = {1.0, -3.5, 0.5, 3.2,    // key0
-                                      0.5, 1.2, -1.5, 1.1,    // key1
-                                      2.5, 0.1, 0.3, -0.2};   // key2
+  const std::vector<double> values = {1.0, -3.5, 0.5,  3.2,    // key0
+                                      0.5, 1.2,  -1.5, 1.1,    // key1
+                                      2.5, 0.1,  0.3,  -0.2};  // key2
   const auto two = maxt_adjust(observed, values, 4, false, Alternative::two_sided);
   EXPECT_DOUBLE_EQ(two[0], 0.6);
   EXPECT_DOUBLE_EQ(two[1], 0.8);

@@ -2,8 +2,8 @@
 // across threads, --permutations 0, and usage errors.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/run_klynge.hpp"
@@ -15,9 +15,23 @@ using nlohmann::json;
 using test::run_klynge;
 
 std::vector<std::string> args_for(const std::string& dir, const std::string& threads) {
-  return {"analyze",       "--input", test::example_file("firms.csv"), "--entry", "entry_year",
-          "--bootstrap",   "99",      "--ci", "percentile", "--permutations", "499",
-          "--threads",     threads,   "--json", dir + "/r.json", "--csv", dir + "/r.csv"};
+  return {"analyze",
+          "--input",
+          test::example_file("firms.csv"),
+          "--entry",
+          "entry_year",
+          "--bootstrap",
+          "99",
+          "--ci",
+          "percentile",
+          "--permutations",
+          "499",
+          "--threads",
+          threads,
+          "--json",
+          dir + "/r.json",
+          "--csv",
+          dir + "/r.csv"};
 }
 
 TEST(PermutationCli, ResultsRowsCarryPValuesAndAdjustments) {
@@ -104,7 +118,8 @@ TEST(PermutationCli, UsageErrors) {
   bad.insert(bad.end(), {"--alternative", "sideways"});
   EXPECT_NE(run_klynge(bad).exit_code, 0);
   auto strata = args_for(dir, "1");
-  strata.insert(strata.end(), {"--perm-scheme", "strata", "--strata", "nace", "--alternative", "greater"});
+  strata.insert(strata.end(),
+                {"--perm-scheme", "strata", "--strata", "nace", "--alternative", "greater"});
   const auto ok = run_klynge(strata);
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const json r = json::parse(test::read_file(dir + "/r.json"));
@@ -120,14 +135,16 @@ TEST(PermutationCli, SmallPanelIsExact) {
   const int e0[9] = {10, 12, 8, 20, 15, 11, 9, 30, 14};
   const int e1[9] = {14, 15, 11, 26, 15, 12, 9, 31, 13};
   for (int f = 0; f < 9; ++f) {
-    csv += "F" + std::to_string(f) + ",2010," + std::to_string(e0[f]) + "," + (f < 4 ? "1" : "0") + "\n";
-    csv += "F" + std::to_string(f) + ",2012," + std::to_string(e1[f]) + "," + (f < 4 ? "1" : "0") + "\n";
+    csv += "F" + std::to_string(f) + ",2010," + std::to_string(e0[f]) + "," + (f < 4 ? "1" : "0") +
+           "\n";
+    csv += "F" + std::to_string(f) + ",2012," + std::to_string(e1[f]) + "," + (f < 4 ? "1" : "0") +
+           "\n";
   }
   test::write_file(dir + "/p.csv", csv);
-  const auto run = run_klynge({"analyze", "--input", dir + "/p.csv", "--metrics", "employees",
-                               "--from", "2010", "--to", "2012", "--bootstrap", "199", "--ci",
-                               "percentile", "--perm-statistic", "mean_diff", "--alternative",
-                               "greater", "--json", dir + "/r.json"});
+  const auto run =
+      run_klynge({"analyze", "--input", dir + "/p.csv", "--metrics", "employees", "--from", "2010",
+                  "--to", "2012", "--bootstrap", "199", "--ci", "percentile", "--perm-statistic",
+                  "mean_diff", "--alternative", "greater", "--json", dir + "/r.json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json r = json::parse(test::read_file(dir + "/r.json"));
   EXPECT_EQ(r["settings"]["permutation"]["exact"], true);

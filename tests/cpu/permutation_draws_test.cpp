@@ -37,7 +37,10 @@ std::uint32_t floyd_mask(std::uint32_t n, std::uint32_t k, std::uint32_t r, bool
     for (std::uint32_t i = 0; i < k; ++i) {
       const std::uint32_t j = n - k + i;
       const std::uint32_t t = j == 0 ? 0 : hd::permutation_bounded(s, i, j);
-      if (label[t]) label[j] = 1; else label[t] = 1;
+      if (label[t])
+        label[j] = 1;
+      else
+        label[t] = 1;
     }
   }
   std::uint32_t mask = 0;
@@ -106,7 +109,8 @@ TEST(PermutationDraws, ComplementDrawIsUniform) {
   }
   ASSERT_EQ(hits.size(), 15u);
   double chi2 = 0.0;
-  for (const auto& [m, h] : hits) chi2 += (h - replicates / 15.0) * (h - replicates / 15.0) / (replicates / 15.0);
+  for (const auto& [m, h] : hits)
+    chi2 += (h - replicates / 15.0) * (h - replicates / 15.0) / (replicates / 15.0);
   EXPECT_LT(chi2, 36.12);
 }
 
@@ -181,7 +185,9 @@ TEST(PermutationDraws, UnrankIsStrictlyIncreasingOnLargerBlocks) {
     for (std::uint64_t r = 0; r < total; r += step) {
       hd::unrank_subset(r, pos.data(), n, k, nullptr, 1, cur.data());
       for (std::uint32_t i = 1; i < k; ++i) ASSERT_LT(cur[i - 1], cur[i]);
-      if (!prev.empty()) ASSERT_TRUE(std::lexicographical_compare(prev.begin(), prev.end(), cur.begin(), cur.end())) << r;
+      if (!prev.empty())
+        ASSERT_TRUE(std::lexicographical_compare(prev.begin(), prev.end(), cur.begin(), cur.end()))
+            << r;
       prev = cur;
     }
     hd::unrank_subset(total - 1, pos.data(), n, k, nullptr, 1, cur.data());

@@ -37,7 +37,8 @@ void expect_same_table(const PermutationTable& a, const PermutationTable& b) {
   ASSERT_EQ(a.values.size(), b.values.size());
   ASSERT_EQ(a.count, b.count);
   for (std::size_t i = 0; i < a.values.size(); ++i)
-    ASSERT_TRUE(same_bits(a.values[i], b.values[i])) << i << ": " << a.values[i] << " " << b.values[i];
+    ASSERT_TRUE(same_bits(a.values[i], b.values[i]))
+        << i << ": " << a.values[i] << " " << b.values[i];
   for (std::size_t k = 0; k < a.observed.size(); ++k)
     ASSERT_TRUE(same_bits(a.observed[k], b.observed[k]));
 }
@@ -59,8 +60,10 @@ Brute mouse_brute_force(Statistic statistic) {
     if (statistic == Statistic::mean_diff) return mm - mc;
     double qm = 0, qc = 0;
     for (int i = 0; i < n; ++i) {
-      if (mask >> i & 1u) qm += (all[i] - mm) * (all[i] - mm);
-      else qc += (all[i] - mc) * (all[i] - mc);
+      if (mask >> i & 1u)
+        qm += (all[i] - mm) * (all[i] - mm);
+      else
+        qc += (all[i] - mc) * (all[i] - mc);
     }
     const double vm = qm / (nm - 1), vc = qc / (n - nm - 1);
     return (mm - mc) / std::sqrt(vm / nm + vc / (n - nm));
@@ -102,8 +105,9 @@ TEST_P(MouseExact, EngineEnumerationEqualsBruteForce) {
     EXPECT_EQ(p.method(), "exact");
     const double B = 11440.0;
     const double want = alt == Alternative::greater ? b.greater / B
-                        : alt == Alternative::less  ? b.less / B
-                                                    : std::min(1.0, 2.0 * std::min(b.greater, b.less) / B);
+                        : alt == Alternative::less
+                            ? b.less / B
+                            : std::min(1.0, 2.0 * std::min(b.greater, b.less) / B);
     EXPECT_TRUE(same_bits(p.p, want)) << p.p << " vs " << want;
     EXPECT_EQ(p.ci_low, p.p);
     EXPECT_EQ(p.ci_high, p.p);
@@ -130,12 +134,12 @@ TEST_P(MouseExact, MonteCarloPCoversTheExactP) {
     const PValue p = permutation_p_values(t, alt)[0];
     EXPECT_EQ(p.method(), "monte_carlo");
     const double exact = alt == Alternative::greater ? b.greater / 11440.0
-                         : alt == Alternative::less  ? b.less / 11440.0
-                                                     : std::min(1.0, 2.0 * std::min(b.greater, b.less) / 11440.0);
+                         : alt == Alternative::less
+                             ? b.less / 11440.0
+                             : std::min(1.0, 2.0 * std::min(b.greater, b.less) / 11440.0);
     EXPECT_LE(p.ci_low, exact);
     EXPECT_GE(p.ci_high, exact);
-    if (alt == Alternative::greater)
-      EXPECT_EQ(p.p, (counts.greater + 1.0) / 10000.0);
+    if (alt == Alternative::greater) EXPECT_EQ(p.p, (counts.greater + 1.0) / 10000.0);
   }
 }
 
@@ -203,17 +207,17 @@ TEST_P(PermutationInvariance, ThreadsAndRangeSplitsAreBitIdentical) {
   EXPECT_GT(distinct.size(), 50u);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, PermutationInvariance,
-    ::testing::Values(InvarianceCase{Statistic::welch_t, PermScheme::all},
-                      InvarianceCase{Statistic::mean_diff, PermScheme::strata},
-                      InvarianceCase{Statistic::median_diff, PermScheme::all},
-                      InvarianceCase{Statistic::trimmed_mean_diff, PermScheme::strata},
-                      InvarianceCase{Statistic::agg_diff, PermScheme::all}),
-    [](const auto& info) {
-      return std::string(statistic_name(info.param.statistic)) + "_" +
-             std::string(perm_scheme_name(info.param.scheme));
-    });
+INSTANTIATE_TEST_SUITE_P(Cases, PermutationInvariance,
+                         ::testing::Values(InvarianceCase{Statistic::welch_t, PermScheme::all},
+                                           InvarianceCase{Statistic::mean_diff, PermScheme::strata},
+                                           InvarianceCase{Statistic::median_diff, PermScheme::all},
+                                           InvarianceCase{Statistic::trimmed_mean_diff,
+                                                          PermScheme::strata},
+                                           InvarianceCase{Statistic::agg_diff, PermScheme::all}),
+                         [](const auto& info) {
+                           return std::string(statistic_name(info.param.statistic)) + "_" +
+                                  std::string(perm_scheme_name(info.param.scheme));
+                         });
 
 // The observed statistic of every cell is describe's value: bit for bit on the general path
 // (same reductions, same order), to rounding on the fast path (shifted sums).
@@ -265,28 +269,31 @@ TEST(PermutationEngine, FastPathAgreesWithGeneralPath) {
       if (w[i] > 0.0) w[i] = 0.5 + 0.25 * static_cast<double>(i % 7);
   weighted.weighted = true;
   for (const Sample& s : {cohort_sample(), weighted})
-  for (Statistic st : {Statistic::mean_diff, Statistic::welch_t}) {
-    for (PermScheme scheme : {PermScheme::all, PermScheme::strata}) {
-      PermutationSpec spec;
-      spec.statistic = st;
-      spec.scheme = scheme;
-      spec.threads = 2;
-      const PermutationTable fast = run_permutations(s, test::cohort_options(), spec, false, 0, 200);
-      spec.fast = false;
-      const PermutationTable general = run_permutations(s, test::cohort_options(), spec, false, 0, 200);
-      ASSERT_EQ(fast.values.size(), general.values.size());
-      for (std::size_t i = 0; i < fast.values.size(); ++i) {
-        if (std::isnan(general.values[i])) {
-          EXPECT_TRUE(std::isnan(fast.values[i])) << i;
-          continue;
+    for (Statistic st : {Statistic::mean_diff, Statistic::welch_t}) {
+      for (PermScheme scheme : {PermScheme::all, PermScheme::strata}) {
+        PermutationSpec spec;
+        spec.statistic = st;
+        spec.scheme = scheme;
+        spec.threads = 2;
+        const PermutationTable fast =
+            run_permutations(s, test::cohort_options(), spec, false, 0, 200);
+        spec.fast = false;
+        const PermutationTable general =
+            run_permutations(s, test::cohort_options(), spec, false, 0, 200);
+        ASSERT_EQ(fast.values.size(), general.values.size());
+        for (std::size_t i = 0; i < fast.values.size(); ++i) {
+          if (std::isnan(general.values[i])) {
+            EXPECT_TRUE(std::isnan(fast.values[i])) << i;
+            continue;
+          }
+          ASSERT_NEAR(fast.values[i], general.values[i], 1e-11 * (1 + std::fabs(general.values[i])))
+              << i;
         }
-        ASSERT_NEAR(fast.values[i], general.values[i], 1e-11 * (1 + std::fabs(general.values[i]))) << i;
       }
     }
-  }
   // Exact, stratified, members drawn in one block and controls in the other.
-  const Sample small = make_sample({CellSpec{kWindowCohort, {{1, 2, 10, 11}}, {{3, 4, 5, 20}},
-                                             {0, 0, 1, 1}, {0, 0, 0, 1}, {}, {}}});
+  const Sample small = make_sample({CellSpec{
+      kWindowCohort, {{1, 2, 10, 11}}, {{3, 4, 5, 20}}, {0, 0, 1, 1}, {0, 0, 0, 1}, {}, {}}});
   PermutationSpec spec;
   spec.scheme = PermScheme::strata;
   spec.statistic = Statistic::welch_t;
@@ -313,12 +320,14 @@ TEST(PermutationEngine, BlocksKeepMemberCountsAndLabelsAreShared) {
   }
   // Metric 1 is an affine image of metric 0 (y1 = 3 y0 + 0.01): the mean difference of metric 1
   // is three times that of metric 0 in every replicate only if both see the same labels.
-  std::vector<double> m0 = {0.1, -0.2, 0.05, 0.3, 0.0}, c0 = {0.02, -0.1, 0.2, 0.15, -0.05, 0.07, 0.11};
+  std::vector<double> m0 = {0.1, -0.2, 0.05, 0.3, 0.0},
+                      c0 = {0.02, -0.1, 0.2, 0.15, -0.05, 0.07, 0.11};
   auto affine = [](std::vector<double> v) {
     for (double& x : v) x = 3 * x + 0.01;
     return v;
   };
-  const Sample joint = make_sample({CellSpec{kWindowCohort, {m0, affine(m0)}, {c0, affine(c0)}, {}, {}, {}, {}}});
+  const Sample joint =
+      make_sample({CellSpec{kWindowCohort, {m0, affine(m0)}, {c0, affine(c0)}, {}, {}, {}, {}}});
   PermutationSpec spec;
   spec.statistic = Statistic::mean_diff;
   spec.permutations = 500;  // C(12, 5) = 792 > 500: Monte Carlo
@@ -333,13 +342,8 @@ TEST(PermutationEngine, BlocksKeepMemberCountsAndLabelsAreShared) {
 TEST(PermutationEngine, StratifiedExactEnumeration) {
   // Stratum 0: members {1, 2}, controls {3, 4, 5} -> C(5, 2) = 10; stratum 1: member {10},
   // controls {20, 30} -> 3. 30 relabelings.
-  const Sample s = make_sample({CellSpec{kWindowCohort,
-                                         {{1, 2, 10}},
-                                         {{3, 4, 5, 20, 30}},
-                                         {0, 0, 1},
-                                         {0, 0, 0, 1, 1},
-                                         {},
-                                         {}}});
+  const Sample s = make_sample({CellSpec{
+      kWindowCohort, {{1, 2, 10}}, {{3, 4, 5, 20, 30}}, {0, 0, 1}, {0, 0, 0, 1, 1}, {}, {}}});
   PermutationSpec spec;
   spec.scheme = PermScheme::strata;
   spec.statistic = Statistic::mean_diff;

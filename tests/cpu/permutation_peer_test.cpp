@@ -26,7 +26,10 @@ TEST(PermutationPeers, MouseExactEqualsCoinExact) {
   const Sample s = test::make_sample({test::CellSpec{kWindowCohort,
                                                      {ref["treatment"].get<std::vector<double>>()},
                                                      {ref["control"].get<std::vector<double>>()},
-                                                     {}, {}, {}, {}}});
+                                                     {},
+                                                     {},
+                                                     {},
+                                                     {}}});
   PermutationSpec spec;
   spec.statistic = Statistic::mean_diff;
   spec.permutations = 99999;

@@ -14,8 +14,8 @@ namespace klynge::test {
 
 struct CellSpec {
   std::int32_t cohort = kWindowCohort;
-  std::vector<std::vector<double>> members;   // [metric][firm]
-  std::vector<std::vector<double>> controls;  // [metric][firm]
+  std::vector<std::vector<double>> members;                 // [metric][firm]
+  std::vector<std::vector<double>> controls;                // [metric][firm]
   std::vector<std::int32_t> member_strata, control_strata;  // empty: -1
   std::vector<std::int32_t> member_firms, control_firms;    // empty: fresh firm indices
 };

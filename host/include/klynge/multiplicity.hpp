@@ -38,8 +38,8 @@ std::vector<double> maxt_adjust(const PermutationTable& table, Alternative alter
 // not finite (or se = 0) are left out of the family and get a NaN band.
 struct SupTBand {
   std::vector<double> low, high;
-  double critical = 0.0;  // c (NaN when the family is empty)
-  std::size_t family = 0; // keys in the family
+  double critical = 0.0;   // c (NaN when the family is empty)
+  std::size_t family = 0;  // keys in the family
 };
 SupTBand sup_t_band(const std::vector<double>& estimates, const std::vector<double>& values,
                     std::uint64_t replicates, double level);

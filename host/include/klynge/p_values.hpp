@@ -30,7 +30,7 @@ struct ExtremeCounts {
 std::vector<ExtremeCounts> extreme_counts(const PermutationTable& table);
 
 struct PValue {
-  double p = 0.0;  // NaN when the observed statistic has no value
+  double p = 0.0;                      // NaN when the observed statistic has no value
   double ci_low = 0.0, ci_high = 0.0;  // 99% Clopper–Pearson; [p, p] when exact
   bool exact = false;
   std::uint64_t count = 0;  // b of the side(s) used: the smaller one for two-sided

@@ -83,8 +83,9 @@ void add_block(PermData& d, const std::vector<std::uint32_t>& pos, std::uint32_t
   const std::uint64_t radix = hd::binomial_capped(n, k, kRelabelingCap);
   d.block_radix.push_back(radix);
   // Saturating product (radix >= 1: a block always has C(n, k) >= 1 relabelings).
-  d.relabelings = d.relabelings > kRelabelingCap / radix ? kRelabelingCap
-                                                          : std::min(d.relabelings * radix, kRelabelingCap);
+  d.relabelings = d.relabelings > kRelabelingCap / radix
+                      ? kRelabelingCap
+                      : std::min(d.relabelings * radix, kRelabelingCap);
 }
 
 void build_perm_data(const Sample& sample, const DesignOptions& options,
@@ -126,10 +127,10 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
 
   // Fast path (mean_diff, welch_t): records and totals only. General path: per-metric arrays,
   // and for the median and trimmed mean the sorted valid entries of each (metric, cell).
-  const bool fast = spec.fast && (spec.statistic == Statistic::mean_diff ||
-                                  spec.statistic == Statistic::welch_t);
-  const bool sorted = spec.statistic == Statistic::median_diff ||
-                      spec.statistic == Statistic::trimmed_mean_diff;
+  const bool fast =
+      spec.fast && (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t);
+  const bool sorted =
+      spec.statistic == Statistic::median_diff || spec.statistic == Statistic::trimmed_mean_diff;
   for (std::size_t m = 0; m < metrics && !fast; ++m) {
     d.y.insert(d.y.end(), sample.growth[m].begin(), sample.growth[m].end());
     d.w.insert(d.w.end(), sample.weight[m].begin(), sample.weight[m].end());
@@ -160,8 +161,8 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   for (std::size_t m = 0; m < metrics; ++m)
     for (std::size_t c = 0; c <= cells; ++c) {
       if (c == cells && !cohort) break;
-      d.keys.push_back(ResultKey{m, c == cells ? kAllCohorts : sample.cells[c].cohort,
-                                 spec.statistic});
+      d.keys.push_back(
+          ResultKey{m, c == cells ? kAllCohorts : sample.cells[c].cohort, spec.statistic});
     }
 
   // Fast path data: centered values, per-cell and per-block totals.
@@ -258,10 +259,11 @@ struct Scratch {
         chosen(std::max<std::uint64_t>(d.total_draws, 1)),
         member_sums(cell_value.size() * std::max<std::uint32_t>(d.view.metrics, 1)),
         drawn_sums(std::max<std::uint32_t>(d.view.metrics, 1)) {
-    view = hd::PermScratch{label.data(),         taken.data(),          member_count.data(),   control_count.data(),
-                           sorted_member.data(), sorted_control.data(), cell_value.data(),
-                           cell_units.data(),    cell_se2.data(),       cell_diff.data(),
-                           chosen.data(),        member_sums.data(),    drawn_sums.data()};
+    view = hd::PermScratch{label.data(),         taken.data(),         member_count.data(),
+                           control_count.data(), sorted_member.data(), sorted_control.data(),
+                           cell_value.data(),    cell_units.data(),    cell_se2.data(),
+                           cell_diff.data(),     chosen.data(),        member_sums.data(),
+                           drawn_sums.data()};
   }
 };
 

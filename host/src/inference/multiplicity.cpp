@@ -19,7 +19,8 @@ std::vector<std::size_t> finite_order(const std::vector<double>& p) {
   std::vector<std::size_t> idx;
   for (std::size_t i = 0; i < p.size(); ++i)
     if (!std::isnan(p[i])) idx.push_back(i);
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
   return idx;
 }
 
@@ -76,7 +77,8 @@ std::vector<double> maxt_adjust(const std::vector<double>& observed,
     keys.push_back(k);
   }
   // Descending by s (stable: ties keep key order).
-  std::stable_sort(keys.begin(), keys.end(), [&](std::size_t a, std::size_t b) { return s[a] > s[b]; });
+  std::stable_sort(keys.begin(), keys.end(),
+                   [&](std::size_t a, std::size_t b) { return s[a] > s[b]; });
   const std::size_t F = keys.size();
   if (F == 0 || replicates == 0) return out;
   std::vector<std::uint64_t> count(F, 0);
@@ -143,7 +145,8 @@ SupTBand sup_t_band(const std::vector<double>& estimates, const std::vector<doub
   }
   std::sort(sup.begin(), sup.end());
   const double rank = std::ceil(level * static_cast<double>(replicates));
-  const std::size_t at = static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(replicates))) - 1;
+  const std::size_t at =
+      static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(replicates))) - 1;
   band.critical = sup[at];
   for (std::size_t k : family) {
     band.low[k] = estimates[k] - band.critical * se[k];

@@ -87,8 +87,8 @@ std::vector<PValue> permutation_p_values(const PermutationTable& table, Alternat
   std::vector<PValue> out;
   out.reserve(counts.size());
   for (std::size_t k = 0; k < counts.size(); ++k)
-    out.push_back(permutation_p_value(counts[k], table.exact, alternative,
-                                      std::isfinite(table.observed[k])));
+    out.push_back(
+        permutation_p_value(counts[k], table.exact, alternative, std::isfinite(table.observed[k])));
   return out;
 }
 

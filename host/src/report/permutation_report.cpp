@@ -49,11 +49,11 @@ PermutationInference permutation_inference(const Sample& sample, const DesignOpt
         "--perm-scheme strata with the --strata used for balancing");
   for (std::size_t k = 0; k < out.keys.size(); ++k)
     if (std::isnan(out.p[k].p))
-      out.warnings.push_back(fmt::format("{} cohort {}: no permutation p-value (the observed {} "
-                                         "has no value)",
-                                         sample.metric_names[out.keys[k].metric],
-                                         cohort_text(out.keys[k].cohort),
-                                         statistic_name(spec.statistic)));
+      out.warnings.push_back(
+          fmt::format("{} cohort {}: no permutation p-value (the observed {} "
+                      "has no value)",
+                      sample.metric_names[out.keys[k].metric], cohort_text(out.keys[k].cohort),
+                      statistic_name(spec.statistic)));
   return out;
 }
 
@@ -113,22 +113,25 @@ std::string permutation_csv_fields(const PermutationInference* inf, const Descri
 std::string permutation_table(const Sample& sample, const PermutationInference& inf) {
   std::string out = fmt::format(
       "\npermutation test: {} {}, scheme {}, statistic {}, {}, {} relabelings{}, seed {}\n",
-      inf.plan.exact ? "exact," : "B =", inf.plan.exact ? inf.plan.relabelings : inf.spec.permutations,
+      inf.plan.exact ? "exact," : "B =",
+      inf.plan.exact ? inf.plan.relabelings : inf.spec.permutations,
       perm_scheme_name(inf.spec.scheme), statistic_name(inf.spec.statistic),
       alternative_name(inf.alternative), inf.plan.relabelings,
       inf.plan.relabelings >= (std::uint64_t{1} << 62) ? "+" : "", inf.spec.seed);
   out += fmt::format("{:<14}{:>8}{:>12}{:>10}{:>22}{:>9}{:>9}{:>9}\n", "metric", "cohort",
                      "statistic", "p", "99% MC interval", "maxT", "Holm", "BH");
-  auto num = [](double v) { return std::isfinite(v) ? fmt::format("{:.4f}", v) : std::string("-"); };
+  auto num = [](double v) {
+    return std::isfinite(v) ? fmt::format("{:.4f}", v) : std::string("-");
+  };
   for (std::size_t k = 0; k < inf.keys.size(); ++k) {
     const PValue& p = inf.p[k];
-    const std::string ci = p.exact ? "exact" : fmt::format("[{}, {}]", num(p.ci_low), num(p.ci_high));
-    out += fmt::format("{:<14}{:>8}{:>12}{:>10}{:>22}{:>9}{:>9}{:>9}\n",
-                       sample.metric_names[inf.keys[k].metric].substr(0, 13),
-                       cohort_text(inf.keys[k].cohort),
-                       std::isfinite(inf.observed[k]) ? fmt::format("{:.4g}", inf.observed[k]) : "-",
-                       num(p.p), std::isnan(p.p) ? "-" : ci, num(inf.maxt[k]), num(inf.holm[k]),
-                       num(inf.bh[k]));
+    const std::string ci =
+        p.exact ? "exact" : fmt::format("[{}, {}]", num(p.ci_low), num(p.ci_high));
+    out += fmt::format(
+        "{:<14}{:>8}{:>12}{:>10}{:>22}{:>9}{:>9}{:>9}\n",
+        sample.metric_names[inf.keys[k].metric].substr(0, 13), cohort_text(inf.keys[k].cohort),
+        std::isfinite(inf.observed[k]) ? fmt::format("{:.4g}", inf.observed[k]) : "-", num(p.p),
+        std::isnan(p.p) ? "-" : ci, num(inf.maxt[k]), num(inf.holm[k]), num(inf.bh[k]));
   }
   for (const std::string& w : inf.warnings) out += "warning: " + w + "\n";
   return out;

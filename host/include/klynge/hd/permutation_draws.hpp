@@ -41,7 +41,8 @@ KLYNGE_HD std::uint32_t permutation_bounded(WordStream& s, std::uint64_t positio
   if (t.accepted) return t.value;
   for (std::uint32_t attempt = 1;; ++attempt) {
     const BoundedTry r = bounded_try(
-        draw_word(s.seed, s.analysis, kPurposePermutationRetry + attempt, s.replicate, position), n);
+        draw_word(s.seed, s.analysis, kPurposePermutationRetry + attempt, s.replicate, position),
+        n);
     if (r.accepted) return r.value;
   }
 }
@@ -70,8 +71,8 @@ KLYNGE_HD std::uint32_t lowest_bit(std::uint64_t x) {
 // Writes pos[t] for every set bit t of `taken` (n bits) to chosen[0..), in increasing t, and
 // clears the bitmap. Returns the number written. O(n / 64 + set bits); the increasing order
 // makes the later gathers run forward through memory.
-KLYNGE_HD std::uint32_t collect_bits(std::uint64_t* taken, std::uint32_t n, const std::uint32_t* pos,
-                                     std::uint32_t* chosen) {
+KLYNGE_HD std::uint32_t collect_bits(std::uint64_t* taken, std::uint32_t n,
+                                     const std::uint32_t* pos, std::uint32_t* chosen) {
   std::uint32_t c = 0;
   const std::uint32_t words = (n + 63u) >> 6;
   for (std::uint32_t w = 0; w < words; ++w) {

@@ -25,8 +25,7 @@
 namespace klynge::hd {
 
 // Statistic order as klynge::Statistic.
-inline constexpr int kPermMean = 0, kPermMedian = 1, kPermTrimmed = 2, kPermAgg = 3,
-                     kPermWelch = 4;
+inline constexpr int kPermMean = 0, kPermMedian = 1, kPermTrimmed = 2, kPermAgg = 3, kPermWelch = 4;
 
 // Sums of one group's valid entries, with d = y - center: units, W = sum w, sum w d,
 // sum w d^2, sum w^2 d^2, sum w^2 d, sum w^2 (the moments of group_stats.hpp, shifted).
@@ -80,11 +79,11 @@ struct PermView {
   // rec[(i * metrics + m) * 2] = y - center of its (metric, cell) and rec[... + 1] = w, both 0
   // where contribution i is not valid for metric m.
   const double* rec;
-  const double* center;           // [metric * cells]
-  const PermSums* cell_totals;   // [metric * cells]
-  const PermSums* block_totals;  // [metric * blocks]
-  const std::uint32_t* block_cell;      // [blocks]
-  std::uint64_t total_draws;            // sum of k_b
+  const double* center;             // [metric * cells]
+  const PermSums* cell_totals;      // [metric * cells]
+  const PermSums* block_totals;     // [metric * blocks]
+  const std::uint32_t* block_cell;  // [blocks]
+  std::uint64_t total_draws;        // sum of k_b
 };
 
 KLYNGE_HD void sums_add(PermSums& s, double w, double d) {
@@ -264,8 +263,10 @@ KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::ui
       if (v.statistic == kPermMedian)
         return weighted_median_sorted(ys, ws, sc.sorted_member, sn) -
                weighted_median_sorted(ys, ws, sc.sorted_control, sn);
-      const double cut_m = v.weighted ? trim_cut_mass(v.trim, m.sum_w) : trim_cut_units(v.trim, m.units);
-      const double cut_c = v.weighted ? trim_cut_mass(v.trim, c.sum_w) : trim_cut_units(v.trim, c.units);
+      const double cut_m =
+          v.weighted ? trim_cut_mass(v.trim, m.sum_w) : trim_cut_units(v.trim, m.units);
+      const double cut_c =
+          v.weighted ? trim_cut_mass(v.trim, c.sum_w) : trim_cut_units(v.trim, c.units);
       return trimmed_mean_sorted(ys, ws, sc.sorted_member, sn, cut_m) -
              trimmed_mean_sorted(ys, ws, sc.sorted_control, sn, cut_c);
     }
@@ -310,7 +311,8 @@ KLYNGE_HD void label_statistics(const PermView& v, const PermScratch& sc, double
 
 // The chosen contributions of every block, to sc.chosen at the block's draw offset: Monte
 // Carlo (Floyd), exact (unranking) or observed.
-KLYNGE_HD void choose_fast(const PermView& v, std::uint64_t index, int mode, const PermScratch& sc) {
+KLYNGE_HD void choose_fast(const PermView& v, std::uint64_t index, int mode,
+                           const PermScratch& sc) {
   if (mode == 0) {
     draw_chosen(v, static_cast<std::uint32_t>(index), sc.taken, sc.chosen);
     return;
@@ -344,12 +346,15 @@ KLYNGE_HD void fast_statistics(const PermView& v, const PermScratch& sc, double*
     // Up to four metrics per pass in local accumulators (registers, no aliasing with rec).
     for (std::uint32_t m0 = 0; m0 < M; m0 += 4) {
       const std::uint32_t mn = M - m0 < 4 ? M - m0 : 4;
-      PermSums acc[4] = {{0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0},
+      PermSums acc[4] = {{0, 0, 0, 0, 0, 0, 0},
+                         {0, 0, 0, 0, 0, 0, 0},
+                         {0, 0, 0, 0, 0, 0, 0},
                          {0, 0, 0, 0, 0, 0, 0}};
       for (std::uint32_t i = 0; i < sh.k; ++i) {
 #if !defined(__CUDA_ARCH__)
         // The gathers are cache misses on large samples: fetch a few records ahead.
-        if (i + 16 < sh.k) __builtin_prefetch(v.rec + (static_cast<std::size_t>(chosen[i + 16]) * M + m0) * 2);
+        if (i + 16 < sh.k)
+          __builtin_prefetch(v.rec + (static_cast<std::size_t>(chosen[i + 16]) * M + m0) * 2);
 #endif
         const double* r = v.rec + (static_cast<std::size_t>(chosen[i]) * M + m0) * 2;
         for (std::uint32_t m = 0; m < mn; ++m) sums_add(acc[m], r[2 * m + 1], r[2 * m]);
