@@ -74,6 +74,8 @@ void add_permutation_json(nlohmann::ordered_json& report, const Description& des
   s["alternative"] = std::string(alternative_name(inf.alternative));
   s["seed"] = inf.spec.seed;
   s["relabelings"] = inf.plan.relabelings;
+  // Counts of 2^62 and more are stored as 2^62.
+  s["relabelings_capped"] = inf.plan.relabelings >= (std::uint64_t{1} << 62);
   s["exact"] = inf.plan.exact;
   s["blocks"] = inf.plan.blocks;
   if (!inf.warnings.empty()) s["warnings"] = inf.warnings;
@@ -111,13 +113,15 @@ std::string permutation_csv_fields(const PermutationInference* inf, const Descri
 }
 
 std::string permutation_table(const Sample& sample, const PermutationInference& inf) {
+  const bool capped = inf.plan.relabelings >= (std::uint64_t{1} << 62);
+  const std::string relabelings =
+      capped ? std::string("more than 4.6e18") : fmt::format("{}", inf.plan.relabelings);
   std::string out = fmt::format(
-      "\npermutation test: {} {}, scheme {}, statistic {}, {}, {} relabelings{}, seed {}\n",
-      inf.plan.exact ? "exact," : "B =",
-      inf.plan.exact ? inf.plan.relabelings : inf.spec.permutations,
+      "\npermutation test: {}, scheme {}, statistic {}, {}, {} relabelings, seed {}\n",
+      inf.plan.exact ? fmt::format("exact ({} relabelings enumerated)", inf.plan.relabelings)
+                     : fmt::format("B = {}", inf.spec.permutations),
       perm_scheme_name(inf.spec.scheme), statistic_name(inf.spec.statistic),
-      alternative_name(inf.alternative), inf.plan.relabelings,
-      inf.plan.relabelings >= (std::uint64_t{1} << 62) ? "+" : "", inf.spec.seed);
+      alternative_name(inf.alternative), relabelings, inf.spec.seed);
   out += fmt::format("{:<14}{:>8}{:>12}{:>10}{:>22}{:>9}{:>9}{:>9}\n", "metric", "cohort",
                      "statistic", "p", "99% MC interval", "maxT", "Holm", "BH");
   auto num = [](double v) {
