@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "commands.hpp"
@@ -20,6 +21,8 @@
 #include "klynge/io/read_panel.hpp"
 #include "klynge/jackknife.hpp"
 #include "klynge/report/analyze_report.hpp"
+#include "klynge/report/band_report.hpp"
+#include "klynge/report/permutation_report.hpp"
 #include "klynge/statistics.hpp"
 #include "panel_flags.hpp"
 
@@ -39,6 +42,10 @@ struct AnalyzeFlags {
   std::string device = "auto";
   std::string json_path;
   std::string csv_path;
+  std::uint64_t permutations = 9999;
+  std::string perm_scheme = "all";
+  std::string perm_statistic = "welch_t";
+  std::string alternative = "two-sided";
 };
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -187,10 +194,25 @@ void run_analyze(const AnalyzeFlags& flags) {
   }
   const double intervals_s = seconds_since(t0);
 
+  std::optional<PermutationInference> permutation;
+  if (flags.permutations > 0) {
+    PermutationSpec pspec;
+    pspec.scheme = *parse_perm_scheme(flags.perm_scheme);
+    pspec.statistic = *parse_statistic(flags.perm_statistic);
+    pspec.seed = flags.seed;
+    pspec.permutations = flags.permutations;
+    pspec.threads = flags.panel.threads;
+    if (pspec.scheme == PermScheme::strata && read.columns.strata.empty())
+      throw_usage_error("--perm-scheme strata needs --strata");
+    permutation = permutation_inference(sample, design, pspec, *parse_alternative(flags.alternative));
+  }
+
   const DescribeInputs describe{panel, read, design, sample, description};
-  const AnalyzeInputs inputs{describe, settings, analyzed};
+  const AnalyzeInputs inputs{describe, settings, analyzed,
+                             permutation ? &*permutation : nullptr};
   const bool json_to_stdout = flags.json_path == "-";
   if (!json_to_stdout) fmt::print("{}", analyze_table(inputs));
+  if (!json_to_stdout && permutation) fmt::print("{}", permutation_table(sample, *permutation));
   for (const std::string& w : analyze_warnings(inputs))
     fmt::print(stderr, "klynge: warning: {}\n", w);
   if (!flags.json_path.empty()) {
@@ -198,6 +220,10 @@ void run_analyze(const AnalyzeFlags& flags) {
     report["timing"] = {{"read_s", read_s},           {"design_s", design_s},
                         {"statistics_s", stats_s},    {"bootstrap_s", bootstrap_s},
                         {"jackknife_s", jackknife_s}, {"intervals_s", intervals_s}};
+    if (permutation) report["timing"]["permutation_s"] = permutation->seconds;
+    std::vector<std::size_t> result_of_key;
+    for (const AnalyzedResult& r : analyzed) result_of_key.push_back(r.result);
+    add_sup_t_bands(report, description, table, result_of_key, settings.level);
     write_output(flags.json_path, report.dump(2) + "\n");
   }
   if (!flags.csv_path.empty()) write_output(flags.csv_path, analyze_csv(inputs));
@@ -241,6 +267,27 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("--seed", flags->seed, "Random seed (64-bit)")
       ->capture_default_str()
       ->group("Bootstrap");
+  cmd->add_option("--permutations", flags->permutations,
+                  "Permutation test replicates B (0 = no test; exact enumeration when the "
+                  "relabelings number <= B)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
+      ->group("Permutation");
+  cmd->add_option("--perm-scheme", flags->perm_scheme,
+                  "Labels shuffled across the firms of each cohort (all) or within --strata "
+                  "cells (strata)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"all", "strata"}))
+      ->group("Permutation");
+  cmd->add_option("--perm-statistic", flags->perm_statistic,
+                  "Test statistic: welch_t, mean_diff, median_diff, trimmed_mean_diff, agg_diff")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"welch_t", "mean_diff", "median_diff", "trimmed_mean_diff", "agg_diff"}))
+      ->group("Permutation");
+  cmd->add_option("--alternative", flags->alternative, "two-sided, greater or less")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"two-sided", "greater", "less"}))
+      ->group("Permutation");
   cmd->add_option("--device", flags->device, "Backend: auto (= cpu in this version), cpu, cuda")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))

@@ -75,7 +75,7 @@ TEST(AnalyzeCli, JsonExtendsDescribeWithBootstrapFields) {
   std::getline(csv, header);
   EXPECT_EQ(header,
             "term,metric,cohort,statistic,estimate,std.error,bias,conf.method,conf.level,conf.low,"
-            "conf.high,n_member,n_control,status");
+            "conf.high,n_member,n_control,status,p.value,p.method,p.maxt,p.holm,p.bh");
   int rows = 0;
   while (std::getline(csv, line)) {
     ++rows;

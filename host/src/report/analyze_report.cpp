@@ -96,6 +96,7 @@ json analyze_json(const AnalyzeInputs& in) {
     row["ci"] = ci;
     if (!r.summary.warnings.empty()) row["warnings"] = r.summary.warnings;
   }
+  if (in.permutation) add_permutation_json(out, in.describe.description, *in.permutation);
   out["warnings"] = analyze_warnings(in);
   return out;
 }
@@ -130,7 +131,7 @@ std::string analyze_csv(const AnalyzeInputs& in) {
   const Sample& s = in.describe.sample;
   std::string out =
       "term,metric,cohort,statistic,estimate,std.error,bias,conf.method,conf.level,conf.low,"
-      "conf.high,n_member,n_control,status\n";
+      "conf.high,n_member,n_control,status," + std::string(kPermutationCsvHeader) + "\n";
   for (const AnalyzedResult& r : in.analyzed) {
     const Estimate& e = estimate_of(in, r);
     const std::string& metric = s.metric_names[e.metric];
@@ -140,11 +141,12 @@ std::string analyze_csv(const AnalyzeInputs& in) {
                            : r.summary.status != "ok" ? r.summary.status
                                                       : iv.status;
       out += fmt::format(
-          "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field("member - control: " + metric),
+          "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field("member - control: " + metric),
           csv_field(metric), cohort_text(e.cohort), statistic_name(e.statistic),
           csv_number(e.value), csv_number(r.summary.std_error), csv_number(r.summary.bias),
           interval_method_name(in.settings.methods[m]), csv_number(in.settings.level),
-          csv_number(iv.low), csv_number(iv.high), e.n_member, e.n_control, csv_field(status));
+          csv_number(iv.low), csv_number(iv.high), e.n_member, e.n_control, csv_field(status),
+          permutation_csv_fields(in.permutation, in.describe.description, r.result));
     }
   }
   return out;

@@ -11,6 +11,7 @@
 #include "klynge/bootstrap.hpp"
 #include "klynge/intervals.hpp"
 #include "klynge/report/describe_report.hpp"
+#include "klynge/report/permutation_report.hpp"
 
 namespace klynge {
 
@@ -33,6 +34,7 @@ struct AnalyzeInputs {
   DescribeInputs describe;
   const AnalyzeSettings& settings;
   const std::vector<AnalyzedResult>& analyzed;
+  const PermutationInference* permutation = nullptr;  // --permutations 0: none
 };
 
 nlohmann::ordered_json analyze_json(const AnalyzeInputs& in);

@@ -1,0 +1,423 @@
+// One permutation replicate, written once for every backend (DESIGN.md §2): relabel every
+// block (hd/permutation_draws.hpp), then compute the test statistic of every metric, cell and
+// the cohort aggregate from the labels. Plain structs and pointers only; the host builds the
+// view (host/src/cpu/permutation.cpp) and the scratch.
+//
+// Labels are per contribution (label[i] = 1: member in this replicate). Every metric reads the
+// same labels, so a firm's metrics move together and one replicate is one draw from the joint
+// permutation distribution of all keys (what maxT needs). Blocks never straddle cells; in the
+// cohort design a control firm appears in several cells and is relabeled in each cell's block
+// independently (docs/permutation.md, "Blocks").
+//
+// Statistics use the shared reductions of hd/group_stats.hpp with 0/1 counts over the whole
+// cell: counts = label for the members, 1 - label for the controls. With the observed labels
+// this is describe's arithmetic in describe's order, so the observed statistic of a cell is
+// describe's value.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "klynge/hd/group_stats.hpp"
+#include "klynge/hd/macros.hpp"
+#include "klynge/hd/permutation_draws.hpp"
+
+namespace klynge::hd {
+
+// Statistic order as klynge::Statistic.
+inline constexpr int kPermMean = 0, kPermMedian = 1, kPermTrimmed = 2, kPermAgg = 3, kPermWelch = 4;
+
+// Sums of one group's valid entries, with d = y - center: units, W = sum w, sum w d,
+// sum w d^2, sum w^2 d^2, sum w^2 d, sum w^2 (the moments of group_stats.hpp, shifted).
+struct PermSums {
+  double u, w, s1, s2, a, b, f;
+};
+
+struct PermView {
+  // Blocks: positions block_pos[block_begin[b] .. block_begin[b + 1]) (contribution indices,
+  // members of the observed labeling first); block_members[b] of them are observed members.
+  const std::uint32_t* block_begin;
+  const std::uint32_t* block_pos;
+  const std::uint32_t* block_members;
+  const std::uint64_t* block_draw_offset;  // first draw position of each block
+  const std::uint64_t* block_radix;        // C(n_b, k_b), exact mode
+  std::uint32_t blocks;
+
+  // Cells: contributions [cell_begin[c], cell_end[c]).
+  const std::uint32_t* cell_begin;
+  const std::uint32_t* cell_end;
+  std::uint32_t cells;
+
+  // Per metric m, per contribution i: entry m * contributions + i.
+  const double* y;
+  const double* w;
+  const double* x0;
+  const double* x1;
+  std::uint32_t metrics;
+  std::uint32_t contributions;
+
+  // Sorted valid entries of each (metric, cell) segment s = m * cells + c, for the median and
+  // trimmed mean: [sorted_begin[s], sorted_begin[s + 1]) of sorted_y, sorted_w, sorted_index
+  // (contribution index), ordered by (y, w, contribution).
+  const std::uint32_t* sorted_begin;
+  const double* sorted_y;
+  const double* sorted_w;
+  const std::uint32_t* sorted_index;
+
+  int statistic;       // kPerm*
+  bool cohort_design;  // adds the aggregate over cells
+  bool weighted;       // fractional trimming by mass
+  bool level;          // agg_diff not applicable
+  double trim;
+
+  std::uint64_t seed;
+  std::uint32_t analysis;
+
+  // Fast path (mean_diff, welch_t): sums over the drawn (smaller) group only, O(k) per block.
+  bool fast;
+  // Records, contribution-major so a drawn firm is one gather for all its metrics:
+  // rec[(i * metrics + m) * 2] = y - center of its (metric, cell) and rec[... + 1] = w, both 0
+  // where contribution i is not valid for metric m.
+  const double* rec;
+  const double* center;             // [metric * cells]
+  const PermSums* cell_totals;      // [metric * cells]
+  const PermSums* block_totals;     // [metric * blocks]
+  const std::uint32_t* block_cell;  // [blocks]
+  std::uint64_t total_draws;        // sum of k_b
+};
+
+KLYNGE_HD void sums_add(PermSums& s, double w, double d) {
+  if (!(w > 0.0)) return;
+  s.u += 1.0;
+  s.w += w;
+  s.s1 += w * d;
+  s.s2 += w * d * d;
+  s.a += w * w * d * d;
+  s.b += w * w * d;
+  s.f += w * w;
+}
+
+KLYNGE_HD PermSums sums_sub(const PermSums& x, const PermSums& y) {
+  return PermSums{x.u - y.u, x.w - y.w, x.s1 - y.s1, x.s2 - y.s2, x.a - y.a, x.b - y.b, x.f - y.f};
+}
+
+KLYNGE_HD PermSums sums_plus(const PermSums& x, const PermSums& y) {
+  return PermSums{x.u + y.u, x.w + y.w, x.s1 + y.s1, x.s2 + y.s2, x.a + y.a, x.b + y.b, x.f + y.f};
+}
+
+// Moments from shifted sums (the same algebra as moments(): mean = center + delta, the
+// second moments corrected for delta). Empty (sum_w = 0) when no unit is left.
+KLYNGE_HD Moments sums_moments(const PermSums& s, double center) {
+  Moments m{s.u, 0.0, nan_value(), nan_value(), nan_value()};
+  if (!(s.u > 0.5) || !(s.w > 0.0)) return m;
+  m.sum_w = s.w;
+  const double delta = s.s1 / s.w;
+  m.mean = center + delta;
+  const double m2 = s.s2 - s.s1 * delta;
+  const double m2_ww = s.a - 2.0 * delta * s.b + delta * delta * s.f;
+  m.m2 = m2 > 0.0 ? m2 : 0.0;
+  m.m2_ww = m2_ww > 0.0 ? m2_ww : 0.0;
+  return m;
+}
+
+// Per-thread scratch, sized by the host.
+struct PermScratch {
+  std::uint8_t* label;     // [contributions]
+  std::uint64_t* taken;    // [(longest block + 63) / 64], all clear between uses
+  double* member_count;    // [longest cell]
+  double* control_count;   // [longest cell]
+  double* sorted_member;   // [longest sorted segment]
+  double* sorted_control;  // [longest sorted segment]
+  double* cell_value;      // [cells]
+  double* cell_units;      // [cells] member units
+  double* cell_se2;        // [cells] squared SE of the mean difference
+  double* cell_diff;       // [cells] mean difference
+  std::uint32_t* chosen;   // [total draws] fast path: the drawn contributions, block by block
+  PermSums* member_sums;   // [metrics * cells] fast path
+  PermSums* drawn_sums;    // [metrics] fast path
+};
+
+KLYNGE_HD std::uint32_t perm_keys_per_metric(const PermView& v) {
+  return v.cells + (v.cohort_design ? 1u : 0u);
+}
+
+KLYNGE_HD std::uint32_t perm_keys(const PermView& v) {
+  return v.metrics * perm_keys_per_metric(v);
+}
+
+// Block b: size n, observed members m, drawn count k = min(m, n - m) and the drawn label (the
+// smaller group's: members when m <= n - m).
+struct BlockShape {
+  std::uint32_t n, m, k;
+  std::uint8_t drawn;
+};
+
+KLYNGE_HD BlockShape block_shape(const PermView& v, std::uint32_t b) {
+  BlockShape s;
+  s.n = v.block_begin[b + 1] - v.block_begin[b];
+  s.m = v.block_members[b];
+  const bool members_smaller = s.m <= s.n - s.m;
+  s.k = members_smaller ? s.m : s.n - s.m;
+  s.drawn = members_smaller ? 1 : 0;
+  return s;
+}
+
+// The observed labels.
+KLYNGE_HD void observed_labels(const PermView& v, std::uint8_t* label) {
+  for (std::uint32_t b = 0; b < v.blocks; ++b) {
+    const std::uint32_t* pos = v.block_pos + v.block_begin[b];
+    const BlockShape s = block_shape(v, b);
+    for (std::uint32_t i = 0; i < s.n; ++i) label[pos[i]] = i < s.m ? 1 : 0;
+  }
+}
+
+// Monte Carlo relabeling `replicate`: a pure function of (seed, analysis, replicate). The
+// drawn contributions of block b go to chosen[block_draw_offset[b] ..], in position order.
+KLYNGE_HD void draw_chosen(const PermView& v, std::uint32_t replicate, std::uint64_t* taken,
+                           std::uint32_t* chosen) {
+  WordStream s = word_stream(v.seed, v.analysis, kPurposePermutation, replicate);
+  for (std::uint32_t b = 0; b < v.blocks; ++b) {
+    const std::uint32_t* pos = v.block_pos + v.block_begin[b];
+    const BlockShape sh = block_shape(v, b);
+    floyd_bits(s, v.block_draw_offset[b], sh.n, sh.k, taken);
+    collect_bits(taken, sh.n, pos, chosen + v.block_draw_offset[b]);
+  }
+}
+
+// The same relabeling as labels over whole blocks (general path).
+KLYNGE_HD void draw_labels(const PermView& v, std::uint32_t replicate, std::uint64_t* taken,
+                           std::uint32_t* chosen, std::uint8_t* label) {
+  draw_chosen(v, replicate, taken, chosen);
+  for (std::uint32_t b = 0; b < v.blocks; ++b) {
+    const std::uint32_t* pos = v.block_pos + v.block_begin[b];
+    const BlockShape sh = block_shape(v, b);
+    const std::uint8_t other = sh.drawn ? 0 : 1;
+    for (std::uint32_t i = 0; i < sh.n; ++i) label[pos[i]] = other;
+    const std::uint32_t* c = chosen + v.block_draw_offset[b];
+    for (std::uint32_t i = 0; i < sh.k; ++i) label[c[i]] = sh.drawn;
+  }
+}
+
+// Exact mode: relabeling number `rank` of the product of the blocks' subset orders.
+KLYNGE_HD void rank_labels(const PermView& v, std::uint64_t rank, std::uint8_t* label) {
+  for (std::uint32_t bb = v.blocks; bb-- > 0;) {  // last block = least significant digit
+    const std::uint32_t* pos = v.block_pos + v.block_begin[bb];
+    const BlockShape sh = block_shape(v, bb);
+    const std::uint8_t other = sh.drawn ? 0 : 1;
+    for (std::uint32_t i = 0; i < sh.n; ++i) label[pos[i]] = other;
+    const std::uint64_t radix = v.block_radix[bb];
+    unrank_subset(rank % radix, pos, sh.n, sh.k, label, sh.drawn);
+    rank /= radix;
+  }
+}
+
+KLYNGE_HD bool perm_finite(double x) {
+  return x - x == 0.0;
+}
+
+// The statistic of one (metric, cell) under `label`; *diff gets the mean difference, *se2 its
+// squared SE (NaN unless both groups have >= 2 firms) and *units the member units.
+KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::uint32_t cell,
+                                const PermScratch& sc, double* diff_out, double* se2,
+                                double* units) {
+  const double nan = nan_value();
+  const std::uint32_t begin = v.cell_begin[cell], n = v.cell_end[cell] - begin;
+  const std::size_t base = static_cast<std::size_t>(metric) * v.contributions + begin;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const double l = sc.label[begin + i] ? 1.0 : 0.0;
+    sc.member_count[i] = l;
+    sc.control_count[i] = 1.0 - l;
+  }
+  const double* y = v.y + base;
+  const double* w = v.w + base;
+  const Moments m = moments(y, w, sc.member_count, n);
+  const Moments c = moments(y, w, sc.control_count, n);
+  *se2 = nan;
+  *diff_out = nan;
+  *units = m.units;
+  if (!(m.sum_w > 0.0) || !(c.sum_w > 0.0)) return nan;
+  const double diff = m.mean - c.mean;
+  *diff_out = diff;
+  if (m.units >= 2.0 && c.units >= 2.0) *se2 = mean_se2(m) + mean_se2(c);
+  switch (v.statistic) {
+    case kPermMean:
+      return diff;
+    case kPermWelch:
+      return (m.units >= 2.0 && c.units >= 2.0) ? welch_t(diff, mean_se2(m), mean_se2(c)) : nan;
+    case kPermAgg: {
+      if (v.level) return nan;
+      const double am = aggregate_growth(v.x0 + base, v.x1 + base, w, sc.member_count, n);
+      const double ac = aggregate_growth(v.x0 + base, v.x1 + base, w, sc.control_count, n);
+      return perm_finite(am) && perm_finite(ac) ? am - ac : nan;
+    }
+    default: {  // median, trimmed mean: scans over the sorted valid entries
+      const std::uint32_t seg = metric * v.cells + cell;
+      const std::uint32_t sb = v.sorted_begin[seg], sn = v.sorted_begin[seg + 1] - sb;
+      for (std::uint32_t i = 0; i < sn; ++i) {
+        const double l = sc.label[v.sorted_index[sb + i]] ? 1.0 : 0.0;
+        sc.sorted_member[i] = l;
+        sc.sorted_control[i] = 1.0 - l;
+      }
+      const double* ys = v.sorted_y + sb;
+      const double* ws = v.sorted_w + sb;
+      if (v.statistic == kPermMedian)
+        return weighted_median_sorted(ys, ws, sc.sorted_member, sn) -
+               weighted_median_sorted(ys, ws, sc.sorted_control, sn);
+      const double cut_m =
+          v.weighted ? trim_cut_mass(v.trim, m.sum_w) : trim_cut_units(v.trim, m.units);
+      const double cut_c =
+          v.weighted ? trim_cut_mass(v.trim, c.sum_w) : trim_cut_units(v.trim, c.units);
+      return trimmed_mean_sorted(ys, ws, sc.sorted_member, sn, cut_m) -
+             trimmed_mean_sorted(ys, ws, sc.sorted_control, sn, cut_c);
+    }
+  }
+}
+
+// The cohort aggregate of one metric from the cell values in scratch: each cell with a value
+// weighted by its member units; welch_t studentizes the weighted mean difference by
+// sqrt(sum omega_g^2 se2_g) (cells treated as independent; docs/permutation.md).
+KLYNGE_HD double aggregate_statistic(const PermView& v, const PermScratch& sc) {
+  double total = 0.0, sum = 0.0, se2 = 0.0;
+  bool se_ok = true;
+  for (std::uint32_t c = 0; c < v.cells; ++c) {
+    // welch_t aggregates the mean differences (as describe does).
+    const double value = v.statistic == kPermWelch ? sc.cell_diff[c] : sc.cell_value[c];
+    if (!perm_finite(value)) continue;
+    total += sc.cell_units[c];
+    sum += sc.cell_units[c] * value;
+    se2 += sc.cell_units[c] * sc.cell_units[c] * sc.cell_se2[c];
+    if (!perm_finite(sc.cell_se2[c])) se_ok = false;
+  }
+  if (!(total > 0.0)) return nan_value();
+  if (v.statistic == kPermWelch) return (se_ok && se2 > 0.0) ? sum / std::sqrt(se2) : nan_value();
+  return sum / total;
+}
+
+// The statistic of every key of every metric under the labels in scratch: per metric the
+// cells, then (cohort design) the aggregate.
+KLYNGE_HD void label_statistics(const PermView& v, const PermScratch& sc, double* values) {
+  const std::uint32_t per_metric = perm_keys_per_metric(v);
+  for (std::uint32_t m = 0; m < v.metrics; ++m) {
+    double* out = values + m * per_metric;
+    for (std::uint32_t c = 0; c < v.cells; ++c) {
+      out[c] = cell_statistic(v, m, c, sc, &sc.cell_diff[c], &sc.cell_se2[c], &sc.cell_units[c]);
+      sc.cell_value[c] = out[c];
+    }
+    if (v.cohort_design) out[v.cells] = aggregate_statistic(v, sc);
+  }
+}
+
+// ---- Fast path: mean_diff and welch_t from the drawn group's sums ------------------------------
+
+// The chosen contributions of every block, to sc.chosen at the block's draw offset: Monte
+// Carlo (Floyd), exact (unranking) or observed.
+KLYNGE_HD void choose_fast(const PermView& v, std::uint64_t index, int mode,
+                           const PermScratch& sc) {
+  if (mode == 0) {
+    draw_chosen(v, static_cast<std::uint32_t>(index), sc.taken, sc.chosen);
+    return;
+  }
+  std::uint64_t rank = index;
+  for (std::uint32_t bb = 0; bb < v.blocks; ++bb) {
+    // Exact ranks: the last block is the least significant digit.
+    const std::uint32_t b = mode == 1 ? v.blocks - 1 - bb : bb;
+    const std::uint32_t* pos = v.block_pos + v.block_begin[b];
+    const BlockShape sh = block_shape(v, b);
+    std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
+    if (mode == 1) {
+      const std::uint64_t radix = v.block_radix[b];
+      unrank_subset(rank % radix, pos, sh.n, sh.k, nullptr, 1, chosen);
+      rank /= radix;
+    } else {
+      const std::uint32_t first = sh.drawn ? 0 : sh.m;  // the observed smaller group
+      for (std::uint32_t i = 0; i < sh.k; ++i) chosen[i] = pos[first + i];
+    }
+  }
+}
+
+KLYNGE_HD void fast_statistics(const PermView& v, const PermScratch& sc, double* values) {
+  const double nan = nan_value();
+  const std::uint32_t per_metric = perm_keys_per_metric(v);
+  const std::uint32_t M = v.metrics;
+  for (std::uint32_t x = 0; x < M * v.cells; ++x) sc.member_sums[x] = PermSums{0, 0, 0, 0, 0, 0, 0};
+  for (std::uint32_t b = 0; b < v.blocks; ++b) {
+    const BlockShape sh = block_shape(v, b);
+    const std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
+    // Up to four metrics per pass in local accumulators (registers, no aliasing with rec).
+    for (std::uint32_t m0 = 0; m0 < M; m0 += 4) {
+      const std::uint32_t mn = M - m0 < 4 ? M - m0 : 4;
+      PermSums acc[4] = {{0, 0, 0, 0, 0, 0, 0},
+                         {0, 0, 0, 0, 0, 0, 0},
+                         {0, 0, 0, 0, 0, 0, 0},
+                         {0, 0, 0, 0, 0, 0, 0}};
+      for (std::uint32_t i = 0; i < sh.k; ++i) {
+#if !defined(__CUDA_ARCH__)
+        // The gathers are cache misses on large samples: fetch a few records ahead.
+        if (i + 16 < sh.k)
+          __builtin_prefetch(v.rec + (static_cast<std::size_t>(chosen[i + 16]) * M + m0) * 2);
+#endif
+        const double* r = v.rec + (static_cast<std::size_t>(chosen[i]) * M + m0) * 2;
+        for (std::uint32_t m = 0; m < mn; ++m) sums_add(acc[m], r[2 * m + 1], r[2 * m]);
+      }
+      for (std::uint32_t m = 0; m < mn; ++m) sc.drawn_sums[m0 + m] = acc[m];
+    }
+    const std::uint32_t cell = v.block_cell[b];
+    for (std::uint32_t m = 0; m < M; ++m) {
+      PermSums& ms = sc.member_sums[m * v.cells + cell];
+      const PermSums& d = sc.drawn_sums[m];
+      ms = sums_plus(ms, sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d));
+    }
+  }
+  for (std::uint32_t m = 0; m < M; ++m) {
+    double* out = values + m * per_metric;
+    for (std::uint32_t c = 0; c < v.cells; ++c) {
+      const double center = v.center[m * v.cells + c];
+      const PermSums& member = sc.member_sums[m * v.cells + c];
+      const Moments mm = sums_moments(member, center);
+      const Moments cm = sums_moments(sums_sub(v.cell_totals[m * v.cells + c], member), center);
+      double value = nan, diff = nan, se2 = nan;
+      if (mm.sum_w > 0.0 && cm.sum_w > 0.0) {
+        diff = mm.mean - cm.mean;
+        const bool two = mm.units >= 2.0 && cm.units >= 2.0;
+        if (two) se2 = mean_se2(mm) + mean_se2(cm);
+        value = v.statistic == kPermMean ? diff
+                : two                    ? welch_t(diff, mean_se2(mm), mean_se2(cm))
+                                         : nan;
+      }
+      out[c] = value;
+      sc.cell_value[c] = value;
+      sc.cell_diff[c] = diff;
+      sc.cell_se2[c] = se2;
+      sc.cell_units[c] = mm.units;
+    }
+    if (v.cohort_design) out[v.cells] = aggregate_statistic(v, sc);
+  }
+}
+
+// The observed statistics (labels as observed), by the path the replicates use.
+KLYNGE_HD void observed_statistics(const PermView& v, const PermScratch& sc, double* values) {
+  if (v.fast) {
+    choose_fast(v, 0, 2, sc);
+    fast_statistics(v, sc, values);
+  } else {
+    observed_labels(v, sc.label);
+    label_statistics(v, sc, values);
+  }
+}
+
+// One Monte Carlo replicate (exact == false) or relabeling number `index` (exact == true).
+KLYNGE_HD void permutation_replicate(const PermView& v, std::uint64_t index, bool exact,
+                                     const PermScratch& sc, double* values) {
+  if (v.fast) {
+    choose_fast(v, index, exact ? 1 : 0, sc);
+    fast_statistics(v, sc, values);
+    return;
+  }
+  if (exact)
+    rank_labels(v, index, sc.label);
+  else
+    draw_labels(v, static_cast<std::uint32_t>(index), sc.taken, sc.chosen, sc.label);
+  label_statistics(v, sc, values);
+}
+
+}  // namespace klynge::hd

@@ -1,0 +1,353 @@
+// The OpenMP permutation backend (the reference): builds the PermView of a Sample and runs the
+// shared replicate functor over a range of replicates. Each replicate is a pure function of
+// (seed, analysis, replicate) or of its rank, and writes only its own column, so the table is
+// bit-identical for any thread count and any split of the range.
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include "klynge/error.hpp"
+#include "klynge/hd/permutation_replicate.hpp"
+#include "klynge/permutation.hpp"
+
+namespace klynge {
+
+std::string_view perm_scheme_name(PermScheme scheme) {
+  return scheme == PermScheme::all ? "all" : "strata";
+}
+
+std::optional<PermScheme> parse_perm_scheme(std::string_view name) {
+  if (name == "all") return PermScheme::all;
+  if (name == "strata") return PermScheme::strata;
+  return std::nullopt;
+}
+
+std::string_view alternative_name(Alternative alternative) {
+  switch (alternative) {
+    case Alternative::greater:
+      return "greater";
+    case Alternative::less:
+      return "less";
+    default:
+      return "two-sided";
+  }
+}
+
+std::optional<Alternative> parse_alternative(std::string_view name) {
+  if (name == "two-sided") return Alternative::two_sided;
+  if (name == "greater") return Alternative::greater;
+  if (name == "less") return Alternative::less;
+  return std::nullopt;
+}
+
+namespace cpu {
+namespace {
+
+constexpr std::uint64_t kRelabelingCap = std::uint64_t{1} << 62;
+
+struct PermData {
+  std::vector<std::uint32_t> block_begin{0}, block_pos, block_members;
+  std::vector<std::uint64_t> block_draw_offset, block_radix;
+  std::vector<std::uint32_t> cell_begin, cell_end;
+  std::vector<double> y, w, x0, x1;
+  std::vector<std::uint32_t> sorted_begin{0}, sorted_index;
+  std::vector<double> sorted_y, sorted_w;
+  std::vector<ResultKey> keys;
+  std::vector<double> rec, center;
+  std::vector<hd::PermSums> cell_totals, block_totals;
+  std::vector<std::uint32_t> block_cell;
+  std::uint64_t total_draws = 0;
+  std::uint64_t relabelings = 1;
+  std::uint32_t longest_cell = 0, longest_sorted = 0, longest_block = 0;
+  hd::PermView view{};
+};
+
+void checked_u32(std::size_t n, const char* what) {
+  if (n >= (std::size_t{1} << 32))
+    throw_usage_error(std::string("permutation: too many ") + what + " (limit 2^32)");
+}
+
+void add_block(PermData& d, const std::vector<std::uint32_t>& pos, std::uint32_t members,
+               std::uint64_t& draws) {
+  const auto n = static_cast<std::uint32_t>(pos.size());
+  const std::uint32_t k = std::min(members, n - members);
+  d.longest_block = std::max(d.longest_block, n);
+  d.block_pos.insert(d.block_pos.end(), pos.begin(), pos.end());
+  d.block_begin.push_back(static_cast<std::uint32_t>(d.block_pos.size()));
+  d.block_members.push_back(members);
+  d.block_draw_offset.push_back(draws);
+  draws += k;
+  const std::uint64_t radix = hd::binomial_capped(n, k, kRelabelingCap);
+  d.block_radix.push_back(radix);
+  // Saturating product (radix >= 1: a block always has C(n, k) >= 1 relabelings).
+  d.relabelings = d.relabelings > kRelabelingCap / radix
+                      ? kRelabelingCap
+                      : std::min(d.relabelings * radix, kRelabelingCap);
+}
+
+void build_perm_data(const Sample& sample, const DesignOptions& options,
+                     const PermutationSpec& spec, PermData& d) {
+  const bool cohort = is_cohort_design(options);
+  const std::size_t metrics = sample.metrics(), cells = sample.cells.size();
+  const std::size_t n = sample.contributions();
+  checked_u32(n * std::max<std::size_t>(metrics, 1), "contributions");
+  if (spec.scheme == PermScheme::strata && sample.stratum.size() != n)
+    throw_usage_error("--perm-scheme strata needs stratum columns");
+
+  // Blocks: one per cell (all) or per cell x stratum (strata), members first.
+  std::uint64_t draws = 0;
+  for (const Cell& cell : sample.cells) {
+    d.cell_begin.push_back(cell.member_begin);
+    d.cell_end.push_back(cell.control_end);
+    d.longest_cell = std::max(d.longest_cell, cell.control_end - cell.member_begin);
+    if (spec.scheme == PermScheme::all) {
+      std::vector<std::uint32_t> pos(cell.control_end - cell.member_begin);
+      std::iota(pos.begin(), pos.end(), cell.member_begin);
+      add_block(d, pos, cell.member_end - cell.member_begin, draws);
+      d.block_cell.push_back(static_cast<std::uint32_t>(d.cell_begin.size() - 1));
+    } else {
+      std::map<std::int32_t, std::pair<std::vector<std::uint32_t>, std::uint32_t>> by_stratum;
+      for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
+        auto& [pos, members] = by_stratum[sample.stratum[i]];
+        pos.push_back(i);
+        if (i < cell.member_end) ++members;
+      }
+      for (const auto& [s, block] : by_stratum) {
+        add_block(d, block.first, block.second, draws);
+        d.block_cell.push_back(static_cast<std::uint32_t>(d.cell_begin.size() - 1));
+      }
+    }
+  }
+  if (draws >= (std::uint64_t{1} << 34)) throw_usage_error("permutation: too many draws");
+  d.total_draws = draws;
+  checked_u32(d.block_begin.size(), "blocks");
+
+  // Fast path (mean_diff, welch_t): records and totals only. General path: per-metric arrays,
+  // and for the median and trimmed mean the sorted valid entries of each (metric, cell).
+  const bool fast =
+      spec.fast && (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t);
+  const bool sorted =
+      spec.statistic == Statistic::median_diff || spec.statistic == Statistic::trimmed_mean_diff;
+  for (std::size_t m = 0; m < metrics && !fast; ++m) {
+    d.y.insert(d.y.end(), sample.growth[m].begin(), sample.growth[m].end());
+    d.w.insert(d.w.end(), sample.weight[m].begin(), sample.weight[m].end());
+    d.x0.insert(d.x0.end(), sample.start[m].begin(), sample.start[m].end());
+    d.x1.insert(d.x1.end(), sample.end[m].begin(), sample.end[m].end());
+    const auto& g = sample.growth[m];
+    const auto& w = sample.weight[m];
+    for (const Cell& cell : sample.cells) {
+      if (!sorted) break;
+      std::vector<std::uint32_t> valid;
+      for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i)
+        if (std::isfinite(g[i]) && w[i] > 0.0) valid.push_back(i);
+      std::sort(valid.begin(), valid.end(), [&](std::uint32_t a, std::uint32_t b) {
+        if (g[a] != g[b]) return g[a] < g[b];
+        if (w[a] != w[b]) return w[a] < w[b];
+        return a < b;
+      });
+      for (std::uint32_t i : valid) {
+        d.sorted_y.push_back(g[i]);
+        d.sorted_w.push_back(w[i]);
+        d.sorted_index.push_back(i);
+      }
+      d.longest_sorted = std::max(d.longest_sorted, static_cast<std::uint32_t>(valid.size()));
+      d.sorted_begin.push_back(static_cast<std::uint32_t>(d.sorted_index.size()));
+    }
+  }
+
+  for (std::size_t m = 0; m < metrics; ++m)
+    for (std::size_t c = 0; c <= cells; ++c) {
+      if (c == cells && !cohort) break;
+      d.keys.push_back(
+          ResultKey{m, c == cells ? kAllCohorts : sample.cells[c].cohort, spec.statistic});
+    }
+
+  // Fast path data: centered values, per-cell and per-block totals.
+  if (fast) {
+    d.rec.assign(metrics * n * 2, 0.0);
+    for (std::size_t m = 0; m < metrics; ++m) {
+      const auto& g = sample.growth[m];
+      const auto& w = sample.weight[m];
+      for (const Cell& cell : sample.cells) {
+        double sw = 0.0, swy = 0.0;
+        for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i)
+          if (std::isfinite(g[i]) && w[i] > 0.0) {
+            sw += w[i];
+            swy += w[i] * g[i];
+          }
+        const double center = sw > 0.0 ? swy / sw : 0.0;
+        d.center.push_back(center);
+        hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
+        for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
+          if (!(std::isfinite(g[i]) && w[i] > 0.0)) continue;
+          d.rec[(i * metrics + m) * 2] = g[i] - center;
+          d.rec[(i * metrics + m) * 2 + 1] = w[i];
+          hd::sums_add(t, w[i], g[i] - center);
+        }
+        d.cell_totals.push_back(t);
+      }
+      for (std::size_t b = 0; b + 1 < d.block_begin.size(); ++b) {
+        hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
+        for (std::uint32_t j = d.block_begin[b]; j < d.block_begin[b + 1]; ++j) {
+          const std::uint32_t i = d.block_pos[j];
+          hd::sums_add(t, d.rec[(i * metrics + m) * 2 + 1], d.rec[(i * metrics + m) * 2]);
+        }
+        d.block_totals.push_back(t);
+      }
+    }
+  }
+
+  hd::PermView& v = d.view;
+  v.fast = fast;
+  v.rec = d.rec.data();
+  v.center = d.center.data();
+  v.cell_totals = d.cell_totals.data();
+  v.block_totals = d.block_totals.data();
+  v.block_cell = d.block_cell.data();
+  v.total_draws = d.total_draws;
+  v.block_begin = d.block_begin.data();
+  v.block_pos = d.block_pos.data();
+  v.block_members = d.block_members.data();
+  v.block_draw_offset = d.block_draw_offset.data();
+  v.block_radix = d.block_radix.data();
+  v.blocks = static_cast<std::uint32_t>(d.block_members.size());
+  v.cell_begin = d.cell_begin.data();
+  v.cell_end = d.cell_end.data();
+  v.cells = static_cast<std::uint32_t>(cells);
+  v.y = d.y.data();
+  v.w = d.w.data();
+  v.x0 = d.x0.data();
+  v.x1 = d.x1.data();
+  v.metrics = static_cast<std::uint32_t>(metrics);
+  v.contributions = static_cast<std::uint32_t>(n);
+  v.sorted_begin = d.sorted_begin.data();
+  v.sorted_y = d.sorted_y.data();
+  v.sorted_w = d.sorted_w.data();
+  v.sorted_index = d.sorted_index.data();
+  v.statistic = static_cast<int>(spec.statistic);
+  v.cohort_design = cohort;
+  v.weighted = sample.weighted;
+  v.level = options.growth == GrowthType::level;
+  v.trim = options.trim;
+  v.seed = spec.seed;
+  v.analysis = spec.analysis;
+}
+
+struct Scratch {
+  std::vector<std::uint8_t> label;
+  std::vector<std::uint64_t> taken;
+  std::vector<double> member_count, control_count, sorted_member, sorted_control;
+  std::vector<double> cell_value, cell_units, cell_se2, cell_diff;
+  std::vector<std::uint32_t> chosen;
+  std::vector<hd::PermSums> member_sums, drawn_sums;
+  hd::PermScratch view{};
+
+  explicit Scratch(const PermData& d)
+      : label(std::max<std::size_t>(d.view.contributions, 1)),
+        taken(std::max<std::size_t>((d.longest_block + 63) / 64, 1)),
+        member_count(std::max<std::uint32_t>(d.longest_cell, 1)),
+        control_count(member_count.size()),
+        sorted_member(std::max<std::uint32_t>(d.longest_sorted, 1)),
+        sorted_control(sorted_member.size()),
+        cell_value(std::max<std::uint32_t>(d.view.cells, 1)),
+        cell_units(cell_value.size()),
+        cell_se2(cell_value.size()),
+        cell_diff(cell_value.size()),
+        chosen(std::max<std::uint64_t>(d.total_draws, 1)),
+        member_sums(cell_value.size() * std::max<std::uint32_t>(d.view.metrics, 1)),
+        drawn_sums(std::max<std::uint32_t>(d.view.metrics, 1)) {
+    view = hd::PermScratch{label.data(),         taken.data(),         member_count.data(),
+                           control_count.data(), sorted_member.data(), sorted_control.data(),
+                           cell_value.data(),    cell_units.data(),    cell_se2.data(),
+                           cell_diff.data(),     chosen.data(),        member_sums.data(),
+                           drawn_sums.data()};
+  }
+};
+
+}  // namespace
+}  // namespace cpu
+
+PermutationPlan plan_permutations(const Sample& sample, const DesignOptions& options,
+                                  const PermutationSpec& spec) {
+  cpu::PermData d;
+  cpu::build_perm_data(sample, options, spec, d);
+  PermutationPlan plan;
+  plan.relabelings = d.relabelings;
+  plan.blocks = d.block_members.size();
+  plan.exact = spec.permutations > 0 && d.relabelings <= spec.permutations;
+  plan.replicates = plan.exact ? d.relabelings : spec.permutations;
+  return plan;
+}
+
+PermutationTable run_permutations(const Sample& sample, const DesignOptions& options,
+                                  const PermutationSpec& spec, bool exact, std::uint64_t first,
+                                  std::uint64_t count) {
+  cpu::PermData data;
+  cpu::build_perm_data(sample, options, spec, data);
+  if (exact && first + count > data.relabelings)
+    throw_usage_error("permutation: relabeling ranks beyond the number of relabelings");
+  if (!exact && first + count > (std::uint64_t{1} << 32))
+    throw_usage_error("permutation: replicate indices must stay below 2^32");
+  PermutationTable table;
+  table.keys = data.keys;
+  table.exact = exact;
+  table.first = first;
+  table.count = count;
+  table.total = exact ? data.relabelings : 0;
+  const std::size_t keys = data.keys.size();
+  table.values.assign(keys * count, 0.0);
+  table.observed.assign(keys, 0.0);
+  const hd::PermView& view = data.view;
+  {
+    cpu::Scratch scratch(data);
+    std::vector<double> values(std::max<std::size_t>(keys, 1));
+    hd::observed_statistics(view, scratch.view, values.data());
+    std::copy_n(values.begin(), keys, table.observed.begin());
+  }
+  const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
+#pragma omp parallel num_threads(threads)
+  {
+    cpu::Scratch scratch(data);
+    std::vector<double> values(std::max<std::size_t>(keys, 1));
+#pragma omp for schedule(dynamic, 16)
+    for (std::int64_t j = 0; j < static_cast<std::int64_t>(count); ++j) {
+      const std::uint64_t index = first + static_cast<std::uint64_t>(j);
+      hd::permutation_replicate(view, index, exact, scratch.view, values.data());
+      for (std::size_t k = 0; k < keys; ++k)
+        table.values[k * count + static_cast<std::uint64_t>(j)] = values[k];
+    }
+  }
+  return table;
+}
+
+PermutationTable run_permutations(const Sample& sample, const DesignOptions& options,
+                                  const PermutationSpec& spec) {
+  const PermutationPlan plan = plan_permutations(sample, options, spec);
+  PermutationTable t = run_permutations(sample, options, spec, plan.exact, 0, plan.replicates);
+  return t;
+}
+
+PermutationTable merge_permutations(const PermutationTable& a, const PermutationTable& b) {
+  if (a.first + a.count != b.first || a.keys.size() != b.keys.size() || a.exact != b.exact)
+    throw Error(ExitCode::internal, "merge_permutations: ranges are not consecutive");
+  PermutationTable out;
+  out.keys = a.keys;
+  out.exact = a.exact;
+  out.first = a.first;
+  out.count = a.count + b.count;
+  out.total = a.total;
+  out.observed = a.observed;
+  const std::size_t keys = a.keys.size();
+  out.values.resize(keys * out.count);
+  for (std::size_t k = 0; k < keys; ++k) {
+    std::copy_n(a.values.begin() + k * a.count, a.count, out.values.begin() + k * out.count);
+    std::copy_n(b.values.begin() + k * b.count, b.count,
+                out.values.begin() + k * out.count + a.count);
+  }
+  return out;
+}
+
+}  // namespace klynge
