@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <numbers>
 #include <random>
 #include <span>
 #include <string>
@@ -52,9 +53,9 @@ class Normals {
     const double u1 = (static_cast<double>(rng_() >> 11) + 0.5) * 0x1.0p-53;
     const double u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
     const double r = std::sqrt(-2.0 * std::log(u1));
-    spare_ = r * std::sin(2.0 * M_PI * u2);
+    spare_ = r * std::sin(2.0 * std::numbers::pi * u2);
     have_ = true;
-    return r * std::cos(2.0 * M_PI * u2);
+    return r * std::cos(2.0 * std::numbers::pi * u2);
   }
 
  private:
