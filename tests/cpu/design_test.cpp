@@ -3,9 +3,7 @@
 // --balance weights, and the usage errors. Definitions: docs/estimands.md.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
 #include <string>
@@ -666,62 +664,6 @@ TEST(DesignOptionsCheck, BadCombinationsAreUsageErrors) {
   EXPECT_EQ(error_code(window_only, b), ExitCode::usage);  // no strata
   EXPECT_TRUE(is_cohort_design(DesignOptions{}));
   EXPECT_FALSE(is_cohort_design(window(1, 2)));
-}
-
-// ---- scale (a benchmark, not run by ctest: --gtest_also_run_disabled_tests) ------------------
-
-Panel synthetic_panel(std::size_t firms, int years, int first_year) {
-  Panel p;
-  p.path = "synthetic";
-  p.metric_names = {"employees", "revenue", "value_added"};
-  p.metric.resize(3);
-  p.entry.reserve(firms * years);
-  std::uint64_t state = 12345;
-  auto next = [&] {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<double>(state >> 11) / 9007199254740992.0;
-  };
-  p.strata.push_back(CategoricalColumn{"nace", {}, {"A", "B", "C", "D", "E", "F", "G", "H"}});
-  for (std::size_t f = 0; f < firms; ++f) {
-    p.firm_ids.push_back("f" + std::to_string(f));
-    const bool member = f % 10 == 0;
-    const int entry = member ? first_year + 2 + static_cast<int>(f / 10 % 6) : kMissingYear;
-    const auto nace = static_cast<std::int32_t>(f % 8);
-    double x = 1 + 100 * next();
-    for (int y = 0; y < years; ++y) {
-      p.firm.push_back(static_cast<std::int32_t>(f));
-      p.year.push_back(first_year + y);
-      p.line.push_back(static_cast<std::int64_t>(p.line.size()) + 2);
-      x *= 0.9 + 0.25 * next();
-      p.metric[0].push_back(next() < 0.02 ? std::numeric_limits<double>::quiet_NaN() : x);
-      p.metric[1].push_back(50 * x);
-      p.metric[2].push_back(20 * x);
-      p.member.push_back(member ? 1 : 0);
-      p.entry.push_back(entry);
-      p.strata[0].code.push_back(nace);
-    }
-  }
-  return p;
-}
-
-TEST(DesignScale, DISABLED_MillionFirmsThirteenYears) {
-  const Panel p = synthetic_panel(1000000, 13, 2010);
-  auto time = [&](const char* what, const DesignOptions& o) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const Sample s = build_sample(p, o);
-    const auto t1 = std::chrono::steady_clock::now();
-    const Description d = describe_sample(s, o);
-    const auto t2 = std::chrono::steady_clock::now();
-    std::printf("%-40s %9zu contributions  build %.3f s  describe %.3f s\n", what,
-                s.contributions(), std::chrono::duration<double>(t1 - t0).count(),
-                std::chrono::duration<double>(t2 - t1).count());
-    EXPECT_FALSE(d.results.empty());
-  };
-  time("window 2012-2015", window(2012, 2015, GrowthType::log));
-  DesignOptions cohort;
-  time("cohort (6 cohorts, h=3)", cohort);
-  cohort.balance = true;
-  time("cohort (6 cohorts, h=3) --balance", cohort);
 }
 
 }  // namespace
