@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds klynge and runs every test with ctest: the Release build (CUDA backend compiled when
 # nvcc exists; GPU tests skip themselves without a device), then the CPU tests once more under
-# AddressSanitizer + UBSan. Slow tests (label slow) run only with --slow.
+# AddressSanitizer + UBSan. Slow simulation studies (label slow) run only with --slow, and only
+# in the Release build.
 # Usage: scripts/test.sh [--no-sanitize] [--slow]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,6 @@ if [ "$sanitize" -eq 1 ]; then
   scripts/setup.sh --build-dir build-asan -DKLYNGE_SANITIZE=ON -DKLYNGE_CUDA=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan -L cpu "${label_args[@]}" --output-on-failure --parallel "$jobs"
+    ctest --test-dir build-asan -L cpu -LE slow --output-on-failure --parallel "$jobs"
 fi
 echo "test: all passed"
