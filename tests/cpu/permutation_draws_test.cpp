@@ -69,35 +69,6 @@ double subset_chi_square(std::uint32_t n, std::uint32_t k, std::uint32_t replica
 }
 
 // N = 6, k = 2: 15 subsets, 14 df; the 99.9% quantile of chi-square(14) is 36.12.
-// floyd_bits reads its words in runs from philox_blocks; the reference here draws one position
-// at a time through WordStream and permutation_bounded (the definition in docs/permutation.md).
-// Same bitmap for runs longer than one batch, unaligned offsets, and a block size whose
-// rejection rate (about 1/256 for n = 2^24 + 1) makes retries happen.
-TEST(PermutationDraws, FloydBitsMatchOneDrawAtATime) {
-  struct Case {
-    std::uint64_t offset;
-    std::uint32_t n, k;
-  };
-  const Case cases[] = {{0, 10, 3},       {3, 1000, 257},     {5, 105000, 5000},
-                        {1, 105000, 700}, {2, (1u << 24) + 1, 3000}};
-  for (const Case& c : cases) {
-    for (std::uint32_t r = 0; r < 3; ++r) {
-      const std::size_t words = (c.n + 63) / 64;
-      std::vector<std::uint64_t> fast(words, 0), ref(words, 0);
-      hd::WordStream s = hd::word_stream(20240917, 2, hd::kPurposePermutation, r);
-      hd::floyd_bits(s, c.offset, c.n, c.k, fast.data());
-      hd::WordStream t = hd::word_stream(20240917, 2, hd::kPurposePermutation, r);
-      for (std::uint32_t i = 0; i < c.k; ++i) {
-        const std::uint32_t j = c.n - c.k + i;
-        const std::uint32_t x = hd::permutation_bounded(t, c.offset + i, j + 1);
-        const std::uint32_t take = (ref[x >> 6] >> (x & 63u)) & 1u ? j : x;
-        ref[take >> 6] |= std::uint64_t{1} << (take & 63u);
-      }
-      EXPECT_EQ(fast, ref) << "offset " << c.offset << " n " << c.n << " k " << c.k << " r " << r;
-    }
-  }
-}
-
 TEST(PermutationDraws, FloydIsUniformOverSubsetsChiSquare) {
   std::size_t distinct = 0;
   const double chi2 = subset_chi_square(6, 2, 150000, false, &distinct);

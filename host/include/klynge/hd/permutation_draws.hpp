@@ -50,29 +50,13 @@ KLYNGE_HD std::uint32_t permutation_bounded(WordStream& s, std::uint64_t positio
 // Floyd's sampler on block-local indices: sets k of the bits [0, n) of `taken` (which must be
 // all clear on entry), reading draws offset .. offset + k - 1 of s. A bitmap of the block
 // (n / 8 bytes: 13 KB for 10^5 firms) stays in L1 cache, so the membership tests are cheap.
-// The words come in runs from philox_blocks (four Philox blocks interleaved): the same words
-// s.at(offset + i) would give, so the same draws; a rejected word retries as
-// permutation_bounded does.
 KLYNGE_HD void floyd_bits(WordStream& s, std::uint64_t offset, std::uint32_t n, std::uint32_t k,
                           std::uint64_t* taken) {
-  constexpr std::uint32_t kRun = 256;
-  std::uint32_t words[kRun + 8];
-  for (std::uint32_t i0 = 0; i0 < k; i0 += kRun) {
-    const std::uint32_t len = k - i0 < kRun ? k - i0 : kRun;
-    const std::uint64_t p0 = offset + i0;
-    const std::uint64_t first_block = p0 >> 2, last_block = (p0 + len - 1) >> 2;
-    philox_blocks(s.seed, s.analysis, s.purpose, s.replicate,
-                  static_cast<std::uint32_t>(first_block),
-                  static_cast<std::uint32_t>(last_block - first_block + 1), words);
-    const std::uint32_t* w = words + (p0 & 3u);
-    for (std::uint32_t q = 0; q < len; ++q) {
-      const std::uint32_t i = i0 + q;
-      const std::uint32_t j = n - k + i;
-      const BoundedTry bt = bounded_try(w[q], j + 1);
-      const std::uint32_t t = bt.accepted ? bt.value : permutation_bounded(s, p0 + q, j + 1);
-      const std::uint32_t take = (taken[t >> 6] >> (t & 63u)) & 1u ? j : t;
-      taken[take >> 6] |= std::uint64_t{1} << (take & 63u);
-    }
+  for (std::uint32_t i = 0; i < k; ++i) {
+    const std::uint32_t j = n - k + i;
+    const std::uint32_t t = permutation_bounded(s, offset + i, j + 1);
+    const std::uint32_t take = (taken[t >> 6] >> (t & 63u)) & 1u ? j : t;
+    taken[take >> 6] |= std::uint64_t{1} << (take & 63u);
   }
 }
 
