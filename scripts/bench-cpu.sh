@@ -14,8 +14,9 @@
 # mean_diff and with the default welch_t, against scipy.stats.permutation_test (vectorised,
 # permutation_type='independent', mean difference), a hand-written numpy loop
 # (scripts/bench_cpu_perm_numpy.py, mean_diff and welch_t) and R coin's
-# oneway_test(distribution = approximate(nresample = R_B)).
-#   BENCH=perm scripts/bench-cpu.sh [B] [R_B]   defaults: B = 10000, R_B = 1000 for coin (scaled)
+# oneway_test(distribution = approximate(nresample = COIN_B)).
+#   BENCH=perm scripts/bench-cpu.sh [B]   default B = 10000 for all; COIN_B (default B) for coin,
+#                                         scaled to B in the ratio
 #   SCIPY_PERM_BATCH (default 1000) bounds scipy's memory (batch x 105 000 doubles per batch).
 # BENCH=all runs both.
 # Needs: build/klynge, /usr/bin/time, python3 with scipy (Debian python3-scipy), r-cran-boot,
@@ -24,6 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-10000}
 RB=${2:-1000}
+CB=${COIN_B:-$B}
 BATCH=${SCIPY_BATCH:-500}
 PBATCH=${SCIPY_PERM_BATCH:-1000}
 BENCH=${BENCH:-boot}
@@ -80,7 +82,7 @@ fi
 if [[ $BENCH != boot ]]; then
 P=(build/klynge analyze --input "$work/panel.csv" --from 2010 --to 2013 --bootstrap 0 --permutations "$B")
 echo
-echo "permutation: B = $B (R coin: $RB, scaled), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "permutation: B = $B (R coin: $CB, scaled), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 run klynge_perm_mean_1metric  "${P[@]}" --metrics employees --perm-statistic mean_diff
 run klynge_perm_welch_1metric "${P[@]}" --metrics employees
 run klynge_perm_mean_3metric  "${P[@]}" --perm-statistic mean_diff
@@ -91,7 +93,7 @@ run numpy_perm_welch_1metric "$PY" scripts/bench_cpu_perm_numpy.py "$work/growth
 run numpy_perm_mean_3metric  "$PY" scripts/bench_cpu_perm_numpy.py "$work/growth.csv" "$B" mean_diff 3
 run scipy_perm_mean_1metric  "$PY" scripts/bench_cpu_perm_scipy.py "$work/growth.csv" "$B" "$PBATCH"
 if [[ -z ${SKIP_R:-} ]]; then
-run coin_perm_1metric Rscript scripts/bench_cpu_perm_coin.R "$work/growth.csv" "$RB"
+run coin_perm_1metric Rscript scripts/bench_cpu_perm_coin.R "$work/growth.csv" "$CB"
 fi
 fi
 echo
@@ -99,6 +101,7 @@ echo "scipy / klynge (mean_diff, 1 metric):         $(ratio "${secs[scipy_perm_m
 echo "numpy / klynge (mean_diff, 1 metric):         $(ratio "${secs[numpy_perm_mean_1metric]:-}" "${secs[klynge_perm_mean_1metric]}")"
 echo "numpy / klynge (welch_t, 1 metric):           $(ratio "${secs[numpy_perm_welch_1metric]:-}" "${secs[klynge_perm_welch_1metric]}")"
 echo "numpy / klynge (mean_diff, 3 metrics):        $(ratio "${secs[numpy_perm_mean_3metric]:-}" "${secs[klynge_perm_mean_3metric]}")"
-echo "R coin (x$scale) / klynge (mean_diff, 1):     $(ratio "${secs[coin_perm_1metric]:-}" "${secs[klynge_perm_mean_1metric]}" "$scale")"
+cscale=$(awk -v b="$B" -v r="$CB" 'BEGIN{print b/r}')
+echo "R coin (x$cscale) / klynge (mean_diff, 1):    $(ratio "${secs[coin_perm_1metric]:-}" "${secs[klynge_perm_mean_1metric]}" "$cscale")"
 echo "klynge 3 metrics / 1 metric (welch_t):        $(ratio "${secs[klynge_perm_welch_3metric]}" "${secs[klynge_perm_welch_1metric]}")"
 fi
