@@ -97,7 +97,10 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   if (!(f.level > 0.0 && f.level < 1.0)) throw_usage_error("--level must be between 0 and 1");
   s.level = f.level;
   const double alpha = 1.0 - f.level;
-  if (static_cast<double>(f.replicates + 1) * alpha / 2.0 < 1.0)
+  if (f.replicates == 0 && !f.csv_path.empty())
+    throw_usage_error(
+        "--csv writes one row per bootstrap interval and --bootstrap 0 has none; use --json");
+  if (f.replicates > 0 && static_cast<double>(f.replicates + 1) * alpha / 2.0 < 1.0)
     throw_usage_error(fmt::format(
         "--bootstrap {} is too small for --level {}: need (B + 1) * (1 - level) / 2 >= 1, "
         "i.e. B >= {}",
@@ -121,12 +124,16 @@ void run_analyze(const AnalyzeFlags& flags) {
   const Description description = describe_sample(sample, design);
   const double stats_s = seconds_since(t0);
 
+  // --bootstrap 0: no bootstrap, jackknife, intervals or bands (a permutation test alone).
+  const bool bootstrap_on = flags.replicates > 0;
   t0 = std::chrono::steady_clock::now();
-  const ReplicateTable table = run_bootstrap(sample, design, settings.spec, 0, flags.replicates);
+  ReplicateTable table;
+  if (bootstrap_on) table = run_bootstrap(sample, design, settings.spec, 0, flags.replicates);
   const double bootstrap_s = seconds_since(t0);
 
   bool want_bca = false, want_student = false;
   for (IntervalMethod m : settings.methods) {
+    if (!bootstrap_on) break;
     want_bca = want_bca || m == IntervalMethod::bca;
     want_student = want_student || m == IntervalMethod::studentized;
   }
@@ -223,7 +230,7 @@ void run_analyze(const AnalyzeFlags& flags) {
     if (permutation) report["timing"]["permutation_s"] = permutation->seconds;
     std::vector<std::size_t> result_of_key;
     for (const AnalyzedResult& r : analyzed) result_of_key.push_back(r.result);
-    add_sup_t_bands(report, description, table, result_of_key, settings.level);
+    if (bootstrap_on) add_sup_t_bands(report, description, table, result_of_key, settings.level);
     write_output(flags.json_path, report.dump(2) + "\n");
   }
   if (!flags.csv_path.empty()) write_output(flags.csv_path, analyze_csv(inputs));
@@ -236,9 +243,10 @@ void add_analyze_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "analyze", "Bootstrap standard errors and confidence intervals of member - control growth");
   add_panel_flags(*cmd, flags->panel);
-  cmd->add_option("--bootstrap", flags->replicates, "Bootstrap replicates B")
+  cmd->add_option("--bootstrap", flags->replicates,
+                  "Bootstrap replicates B (0 = no bootstrap: the permutation test alone)")
       ->capture_default_str()
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32))
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
       ->group("Bootstrap");
   cmd->add_option("--scheme", flags->scheme,
                   "Resampling: groups (members and controls apart), strata (within group x "

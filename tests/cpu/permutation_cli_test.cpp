@@ -109,6 +109,34 @@ TEST(PermutationCli, ZeroPermutationsTurnsTheTestOff) {
   EXPECT_NE(line.find(",NA,NA,NA,NA,NA"), std::string::npos) << line;
 }
 
+// --bootstrap 0: the permutation test alone; the p-values are those of a run with a bootstrap
+// (the draws have their own purpose word), and no bootstrap fields or bands appear.
+TEST(PermutationCli, ZeroBootstrapRunsThePermutationTestAlone) {
+  const std::string with = test::scratch_dir("perm_boot_on"), alone = test::scratch_dir("perm_boot_off");
+  ASSERT_EQ(run_klynge(args_for(with, "2")).exit_code, 0);
+  auto args = args_for(alone, "2");
+  args[6] = "0";                            // --bootstrap 0
+  args.erase(args.end() - 2, args.end());  // no --csv: it has one row per interval
+  const auto run = run_klynge(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("bootstrap: off"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("permutation test: B = 499"), std::string::npos) << run.out;
+  const json a = json::parse(test::read_file(with + "/r.json"));
+  const json b = json::parse(test::read_file(alone + "/r.json"));
+  EXPECT_FALSE(b["settings"].contains("band"));
+  ASSERT_EQ(a["results"].size(), b["results"].size());
+  for (std::size_t i = 0; i < b["results"].size(); ++i) {
+    const json& row = b["results"][i];
+    EXPECT_FALSE(row.contains("std_error")) << row.dump();
+    EXPECT_FALSE(row.contains("ci")) << row.dump();
+    EXPECT_EQ(row["p_value"], a["results"][i]["p_value"]);
+    EXPECT_EQ(row["p_adjusted"], a["results"][i]["p_adjusted"]);
+  }
+  auto with_csv = args_for(alone, "2");
+  with_csv[6] = "0";
+  EXPECT_EQ(run_klynge(with_csv).exit_code, 64);  // --csv needs bootstrap intervals
+}
+
 TEST(PermutationCli, UsageErrors) {
   const std::string dir = test::scratch_dir("perm_usage");
   auto args = args_for(dir, "1");

@@ -156,6 +156,7 @@ std::string analyze_table(const AnalyzeInputs& in) {
   const Sample& s = in.describe.sample;
   const AnalyzeSettings& st = in.settings;
   std::string out = describe_table(in.describe);
+  if (st.spec.replicates == 0) return out + "\nbootstrap: off (--bootstrap 0)\n";
   out += fmt::format(
       "\nbootstrap: B = {}, scheme {}, unit {}, seed {}, {}% intervals, backend {} ({} threads)\n",
       st.spec.replicates, scheme_name(st.spec.scheme), resample_unit_name(st.spec.unit),
