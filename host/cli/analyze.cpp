@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <omp.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -14,17 +13,16 @@
 
 #include "commands.hpp"
 #include "klynge/bootstrap.hpp"
-#include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
 #include "klynge/intervals.hpp"
 #include "klynge/io/output_file.hpp"
-#include "klynge/io/read_panel.hpp"
 #include "klynge/jackknife.hpp"
 #include "klynge/report/analyze_report.hpp"
 #include "klynge/report/band_report.hpp"
 #include "klynge/report/permutation_report.hpp"
 #include "klynge/statistics.hpp"
-#include "panel_flags.hpp"
+#include "prepared_sample.hpp"
+#include "stopwatch.hpp"
 
 namespace klynge::cli {
 
@@ -47,10 +45,6 @@ struct AnalyzeFlags {
   std::string perm_statistic = "welch_t";
   std::string alternative = "two-sided";
 };
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 void write_output(const std::string& path, const std::string& text) {
   io::OutputFile out(path);
@@ -111,25 +105,21 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
 
 void run_analyze(const AnalyzeFlags& flags) {
   AnalyzeSettings settings = settings_from(flags);
-  const ReadOptions read = read_options(flags.panel);
-  const DesignOptions design = design_options(flags.panel);
-
-  auto t0 = std::chrono::steady_clock::now();
-  const Panel panel = read_panel(flags.panel.input, read);
-  const double read_s = seconds_since(t0);
-  t0 = std::chrono::steady_clock::now();
-  const Sample sample = build_sample(panel, design);
-  const double design_s = seconds_since(t0);
-  t0 = std::chrono::steady_clock::now();
-  const Description description = describe_sample(sample, design);
-  const double stats_s = seconds_since(t0);
+  if (flags.permutations > 0 && flags.perm_scheme == "strata" && flags.panel.columns.strata.empty())
+    throw_usage_error("--perm-scheme strata needs --strata");
+  const PreparedSample prepared = prepare_sample(flags.panel);
+  const ReadOptions& read = prepared.read;
+  const DesignOptions& design = prepared.design;
+  const Panel& panel = prepared.panel;
+  const Sample& sample = prepared.sample;
+  const Description& description = prepared.description;
 
   // --bootstrap 0: no bootstrap, jackknife, intervals or bands (a permutation test alone).
   const bool bootstrap_on = flags.replicates > 0;
-  t0 = std::chrono::steady_clock::now();
+  Stopwatch clock;
   ReplicateTable table;
   if (bootstrap_on) table = run_bootstrap(sample, design, settings.spec, 0, flags.replicates);
-  const double bootstrap_s = seconds_since(t0);
+  const double bootstrap_s = clock.lap();
 
   bool want_bca = false, want_student = false;
   for (IntervalMethod m : settings.methods) {
@@ -137,12 +127,12 @@ void run_analyze(const AnalyzeFlags& flags) {
     want_bca = want_bca || m == IntervalMethod::bca;
     want_student = want_student || m == IntervalMethod::studentized;
   }
-  t0 = std::chrono::steady_clock::now();
+  clock.lap();
   JackknifeTable jack;
   if (want_bca) jack = jackknife_values(sample, design, settings.spec);
   ReplicateTable identity;
   if (want_student) identity = identity_replicate(sample, design, settings.spec);
-  const double jackknife_s = seconds_since(t0);
+  const double jackknife_s = clock.lap();
 
   // Result rows of describe by key.
   std::map<std::tuple<std::size_t, std::int32_t, Statistic>, std::size_t> row_of;
@@ -151,7 +141,7 @@ void run_analyze(const AnalyzeFlags& flags) {
     row_of[{e.metric, e.cohort, e.statistic}] = i;
   }
 
-  t0 = std::chrono::steady_clock::now();
+  clock.lap();
   std::vector<AnalyzedResult> analyzed(table.keys.size());
   for (std::size_t k = 0; k < table.keys.size(); ++k) {
     const ResultKey& key = table.keys[k];
@@ -199,7 +189,7 @@ void run_analyze(const AnalyzeFlags& flags) {
             jack.status[k] + "); use percentile or a smaller sample");
     }
   }
-  const double intervals_s = seconds_since(t0);
+  const double intervals_s = clock.lap();
 
   std::optional<PermutationInference> permutation;
   if (flags.permutations > 0) {
@@ -209,14 +199,12 @@ void run_analyze(const AnalyzeFlags& flags) {
     pspec.seed = flags.seed;
     pspec.permutations = flags.permutations;
     pspec.threads = flags.panel.threads;
-    if (pspec.scheme == PermScheme::strata && read.columns.strata.empty())
-      throw_usage_error("--perm-scheme strata needs --strata");
-    permutation = permutation_inference(sample, design, pspec, *parse_alternative(flags.alternative));
+    permutation =
+        permutation_inference(sample, design, pspec, *parse_alternative(flags.alternative));
   }
 
   const DescribeInputs describe{panel, read, design, sample, description};
-  const AnalyzeInputs inputs{describe, settings, analyzed,
-                             permutation ? &*permutation : nullptr};
+  const AnalyzeInputs inputs{describe, settings, analyzed, permutation ? &*permutation : nullptr};
   const bool json_to_stdout = flags.json_path == "-";
   if (!json_to_stdout) fmt::print("{}", analyze_table(inputs));
   if (!json_to_stdout && permutation) fmt::print("{}", permutation_table(sample, *permutation));
@@ -224,9 +212,12 @@ void run_analyze(const AnalyzeFlags& flags) {
     fmt::print(stderr, "klynge: warning: {}\n", w);
   if (!flags.json_path.empty()) {
     nlohmann::ordered_json report = analyze_json(inputs);
-    report["timing"] = {{"read_s", read_s},           {"design_s", design_s},
-                        {"statistics_s", stats_s},    {"bootstrap_s", bootstrap_s},
-                        {"jackknife_s", jackknife_s}, {"intervals_s", intervals_s}};
+    report["timing"] = {{"read_s", prepared.read_s},
+                        {"design_s", prepared.design_s},
+                        {"statistics_s", prepared.statistics_s},
+                        {"bootstrap_s", bootstrap_s},
+                        {"jackknife_s", jackknife_s},
+                        {"intervals_s", intervals_s}};
     if (permutation) report["timing"]["permutation_s"] = permutation->seconds;
     std::vector<std::size_t> result_of_key;
     for (const AnalyzedResult& r : analyzed) result_of_key.push_back(r.result);
@@ -290,7 +281,8 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("--perm-statistic", flags->perm_statistic,
                   "Test statistic: welch_t, mean_diff, median_diff, trimmed_mean_diff, agg_diff")
       ->capture_default_str()
-      ->check(CLI::IsMember({"welch_t", "mean_diff", "median_diff", "trimmed_mean_diff", "agg_diff"}))
+      ->check(
+          CLI::IsMember({"welch_t", "mean_diff", "median_diff", "trimmed_mean_diff", "agg_diff"}))
       ->group("Permutation");
   cmd->add_option("--alternative", flags->alternative, "two-sided, greater or less")
       ->capture_default_str()
