@@ -87,33 +87,7 @@ KLYNGE_HD void fused_finish(const BootView& v, const FusedView& f, const double*
 KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint32_t replicate,
                                double* acc, double* values, double* se) {
   for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
-  if (v.scheme == BootScheme::groups || v.scheme == BootScheme::strata) {
-    WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapIndex, replicate);
-    for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
-      const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
-      const std::uint32_t m = end - begin;
-      for (std::uint32_t j = 0; j < m; ++j)
-        fused_add(f, begin + bounded_index(s, begin + j, m), 1.0, acc);
-    }
-  } else if (v.scheme == BootScheme::poisson) {
-    WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapPoisson, replicate);
-    const std::uint32_t units = v.group_unit_begin[v.resample_groups];
-    for (std::uint32_t u = 0; u < units; ++u) {
-      const std::uint32_t c = poisson1_u32(s.at(u));
-      if (c > 0) fused_add(f, u, static_cast<double>(c), acc);
-    }
-  } else {
-    WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapExp, replicate);
-    for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
-      const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
-      double total = 0.0;
-      for (std::uint32_t u = begin; u < end; ++u)
-        total += exp1_from_words(s.at(2ull * u), s.at(2ull * u + 1));
-      const double scale = static_cast<double>(end - begin) / total;
-      for (std::uint32_t u = begin; u < end; ++u)
-        fused_add(f, u, exp1_from_words(s.at(2ull * u), s.at(2ull * u + 1)) * scale, acc);
-    }
-  }
+  for_each_draw(v, replicate, [&](std::uint32_t unit, double c) { fused_add(f, unit, c, acc); });
   fused_finish(v, f, acc, values, se);
 }
 

@@ -89,46 +89,48 @@ KLYNGE_HD void add_unit(const BootView& v, std::uint32_t unit, double count, dou
     firm_count[v.unit_firms[k]] += count;
 }
 
-// Fills scratch.firm_count for replicate `replicate`: a pure function of (seed, analysis,
-// replicate) and the view. groups/strata: each resample group of m units gets m unbiased
-// uniform index draws (multinomial counts); poisson: an independent Poisson(1) count per unit;
-// bayesian: Exp(1) per unit, normalised within each resample group to sum to its number of
-// units (Dirichlet(1) weights scaled to m, so Σ counts matches the other schemes).
-KLYNGE_HD void draw_counts(const BootView& v, std::uint32_t replicate, double* firm_count) {
-  for (std::uint32_t f = 0; f < v.firms; ++f) firm_count[f] = 0.0;
+// Every resampled unit of replicate `replicate` with its weight, in a fixed order: the one
+// definition of each scheme's draws, shared by the count path (draw_counts) and the fused
+// paths, so they draw the same units whatever they accumulate. A pure function of (seed,
+// analysis, replicate) and the view. groups/strata: each resample group of m units gets m
+// unbiased uniform index draws (multinomial counts); poisson: an independent Poisson(1) count
+// per unit; bayesian: Exp(1) per unit, normalised within each resample group to sum to its
+// number of units (Dirichlet(1) weights scaled to m, so Σ counts matches the other schemes).
+template <typename Sink>
+KLYNGE_HD void for_each_draw(const BootView& v, std::uint32_t replicate, Sink&& sink) {
   if (v.scheme == BootScheme::groups || v.scheme == BootScheme::strata) {
     WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapIndex, replicate);
     for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
       const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
       const std::uint32_t m = end - begin;
-      for (std::uint32_t j = 0; j < m; ++j) {
-        const std::uint32_t u = begin + bounded_index(s, begin + j, m);
-        add_unit(v, u, 1.0, firm_count);
-      }
+      for (std::uint32_t j = 0; j < m; ++j) sink(begin + bounded_index(s, begin + j, m), 1.0);
     }
   } else if (v.scheme == BootScheme::poisson) {
     WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapPoisson, replicate);
     const std::uint32_t units = v.group_unit_begin[v.resample_groups];
     for (std::uint32_t u = 0; u < units; ++u) {
       const std::uint32_t c = poisson1_u32(s.at(u));
-      if (c > 0) add_unit(v, u, static_cast<double>(c), firm_count);
+      if (c > 0) sink(u, static_cast<double>(c));
     }
   } else {
     WordStream s = word_stream(v.seed, v.analysis, kPurposeBootstrapExp, replicate);
     for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
       const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
       double total = 0.0;
-      for (std::uint32_t u = begin; u < end; ++u) {
-        const std::uint64_t p = 2ull * u;
-        total += exp1_from_words(s.at(p), s.at(p + 1));
-      }
+      for (std::uint32_t u = begin; u < end; ++u)
+        total += exp1_from_words(s.at(2ull * u), s.at(2ull * u + 1));
       const double scale = static_cast<double>(end - begin) / total;
-      for (std::uint32_t u = begin; u < end; ++u) {
-        const std::uint64_t p = 2ull * u;
-        add_unit(v, u, exp1_from_words(s.at(p), s.at(p + 1)) * scale, firm_count);
-      }
+      for (std::uint32_t u = begin; u < end; ++u)
+        sink(u, exp1_from_words(s.at(2ull * u), s.at(2ull * u + 1)) * scale);
     }
   }
+}
+
+// Fills firm_count (one entry per firm) for replicate `replicate`.
+KLYNGE_HD void draw_counts(const BootView& v, std::uint32_t replicate, double* firm_count) {
+  for (std::uint32_t f = 0; f < v.firms; ++f) firm_count[f] = 0.0;
+  for_each_draw(v, replicate,
+                [&](std::uint32_t unit, double count) { add_unit(v, unit, count, firm_count); });
 }
 
 // ---- Statistics from counts --------------------------------------------------------------------
