@@ -192,6 +192,24 @@ KLYNGE_HD void cell_values(const GroupValues& m, const GroupValues& c, bool leve
   }
 }
 
+// A statistic's cells averaged with member-size weights, over the cells where it has a value
+// (docs/estimands.md §7): returns the weight total and the weighted sum.
+struct CohortAverage {
+  double total;
+  double sum;
+};
+KLYNGE_HD CohortAverage cohort_average(const BootView& v, const BootScratch& scratch,
+                                       int statistic) {
+  CohortAverage a{0.0, 0.0};
+  for (std::uint32_t c = 0; c < v.cells; ++c) {
+    const double value = scratch.cell_values[c * kBootStatistics + statistic];
+    if (!finite_value(value)) continue;
+    a.total += scratch.member_units[c];
+    a.sum += scratch.member_units[c] * value;
+  }
+  return a;
+}
+
 // Every requested statistic of one metric for the counts in scratch.firm_count, written to
 // values[key] (and the Welch SE of mean_diff keys to se[key], NaN elsewhere) for the keys of
 // this metric in describe's order: cells, then the aggregate, each with the requested
@@ -222,13 +240,8 @@ KLYNGE_HD void metric_statistics(const BootView& v, std::uint32_t metric, BootSc
   // Aggregate (docs/estimands.md §7): member-size weights over the cells with a value.
   double agg_se = nan;
   const bool need_se = (v.stat_mask & ((1u << kStatMean) | (1u << kStatWelch))) != 0;
-  double mean_total = 0.0, mean_sum = 0.0;
-  for (std::uint32_t c = 0; c < v.cells; ++c) {
-    const double value = scratch.cell_values[c * kBootStatistics + kStatMean];
-    if (!finite_value(value)) continue;
-    mean_total += scratch.member_units[c];
-    mean_sum += scratch.member_units[c] * value;
-  }
+  const CohortAverage mean_avg = cohort_average(v, scratch, kStatMean);
+  const double mean_total = mean_avg.total;
   if (need_se && mean_total > 0.0) {
     bool too_few = false;
     for (std::uint32_t c = 0; c < v.cells; ++c) {
@@ -265,18 +278,12 @@ KLYNGE_HD void metric_statistics(const BootView& v, std::uint32_t metric, BootSc
     double value = nan;
     if (s == kStatMean || s == kStatWelch) {
       if (mean_total > 0.0) {
-        const double mean_value = mean_sum / mean_total;
+        const double mean_value = mean_avg.sum / mean_total;
         value = s == kStatMean ? mean_value : mean_value / agg_se;
       }
     } else {
-      double total = 0.0, sum = 0.0;
-      for (std::uint32_t c = 0; c < v.cells; ++c) {
-        const double cv = scratch.cell_values[c * kBootStatistics + s];
-        if (!finite_value(cv)) continue;
-        total += scratch.member_units[c];
-        sum += scratch.member_units[c] * cv;
-      }
-      if (total > 0.0) value = sum / total;
+      const CohortAverage avg = cohort_average(v, scratch, s);
+      if (avg.total > 0.0) value = avg.sum / avg.total;
     }
     values[key] = value;
     se[key] = s == kStatMean ? agg_se : nan;
