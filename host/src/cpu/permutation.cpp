@@ -165,9 +165,11 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
           ResultKey{m, c == cells ? kAllCohorts : sample.cells[c].cohort, spec.statistic});
     }
 
-  // Fast path data: centered values, per-cell and per-block totals.
+  // Fast path data: centered values in block-position order, per-cell and per-block totals.
   if (fast) {
     d.rec.assign(metrics * n * 2, 0.0);
+    std::vector<std::uint32_t> position_of(n);
+    for (std::uint32_t j = 0; j < d.block_pos.size(); ++j) position_of[d.block_pos[j]] = j;
     for (std::size_t m = 0; m < metrics; ++m) {
       const auto& g = sample.growth[m];
       const auto& w = sample.weight[m];
@@ -183,18 +185,17 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
         hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
         for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
           if (!(std::isfinite(g[i]) && w[i] > 0.0)) continue;
-          d.rec[(i * metrics + m) * 2] = g[i] - center;
-          d.rec[(i * metrics + m) * 2 + 1] = w[i];
+          const std::size_t j = position_of[i];
+          d.rec[(j * metrics + m) * 2] = g[i] - center;
+          d.rec[(j * metrics + m) * 2 + 1] = w[i];
           hd::sums_add(t, w[i], g[i] - center);
         }
         d.cell_totals.push_back(t);
       }
       for (std::size_t b = 0; b + 1 < d.block_begin.size(); ++b) {
         hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
-        for (std::uint32_t j = d.block_begin[b]; j < d.block_begin[b + 1]; ++j) {
-          const std::uint32_t i = d.block_pos[j];
-          hd::sums_add(t, d.rec[(i * metrics + m) * 2 + 1], d.rec[(i * metrics + m) * 2]);
-        }
+        for (std::size_t j = d.block_begin[b]; j < d.block_begin[b + 1]; ++j)
+          hd::sums_add(t, d.rec[(j * metrics + m) * 2 + 1], d.rec[(j * metrics + m) * 2]);
         d.block_totals.push_back(t);
       }
     }
