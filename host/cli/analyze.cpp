@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "device_choice.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/error.hpp"
 #include "klynge/intervals.hpp"
@@ -38,6 +39,7 @@ struct AnalyzeFlags {
   std::vector<std::string> statistics = {"mean_diff"};
   std::uint64_t seed = kDefaultSeed;
   std::string device = "auto";
+  int gpu = 0;
   std::string json_path;
   std::string csv_path;
   std::uint64_t permutations = 9999;
@@ -55,11 +57,8 @@ void write_output(const std::string& path, const std::string& text) {
 // Flags CLI11 cannot check, before the (possibly long) read.
 AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   AnalyzeSettings s;
-  if (f.device == "cuda")
-    throw_usage_error(
-        "--device cuda: the CUDA backend is not available in this build yet; use "
-        "--device cpu (or auto)");
-  s.device = "cpu";
+  s.spec.backend = choose_backend(f.device, f.gpu);
+  s.device = std::string(backend_name(s.spec.backend.backend));
   s.spec.scheme = *parse_scheme(f.scheme);
   if (s.spec.scheme == Scheme::strata && f.panel.columns.strata.empty())
     throw_usage_error("--scheme strata resamples within stratum cells: name them with --strata");
@@ -199,6 +198,7 @@ void run_analyze(const AnalyzeFlags& flags) {
     pspec.seed = flags.seed;
     pspec.permutations = flags.permutations;
     pspec.threads = flags.panel.threads;
+    pspec.backend = settings.spec.backend;
     permutation =
         permutation_inference(sample, design, pspec, *parse_alternative(flags.alternative));
   }
@@ -288,9 +288,14 @@ void add_analyze_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"two-sided", "greater", "less"}))
       ->group("Permutation");
-  cmd->add_option("--device", flags->device, "Backend: auto (= cpu in this version), cpu, cuda")
+  cmd->add_option("--device", flags->device,
+                  "Backend of the replicates: auto (a usable GPU, else the CPU), cpu, cuda")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->group("Run");
+  cmd->add_option("--gpu", flags->gpu, "CUDA device index (among CUDA_VISIBLE_DEVICES)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
       ->group("Run");
   cmd->add_option("--json", flags->json_path,
                   "Also write the report as JSON to FILE ('-' = stdout only)")

@@ -11,6 +11,8 @@
 
 #include "klynge/error.hpp"
 #include "klynge/hd/permutation_replicate.hpp"
+#include "klynge/engine/cuda_backend.hpp"
+#include "klynge/engine/perm_data.hpp"
 #include "klynge/permutation.hpp"
 
 namespace klynge {
@@ -43,27 +45,10 @@ std::optional<Alternative> parse_alternative(std::string_view name) {
   return std::nullopt;
 }
 
-namespace cpu {
+namespace engine {
 namespace {
 
 constexpr std::uint64_t kRelabelingCap = std::uint64_t{1} << 62;
-
-struct PermData {
-  std::vector<std::uint32_t> block_begin{0}, block_pos, block_members;
-  std::vector<std::uint64_t> block_draw_offset, block_radix;
-  std::vector<std::uint32_t> cell_begin, cell_end;
-  std::vector<double> y, w, x0, x1;
-  std::vector<std::uint32_t> sorted_begin{0}, sorted_index;
-  std::vector<double> sorted_y, sorted_w;
-  std::vector<ResultKey> keys;
-  std::vector<double> rec, center;
-  std::vector<hd::PermSums> cell_totals, block_totals;
-  std::vector<std::uint32_t> block_cell;
-  std::uint64_t total_draws = 0;
-  std::uint64_t relabelings = 1;
-  std::uint32_t longest_cell = 0, longest_sorted = 0, longest_block = 0;
-  hd::PermView view{};
-};
 
 void checked_u32(std::size_t n, const char* what) {
   if (n >= (std::size_t{1} << 32))
@@ -87,6 +72,8 @@ void add_block(PermData& d, const std::vector<std::uint32_t>& pos, std::uint32_t
                       ? kRelabelingCap
                       : std::min(d.relabelings * radix, kRelabelingCap);
 }
+
+}  // namespace
 
 void build_perm_data(const Sample& sample, const DesignOptions& options,
                      const PermutationSpec& spec, PermData& d) {
@@ -237,6 +224,8 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   v.analysis = spec.analysis;
 }
 
+namespace {
+
 struct Scratch {
   std::vector<std::uint8_t> label;
   std::vector<std::uint64_t> taken;
@@ -269,12 +258,12 @@ struct Scratch {
 };
 
 }  // namespace
-}  // namespace cpu
+}  // namespace engine
 
 PermutationPlan plan_permutations(const Sample& sample, const DesignOptions& options,
                                   const PermutationSpec& spec) {
-  cpu::PermData d;
-  cpu::build_perm_data(sample, options, spec, d);
+  engine::PermData d;
+  engine::build_perm_data(sample, options, spec, d);
   PermutationPlan plan;
   plan.relabelings = d.relabelings;
   plan.blocks = d.block_members.size();
@@ -286,8 +275,8 @@ PermutationPlan plan_permutations(const Sample& sample, const DesignOptions& opt
 PermutationTable run_permutations(const Sample& sample, const DesignOptions& options,
                                   const PermutationSpec& spec, bool exact, std::uint64_t first,
                                   std::uint64_t count) {
-  cpu::PermData data;
-  cpu::build_perm_data(sample, options, spec, data);
+  engine::PermData data;
+  engine::build_perm_data(sample, options, spec, data);
   if (exact && first + count > data.relabelings)
     throw_usage_error("permutation: relabeling ranks beyond the number of relabelings");
   if (!exact && first + count > (std::uint64_t{1} << 32))
@@ -303,15 +292,19 @@ PermutationTable run_permutations(const Sample& sample, const DesignOptions& opt
   table.observed.assign(keys, 0.0);
   const hd::PermView& view = data.view;
   {
-    cpu::Scratch scratch(data);
+    engine::Scratch scratch(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1));
     hd::observed_statistics(view, scratch.view, values.data());
     std::copy_n(values.begin(), keys, table.observed.begin());
   }
+  if (spec.backend.backend == Backend::cuda) {  // same functor, one GPU thread per replicate
+    cuda::permutation_range(data, spec.backend, exact, first, count, table.values);
+    return table;
+  }
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
 #pragma omp parallel num_threads(threads)
   {
-    cpu::Scratch scratch(data);
+    engine::Scratch scratch(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1));
 #pragma omp for schedule(dynamic, 16)
     for (std::int64_t j = 0; j < static_cast<std::int64_t>(count); ++j) {

@@ -37,7 +37,7 @@ inline constexpr std::uint32_t kPurposePermutationRetry = 0x53000000u;  // + att
 // The attempts after a rejected first word (rare: probability below n / 2^32), kept out of
 // line so that the accepted case stays small enough to inline.
 #if defined(__CUDACC__)
-__host__ __device__ __noinline__
+__host__ __device__ __noinline__ inline
 #else
 [[gnu::noinline]] inline
 #endif
