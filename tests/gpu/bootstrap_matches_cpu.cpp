@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <ostream>
 #include <string>
 
 #include "common/run_klynge.hpp"
@@ -63,6 +64,8 @@ struct Case {
   ResampleUnit unit;
   std::vector<Statistic> statistics;
 };
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 const std::vector<Statistic> kAll = {Statistic::mean_diff, Statistic::median_diff,
                                      Statistic::trimmed_mean_diff, Statistic::agg_diff,
