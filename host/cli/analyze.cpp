@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "configuration.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/error.hpp"
 #include "klynge/intervals.hpp"
@@ -22,6 +23,7 @@
 #include "klynge/report/permutation_report.hpp"
 #include "klynge/statistics.hpp"
 #include "prepared_sample.hpp"
+#include "report_provenance.hpp"
 #include "stopwatch.hpp"
 
 namespace klynge::cli {
@@ -44,6 +46,7 @@ struct AnalyzeFlags {
   std::string perm_scheme = "all";
   std::string perm_statistic = "welch_t";
   std::string alternative = "two-sided";
+  bool print_config = false;
 };
 
 void write_output(const std::string& path, const std::string& text) {
@@ -103,8 +106,12 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   return s;
 }
 
-void run_analyze(const AnalyzeFlags& flags) {
+void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   AnalyzeSettings settings = settings_from(flags);
+  if (flags.print_config) {
+    fmt::print("{}", configuration_toml(cmd));
+    return;
+  }
   if (flags.permutations > 0 && flags.perm_scheme == "strata" && flags.panel.columns.strata.empty())
     throw_usage_error("--perm-scheme strata needs --strata");
   const PreparedSample prepared = prepare_sample(flags.panel);
@@ -212,6 +219,9 @@ void run_analyze(const AnalyzeFlags& flags) {
     fmt::print(stderr, "klynge: warning: {}\n", w);
   if (!flags.json_path.empty()) {
     nlohmann::ordered_json report = analyze_json(inputs);
+    // Provenance and timings live outside "results" so two runs' results compare equal.
+    report["provenance"] = provenance_json(report_provenance(
+        cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
     report["timing"] = {{"read_s", prepared.read_s},
                         {"design_s", prepared.design_s},
                         {"statistics_s", prepared.statistics_s},
@@ -297,7 +307,8 @@ void add_analyze_command(CLI::App& app) {
       ->group("Output");
   cmd->add_option("--csv", flags->csv_path, "Also write a tidy CSV (one row per interval) to FILE")
       ->group("Output");
-  cmd->callback([flags] { run_analyze(*flags); });
+  add_print_config_flag(*cmd, flags->print_config);
+  cmd->callback([flags, cmd] { run_analyze(*flags, *cmd); });
 }
 
 }  // namespace klynge::cli
