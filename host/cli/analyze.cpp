@@ -47,6 +47,8 @@ struct AnalyzeFlags {
   std::string perm_statistic = "welch_t";
   std::string alternative = "two-sided";
   bool print_config = false;
+  bool quiet = false;
+  double progress_seconds = kProgressLineSeconds;
 };
 
 void write_output(const std::string& path, const std::string& text) {
@@ -125,7 +127,13 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   const bool bootstrap_on = flags.replicates > 0;
   Stopwatch clock;
   ReplicateTable table;
-  if (bootstrap_on) table = run_bootstrap(sample, design, settings.spec, 0, flags.replicates);
+  if (bootstrap_on) {
+    const auto progress =
+        stderr_progress("bootstrap", flags.replicates, flags.quiet, flags.progress_seconds);
+    BootstrapSpec spec = settings.spec;
+    spec.progress = progress.get();
+    table = run_bootstrap(sample, design, spec, 0, flags.replicates);
+  }
   const double bootstrap_s = clock.lap();
 
   bool want_bca = false, want_student = false;
@@ -206,6 +214,11 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
     pspec.seed = flags.seed;
     pspec.permutations = flags.permutations;
     pspec.threads = flags.panel.threads;
+    // Exact enumeration may need fewer replicates than B: the plan says how many.
+    const auto progress = stderr_progress(
+        "permutation", flags.quiet ? 0 : plan_permutations(sample, design, pspec).replicates,
+        flags.quiet, flags.progress_seconds);
+    pspec.progress = progress.get();
     permutation =
         permutation_inference(sample, design, pspec, *parse_alternative(flags.alternative));
   }
@@ -307,6 +320,14 @@ void add_analyze_command(CLI::App& app) {
       ->group("Output");
   cmd->add_option("--csv", flags->csv_path, "Also write a tidy CSV (one row per interval) to FILE")
       ->group("Output");
+  cmd->add_flag("--quiet", flags->quiet,
+               "No progress on stderr (warnings and errors are still printed)")
+      ->group("Run");
+  cmd->add_option("--progress-every", flags->progress_seconds,
+                  "Seconds between progress lines when stderr is not a terminal (logs, Slurm)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Run");
   add_print_config_flag(*cmd, flags->print_config);
   cmd->callback([flags, cmd] { run_analyze(*flags, *cmd); });
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "klynge/design.hpp"
+#include "klynge/progress.hpp"
 #include "klynge/sample.hpp"
 #include "klynge/statistics.hpp"
 
@@ -36,6 +37,7 @@ struct BootstrapSpec {
   // Use the fused gather-accumulate replicate when it applies (window design, only mean_diff
   // and welch_t requested). Same draws as the count path; sums differ only in rounding.
   bool fused = true;
+  Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };
 
 // Which result a row of a ReplicateTable belongs to: describe_sample's result keys restricted

@@ -37,6 +37,7 @@ struct PermutationSpec {
   // from the totals, O(smaller group) per replicate. Same relabelings as the general path;
   // statistics differ only in rounding.
   bool fast = true;
+  Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };
 
 // How many distinct relabelings the blocks allow (product of C(n_b, m_b)), saturated at
