@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -14,6 +17,7 @@
 #include "analyze_comparison.hpp"
 #include "analyze_flags.hpp"
 #include "commands.hpp"
+#include "plot_script.hpp"
 #include "configuration.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/error.hpp"
@@ -90,6 +94,23 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   return s;
 }
 
+// --plot: the forest plot of the report, from the --json file or a temporary copy.
+void plot_report(const nlohmann::ordered_json& report, const std::string& json_path,
+                 const std::string& plot_path) {
+  if (!json_path.empty()) return run_plot_script({json_path, "-o", plot_path});
+  const std::string temp = (std::filesystem::temp_directory_path() /
+                            ("klynge-plot-" + std::to_string(::getpid()) + ".json"))
+                               .string();
+  write_output(temp, report.dump() + "\n");
+  try {
+    run_plot_script({temp, "-o", plot_path});
+  } catch (...) {
+    std::filesystem::remove(temp);
+    throw;
+  }
+  std::filesystem::remove(temp);
+}
+
 void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   AnalyzeSettings settings = settings_from(flags);
   if (flags.print_config) {
@@ -100,6 +121,10 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
     throw_usage_error("--perm-scheme strata needs --strata");
   if (flags.replicates == 0 && !flags.replicates_path.empty())
     throw_usage_error("--save-replicates needs bootstrap replicates (--bootstrap > 0)");
+  if (!flags.plot_path.empty()) {
+    check_plot_path("--plot", flags.plot_path);
+    if (flags.replicates == 0) throw_usage_error("--plot draws bootstrap intervals: needs --bootstrap > 0");
+  }
   // Opened before the (possibly long) run, so an uncreatable file fails at once (exit 73).
   std::optional<io::OutputFile> replicates_out;
   if (!flags.replicates_path.empty()) replicates_out.emplace(flags.replicates_path);
@@ -120,7 +145,8 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
     fmt::print("{}", permutation_table(sample, *run.permutation));
   for (const std::string& w : analyze_warnings(inputs))
     fmt::print(stderr, "klynge: warning: {}\n", w);
-  if (!flags.json_path.empty()) {
+  const bool json_file = !flags.json_path.empty() && flags.json_path != "-";
+  if (!flags.json_path.empty() || !flags.plot_path.empty()) {
     nlohmann::ordered_json report = comparison_json(inputs, run);
     // Provenance and timings live outside "results" so two runs' results compare equal.
     report["provenance"] = provenance_json(report_provenance(
@@ -132,7 +158,9 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
                         {"jackknife_s", run.jackknife_s},
                         {"intervals_s", run.intervals_s}};
     if (run.permutation) report["timing"]["permutation_s"] = run.permutation->seconds;
-    write_output(flags.json_path, report.dump(2) + "\n");
+    if (!flags.json_path.empty()) write_output(flags.json_path, report.dump(2) + "\n");
+    if (!flags.plot_path.empty()) plot_report(report, json_file ? flags.json_path : "",
+                                              flags.plot_path);
   }
   if (!flags.csv_path.empty()) write_output(flags.csv_path, analyze_csv(inputs));
   if (replicates_out) {
@@ -211,6 +239,9 @@ void add_analyze_command(CLI::App& app) {
                   "Also write the report as JSON to FILE ('-' = stdout only)")
       ->group("Output");
   cmd->add_option("--csv", flags->csv_path, "Also write a tidy CSV (one row per interval) to FILE")
+      ->group("Output");
+  cmd->add_option("--plot", flags->plot_path,
+                  "Also draw the forest plot to FILE.png or FILE.svg (needs python3-matplotlib)")
       ->group("Output");
   cmd->add_option("--save-replicates", flags->replicates_path,
                   "Also write every bootstrap replicate statistic to FILE (CSV, long format; "
