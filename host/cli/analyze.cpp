@@ -4,15 +4,22 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
 
+#include "analyze_comparison.hpp"
+#include "analyze_flags.hpp"
 #include "commands.hpp"
 #include "device_choice.hpp"
+#include "plot_script.hpp"
+#include "configuration.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/error.hpp"
 #include "klynge/intervals.hpp"
@@ -21,32 +28,15 @@
 #include "klynge/report/analyze_report.hpp"
 #include "klynge/report/band_report.hpp"
 #include "klynge/report/permutation_report.hpp"
+#include "klynge/report/replicates_csv.hpp"
 #include "klynge/statistics.hpp"
 #include "prepared_sample.hpp"
+#include "report_provenance.hpp"
 #include "stopwatch.hpp"
 
 namespace klynge::cli {
 
 namespace {
-
-struct AnalyzeFlags {
-  PanelFlags panel;
-  std::uint64_t replicates = 9999;
-  std::string scheme = "groups";
-  std::string unit = "firm";
-  std::vector<std::string> ci = {"percentile", "bca"};
-  double level = 0.95;
-  std::vector<std::string> statistics = {"mean_diff"};
-  std::uint64_t seed = kDefaultSeed;
-  std::string device = "auto";
-  int gpu = 0;
-  std::string json_path;
-  std::string csv_path;
-  std::uint64_t permutations = 9999;
-  std::string perm_scheme = "all";
-  std::string perm_statistic = "welch_t";
-  std::string alternative = "two-sided";
-};
 
 void write_output(const std::string& path, const std::string& text) {
   io::OutputFile out(path);
@@ -102,129 +92,80 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   return s;
 }
 
-void run_analyze(const AnalyzeFlags& flags) {
+// --plot: the forest plot of the report, from the --json file or a temporary copy.
+void plot_report(const nlohmann::ordered_json& report, const std::string& json_path,
+                 const std::string& plot_path) {
+  if (!json_path.empty()) return run_plot_script({json_path, "-o", plot_path});
+  const std::string temp = (std::filesystem::temp_directory_path() /
+                            ("klynge-plot-" + std::to_string(::getpid()) + ".json"))
+                               .string();
+  write_output(temp, report.dump() + "\n");
+  try {
+    run_plot_script({temp, "-o", plot_path});
+  } catch (...) {
+    std::filesystem::remove(temp);
+    throw;
+  }
+  std::filesystem::remove(temp);
+}
+
+void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   AnalyzeSettings settings = settings_from(flags);
+  if (flags.print_config) {
+    fmt::print("{}", configuration_toml(cmd));
+    return;
+  }
   if (flags.permutations > 0 && flags.perm_scheme == "strata" && flags.panel.columns.strata.empty())
     throw_usage_error("--perm-scheme strata needs --strata");
+  if (flags.replicates == 0 && !flags.replicates_path.empty())
+    throw_usage_error("--save-replicates needs bootstrap replicates (--bootstrap > 0)");
+  if (!flags.plot_path.empty()) {
+    check_plot_path("--plot", flags.plot_path);
+    if (flags.replicates == 0) throw_usage_error("--plot draws bootstrap intervals: needs --bootstrap > 0");
+  }
+  // Opened before the (possibly long) run, so an uncreatable file fails at once (exit 73).
+  std::optional<io::OutputFile> replicates_out;
+  if (!flags.replicates_path.empty()) replicates_out.emplace(flags.replicates_path);
+
   const PreparedSample prepared = prepare_sample(flags.panel);
-  const ReadOptions& read = prepared.read;
-  const DesignOptions& design = prepared.design;
-  const Panel& panel = prepared.panel;
   const Sample& sample = prepared.sample;
   const Description& description = prepared.description;
+  const ComparisonRun run =
+      run_comparison(sample, prepared.design, description, settings, flags, 0, "");
 
-  // --bootstrap 0: no bootstrap, jackknife, intervals or bands (a permutation test alone).
-  const bool bootstrap_on = flags.replicates > 0;
-  Stopwatch clock;
-  ReplicateTable table;
-  if (bootstrap_on) table = run_bootstrap(sample, design, settings.spec, 0, flags.replicates);
-  const double bootstrap_s = clock.lap();
-
-  bool want_bca = false, want_student = false;
-  for (IntervalMethod m : settings.methods) {
-    if (!bootstrap_on) break;
-    want_bca = want_bca || m == IntervalMethod::bca;
-    want_student = want_student || m == IntervalMethod::studentized;
-  }
-  clock.lap();
-  JackknifeTable jack;
-  if (want_bca) jack = jackknife_values(sample, design, settings.spec);
-  ReplicateTable identity;
-  if (want_student) identity = identity_replicate(sample, design, settings.spec);
-  const double jackknife_s = clock.lap();
-
-  // Result rows of describe by key.
-  std::map<std::tuple<std::size_t, std::int32_t, Statistic>, std::size_t> row_of;
-  for (std::size_t i = 0; i < description.results.size(); ++i) {
-    const Estimate& e = description.results[i];
-    row_of[{e.metric, e.cohort, e.statistic}] = i;
-  }
-
-  clock.lap();
-  std::vector<AnalyzedResult> analyzed(table.keys.size());
-  for (std::size_t k = 0; k < table.keys.size(); ++k) {
-    const ResultKey& key = table.keys[k];
-    AnalyzedResult& r = analyzed[k];
-    r.result = row_of.at({key.metric, key.cohort, key.statistic});
-    const Estimate& e = description.results[r.result];
-    const std::span<const double> reps(table.values.data() + k * table.count, table.count);
-    r.summary = summarize_replicates(e.value, reps);
-    r.summary.replicates = table.count;
-    for (IntervalMethod method : settings.methods) {
-      if (e.status != "ok") {
-        Interval iv;
-        iv.status = e.status;
-        r.intervals.push_back(iv);
-        continue;
-      }
-      IntervalRequest req;
-      req.estimate = e.value;
-      req.replicates = reps;
-      req.level = settings.level;
-      if (method == IntervalMethod::bca) {
-        if (jack.status[k] == "ok") {
-          req.acceleration = bca_acceleration(jack.values[k]);
-        }
-      }
-      if (method == IntervalMethod::studentized) {
-        if (key.statistic != Statistic::mean_diff) {
-          Interval iv;
-          iv.status = "no_standard_error";
-          iv.warnings.push_back(
-              "studentized intervals need a per-replicate standard error; "
-              "klynge has one for mean_diff only");
-          r.intervals.push_back(iv);
-          continue;
-        }
-        req.estimate_se = identity.welch_se[k];
-        req.replicate_se =
-            std::span<const double>(table.welch_se.data() + k * table.count, table.count);
-      }
-      r.intervals.push_back(compute_interval(method, req));
-      if (method == IntervalMethod::bca && want_bca && jack.status[k] != "ok")
-        r.intervals.back().warnings.push_back(
-            "no acceleration: the exact leave-one-out of this statistic is too large for the "
-            "sample (jackknife " +
-            jack.status[k] + "); use percentile or a smaller sample");
-    }
-  }
-  const double intervals_s = clock.lap();
-
-  std::optional<PermutationInference> permutation;
-  if (flags.permutations > 0) {
-    PermutationSpec pspec;
-    pspec.scheme = *parse_perm_scheme(flags.perm_scheme);
-    pspec.statistic = *parse_statistic(flags.perm_statistic);
-    pspec.seed = flags.seed;
-    pspec.permutations = flags.permutations;
-    pspec.threads = flags.panel.threads;
-    pspec.backend = settings.spec.backend;
-    permutation =
-        permutation_inference(sample, design, pspec, *parse_alternative(flags.alternative));
-  }
-
-  const DescribeInputs describe{panel, read, design, sample, description};
-  const AnalyzeInputs inputs{describe, settings, analyzed, permutation ? &*permutation : nullptr};
+  const DescribeInputs describe{prepared.panel, prepared.read, prepared.design, sample,
+                                description};
+  const AnalyzeInputs inputs{describe, settings, run.analyzed,
+                             run.permutation ? &*run.permutation : nullptr};
   const bool json_to_stdout = flags.json_path == "-";
   if (!json_to_stdout) fmt::print("{}", analyze_table(inputs));
-  if (!json_to_stdout && permutation) fmt::print("{}", permutation_table(sample, *permutation));
+  if (!json_to_stdout && run.permutation)
+    fmt::print("{}", permutation_table(sample, *run.permutation));
   for (const std::string& w : analyze_warnings(inputs))
     fmt::print(stderr, "klynge: warning: {}\n", w);
-  if (!flags.json_path.empty()) {
-    nlohmann::ordered_json report = analyze_json(inputs);
+  const bool json_file = !flags.json_path.empty() && flags.json_path != "-";
+  if (!flags.json_path.empty() || !flags.plot_path.empty()) {
+    nlohmann::ordered_json report = comparison_json(inputs, run);
+    // Provenance and timings live outside "results" so two runs' results compare equal.
+    report["provenance"] = provenance_json(report_provenance(
+        cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
     report["timing"] = {{"read_s", prepared.read_s},
                         {"design_s", prepared.design_s},
                         {"statistics_s", prepared.statistics_s},
-                        {"bootstrap_s", bootstrap_s},
-                        {"jackknife_s", jackknife_s},
-                        {"intervals_s", intervals_s}};
-    if (permutation) report["timing"]["permutation_s"] = permutation->seconds;
-    std::vector<std::size_t> result_of_key;
-    for (const AnalyzedResult& r : analyzed) result_of_key.push_back(r.result);
-    if (bootstrap_on) add_sup_t_bands(report, description, table, result_of_key, settings.level);
-    write_output(flags.json_path, report.dump(2) + "\n");
+                        {"bootstrap_s", run.bootstrap_s},
+                        {"jackknife_s", run.jackknife_s},
+                        {"intervals_s", run.intervals_s}};
+    if (run.permutation) report["timing"]["permutation_s"] = run.permutation->seconds;
+    if (!flags.json_path.empty()) write_output(flags.json_path, report.dump(2) + "\n");
+    if (!flags.plot_path.empty()) plot_report(report, json_file ? flags.json_path : "",
+                                              flags.plot_path);
   }
   if (!flags.csv_path.empty()) write_output(flags.csv_path, analyze_csv(inputs));
+  if (replicates_out) {
+    write_replicates_header(*replicates_out, "");
+    write_replicates_rows(*replicates_out, sample.metric_names, run.table, nullptr);
+    replicates_out->commit();
+  }
 }
 
 }  // namespace
@@ -302,7 +243,23 @@ void add_analyze_command(CLI::App& app) {
       ->group("Output");
   cmd->add_option("--csv", flags->csv_path, "Also write a tidy CSV (one row per interval) to FILE")
       ->group("Output");
-  cmd->callback([flags] { run_analyze(*flags); });
+  cmd->add_option("--plot", flags->plot_path,
+                  "Also draw the forest plot to FILE.png or FILE.svg (needs python3-matplotlib)")
+      ->group("Output");
+  cmd->add_option("--save-replicates", flags->replicates_path,
+                  "Also write every bootstrap replicate statistic to FILE (CSV, long format; "
+                  ".gz compresses)")
+      ->group("Output");
+  cmd->add_flag("--quiet", flags->quiet,
+               "No progress on stderr (warnings and errors are still printed)")
+      ->group("Run");
+  cmd->add_option("--progress-every", flags->progress_seconds,
+                  "Seconds between progress lines when stderr is not a terminal (logs, Slurm)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Run");
+  add_print_config_flag(*cmd, flags->print_config);
+  cmd->callback([flags, cmd] { run_analyze(*flags, *cmd); });
 }
 
 }  // namespace klynge::cli

@@ -10,5 +10,6 @@ void add_describe_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_info_command(CLI::App& app);
+void add_plot_command(CLI::App& app);
 
 }  // namespace klynge::cli

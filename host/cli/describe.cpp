@@ -5,11 +5,15 @@
 #include <cstdio>
 #include <memory>
 
+#include <omp.h>
+
 #include "commands.hpp"
+#include "configuration.hpp"
 #include "klynge/io/output_file.hpp"
 #include "klynge/report/describe_report.hpp"
 #include "klynge/statistics.hpp"
 #include "prepared_sample.hpp"
+#include "report_provenance.hpp"
 
 namespace klynge::cli {
 
@@ -18,16 +22,24 @@ namespace {
 struct DescribeFlags {
   PanelFlags panel;
   std::string json_path;
+  bool print_config = false;
 };
 
-void run_describe(const DescribeFlags& flags) {
+void run_describe(const DescribeFlags& flags, const CLI::App& cmd) {
+  if (flags.print_config) {
+    fmt::print("{}", configuration_toml(cmd));
+    return;
+  }
   const PreparedSample p = prepare_sample(flags.panel);
   const DescribeInputs inputs{p.panel, p.read, p.design, p.sample, p.description};
   const bool json_to_stdout = flags.json_path == "-";
   if (!json_to_stdout) fmt::print("{}", describe_table(inputs));
   if (!flags.json_path.empty()) {
     nlohmann::ordered_json report = describe_json(inputs);
-    // Timings live outside "results" so two runs' results compare equal.
+    // Provenance and timings live outside "results" so two runs' results compare equal.
+    const int threads = p.read.threads > 0 ? p.read.threads : omp_get_max_threads();
+    report["provenance"] =
+        provenance_json(report_provenance(cmd, flags.panel.input, std::nullopt, "none", threads));
     report["timing"] = {
         {"read_s", p.read_s}, {"design_s", p.design_s}, {"statistics_s", p.statistics_s}};
     io::OutputFile out(flags.json_path);
@@ -48,7 +60,8 @@ void add_describe_command(CLI::App& app) {
   cmd->add_option("--json", flags->json_path,
                   "Also write the report as JSON to FILE ('-' = stdout only)")
       ->group("Output");
-  cmd->callback([flags] { run_describe(*flags); });
+  add_print_config_flag(*cmd, flags->print_config);
+  cmd->callback([flags, cmd] { run_describe(*flags, *cmd); });
 }
 
 }  // namespace klynge::cli

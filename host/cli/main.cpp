@@ -16,13 +16,28 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(klynge::kVersion));
   app.require_subcommand(1);
   app.fallthrough();
+  // `klynge analyze --config FILE`: falls through to the app, whose config file holds one
+  // section per subcommand ([analyze], [describe]), as --print-config writes it. Keys that name
+  // no flag are errors, never silently ignored.
+  app.set_config("--config", "",
+                 "Read flags from a TOML file ([analyze] or [describe] section, as "
+                 "--print-config writes it); flags on the command line take precedence");
+  app.allow_config_extras(CLI::config_extras_mode::error);
   klynge::cli::add_describe_command(app);
   klynge::cli::add_analyze_command(app);
   klynge::cli::add_simulate_command(app);
+  klynge::cli::add_plot_command(app);
   klynge::cli::add_info_command(app);
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::FileError& e) {
+    // The --config file (the only file CLI11 opens) is missing or unreadable.
+    fmt::print(stderr, "klynge: error: --config: {}\n", e.what());
+    return static_cast<int>(klynge::ExitCode::no_input);
+  } catch (const CLI::ConfigError& e) {
+    fmt::print(stderr, "klynge: error: --config: {}\n", e.what());
+    return static_cast<int>(klynge::ExitCode::usage);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const klynge::Error& e) {

@@ -10,6 +10,7 @@
 
 #include "klynge/backend.hpp"
 #include "klynge/design.hpp"
+#include "klynge/progress.hpp"
 #include "klynge/sample.hpp"
 #include "klynge/statistics.hpp"
 
@@ -38,6 +39,7 @@ struct BootstrapSpec {
   // and welch_t requested). Same draws as the count path; sums differ only in rounding.
   bool fused = true;
   BackendChoice backend;  // where the replicates run (same replicates on each)
+  Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };
 
 // Which result a row of a ReplicateTable belongs to: describe_sample's result keys restricted

@@ -39,6 +39,7 @@ struct PermutationSpec {
   // statistics differ only in rounding.
   bool fast = true;
   BackendChoice backend;  // where the replicates run (same replicates on each)
+  Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };
 
 // How many distinct relabelings the blocks allow (product of C(n_b, m_b)), saturated at

@@ -350,6 +350,7 @@ ReplicateTable run_bootstrap(const Sample& sample, const DesignOptions& options,
     else
       buffers = std::make_unique<engine::ScratchBuffers>(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1)), se(std::max<std::size_t>(keys, 1));
+    ProgressTally tally(spec.progress);
 #pragma omp for schedule(dynamic, 16)
     for (std::int64_t j = 0; j < static_cast<std::int64_t>(count); ++j) {
       const auto replicate = static_cast<std::uint32_t>(first + static_cast<std::uint64_t>(j));
@@ -364,6 +365,7 @@ ReplicateTable run_bootstrap(const Sample& sample, const DesignOptions& options,
         table.values[k * count + static_cast<std::uint64_t>(j)] = values[k];
         table.welch_se[k * count + static_cast<std::uint64_t>(j)] = se[k];
       }
+      tally.add();
     }
   }
   return table;

@@ -306,12 +306,14 @@ PermutationTable run_permutations(const Sample& sample, const DesignOptions& opt
   {
     engine::Scratch scratch(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1));
+    ProgressTally tally(spec.progress);
 #pragma omp for schedule(dynamic, 16)
     for (std::int64_t j = 0; j < static_cast<std::int64_t>(count); ++j) {
       const std::uint64_t index = first + static_cast<std::uint64_t>(j);
       hd::permutation_replicate(view, index, exact, scratch.view, values.data());
       for (std::size_t k = 0; k < keys; ++k)
         table.values[k * count + static_cast<std::uint64_t>(j)] = values[k];
+      tally.add();
     }
   }
   return table;

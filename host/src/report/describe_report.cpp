@@ -7,6 +7,7 @@
 
 #include "klynge/growth_type.hpp"
 #include "klynge/report/json_values.hpp"
+#include "klynge/report/provenance.hpp"
 #include "klynge/version.hpp"
 
 namespace klynge {
@@ -55,7 +56,7 @@ json describe_json(const DescribeInputs& in) {
   const Sample& s = in.sample;
   json out;
   out["klynge_version"] = kVersion;
-  out["git_revision"] = kGitRevision;
+  out["git_revision"] = git_revision();
   out["input"] = {{"path", in.panel.path},
                   {"rows", in.panel.rows()},
                   {"firms", in.panel.firms()},

@@ -1,0 +1,37 @@
+// One comparison of `klynge analyze`: members against controls in one Sample, through the
+// bootstrap, the jackknife, the intervals and the permutation test. A plain run is one
+// comparison; a batch (--by-cluster, --by COL) runs one per value.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze_flags.hpp"
+#include "klynge/bootstrap.hpp"
+#include "klynge/report/analyze_report.hpp"
+#include "klynge/report/permutation_report.hpp"
+
+namespace klynge::cli {
+
+struct ComparisonRun {
+  ReplicateTable table;  // the bootstrap replicates (empty with --bootstrap 0)
+  std::vector<AnalyzedResult> analyzed;
+  std::optional<PermutationInference> permutation;
+  double bootstrap_s = 0.0, jackknife_s = 0.0, intervals_s = 0.0;
+};
+
+// `analysis` keys every random draw of the comparison (BootstrapSpec::analysis,
+// PermutationSpec::analysis); `label` names it in progress lines.
+ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
+                             const Description& description, const AnalyzeSettings& settings,
+                             const AnalyzeFlags& flags, std::uint32_t analysis,
+                             const std::string& label);
+
+// The comparison's analyze report (analyze_json) with its sup-t bands.
+nlohmann::ordered_json comparison_json(const AnalyzeInputs& inputs, const ComparisonRun& run);
+
+}  // namespace klynge::cli

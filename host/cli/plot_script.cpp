@@ -1,0 +1,87 @@
+#include "plot_script.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "klynge/error.hpp"
+
+extern char** environ;
+
+namespace klynge::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string find_script() {
+  std::vector<std::string> tried;
+  if (const char* env = std::getenv("KLYNGE_PLOT_SCRIPT"); env && *env) {
+    if (fs::exists(env)) return env;
+    tried.push_back(env);
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / KLYNGE_INSTALLED_PLOT_SCRIPT;
+    if (fs::exists(installed)) return installed.string();
+    tried.push_back(installed.string());
+  }
+  if (fs::exists(KLYNGE_SOURCE_PLOT_SCRIPT)) return KLYNGE_SOURCE_PLOT_SCRIPT;
+  tried.push_back(KLYNGE_SOURCE_PLOT_SCRIPT);
+  std::string where;
+  for (const std::string& t : tried) where += (where.empty() ? "" : ", ") + t;
+  throw Error(ExitCode::no_input, "plots: cannot find klynge_plot.py (looked at " + where +
+                                      "); set KLYNGE_PLOT_SCRIPT to its path");
+}
+
+std::string find_python() {
+  if (const char* env = std::getenv("KLYNGE_PYTHON"); env && *env) return env;
+  if (::access("/usr/bin/python3", X_OK) == 0) return "/usr/bin/python3";
+  return "python3";
+}
+
+}  // namespace
+
+void check_plot_path(const std::string& flag, const std::string& path) {
+  const std::string ext = fs::path(path).extension().string();
+  if (ext != ".png" && ext != ".svg")
+    throw_usage_error(flag + " " + path + ": the picture's name must end in .png or .svg");
+}
+
+void run_plot_script(const std::vector<std::string>& args) {
+  const std::string script = find_script();
+  const std::string python = find_python();
+  std::vector<std::string> storage = {python, script};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = ::posix_spawnp(&pid, python.c_str(), nullptr, nullptr, argv.data(), environ);
+  if (rc != 0)
+    throw Error(ExitCode::no_input,
+                "plots: cannot run " + python + " (" + std::strerror(rc) +
+                    "); install python3 and python3-matplotlib, or set KLYNGE_PYTHON");
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) throw Error(ExitCode::internal, "plots: lost the plotting process");
+  if (!WIFEXITED(status))
+    throw Error(ExitCode::internal, "plots: " + script + " was killed by a signal");
+  const int code = WEXITSTATUS(status);
+  if (code == 0) return;
+  // The script's own errors use klynge's exit codes and have printed their message.
+  for (ExitCode known : {ExitCode::usage, ExitCode::bad_data, ExitCode::no_input,
+                         ExitCode::cant_create, ExitCode::io})
+    if (code == static_cast<int>(known))
+      throw Error(known, "plots: " + script + " failed (exit " + std::to_string(code) + ")");
+  throw Error(ExitCode::internal,
+              "plots: " + script + " failed (exit " + std::to_string(code) + ")");
+}
+
+}  // namespace klynge::cli

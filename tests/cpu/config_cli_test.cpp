@@ -1,0 +1,87 @@
+// --print-config and --config: the printed configuration, read back, reproduces the run.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/run_klynge.hpp"
+
+namespace klynge {
+namespace {
+
+using nlohmann::json;
+using test::run_klynge;
+
+// A report without the parts that may differ between two runs of the same configuration.
+json comparable(json report) {
+  report.erase("provenance");
+  report.erase("timing");
+  return report;
+}
+
+TEST(ConfigCli, PrintedConfigurationReproducesTheRun) {
+  const std::string dir = test::scratch_dir("config_roundtrip");
+  const std::vector<std::string> flags = {
+      "analyze",      "--input",     test::example_file("firms.csv"),
+      "--entry",      "entry_year",  "--bootstrap",
+      "99",           "--statistic", "mean_diff,median_diff",
+      "--ci",         "percentile,basic", "--level",
+      "0.9",          "--seed",      "123",
+      "--permutations", "49",        "--balance",
+      "--strata",     "nace,region"};
+  auto print = flags;
+  print.push_back("--print-config");
+  const auto printed = run_klynge(print);
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_EQ(printed.out.rfind("[analyze]\n", 0), 0u) << printed.out;
+  EXPECT_NE(printed.out.find("seed = 123"), std::string::npos) << printed.out;
+  EXPECT_NE(printed.out.find("balance = true"), std::string::npos) << printed.out;
+  test::write_file(dir + "/run.toml", printed.out);
+
+  auto direct = flags;
+  direct.insert(direct.end(), {"--json", dir + "/direct.json"});
+  const auto a = run_klynge(direct);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const auto b = run_klynge({"analyze", "--config", dir + "/run.toml", "--json", dir + "/config.json"});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const json ja = json::parse(test::read_file(dir + "/direct.json"));
+  const json jb = json::parse(test::read_file(dir + "/config.json"));
+  EXPECT_EQ(comparable(ja), comparable(jb));
+  // The configuration recorded in the report is the one that ran.
+  json ca = ja["provenance"]["configuration"], cb = jb["provenance"]["configuration"];
+  ca.erase("json");
+  cb.erase("json");
+  EXPECT_EQ(ca, cb);
+
+  // The command line wins over the file.
+  const auto c = run_klynge({"analyze", "--config", dir + "/run.toml", "--seed", "124", "--json",
+                             dir + "/other.json"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json jc = json::parse(test::read_file(dir + "/other.json"));
+  EXPECT_EQ(jc["settings"]["seed"], 124);
+  EXPECT_NE(comparable(jc)["results"], comparable(ja)["results"]);
+}
+
+TEST(ConfigCli, DescribeReadsItsSection) {
+  const std::string dir = test::scratch_dir("config_describe");
+  test::write_file(dir + "/d.toml", "[describe]\ninput = \"" + test::example_file("firms.csv") +
+                                        "\"\nfrom = 2012\nto = 2015\nmetrics = [\"employees\"]\n");
+  const auto run = run_klynge({"describe", "--config", dir + "/d.toml", "--json", dir + "/d.json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json d = json::parse(test::read_file(dir + "/d.json"));
+  EXPECT_EQ(d["design"]["from"], 2012);
+  EXPECT_EQ(d["design"]["metrics"], json::array({"employees"}));
+}
+
+TEST(ConfigCli, MissingFileAndUnknownKeyAreClearErrors) {
+  const std::string dir = test::scratch_dir("config_errors");
+  auto run = run_klynge({"analyze", "--config", dir + "/absent.toml"});
+  EXPECT_EQ(run.exit_code, 66) << run.err;
+  EXPECT_NE(run.err.find("absent.toml"), std::string::npos) << run.err;
+  test::write_file(dir + "/bad.toml", "[analyze]\ninput = \"x.csv\"\nbootstraps = 5\n");
+  run = run_klynge({"analyze", "--config", dir + "/bad.toml"});
+  EXPECT_EQ(run.exit_code, 64) << run.err;
+  EXPECT_NE(run.err.find("bootstraps"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace klynge

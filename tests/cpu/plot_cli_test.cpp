@@ -1,0 +1,118 @@
+// `klynge plot` and `analyze --plot`: real pictures from scripts/klynge_plot.py (matplotlib),
+// and clear exit codes when something is missing. Tests that draw skip only when matplotlib
+// cannot be imported by the interpreter klynge uses.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/run_klynge.hpp"
+
+namespace klynge {
+namespace {
+
+using test::run_klynge;
+
+// An analyze report (and its replicates) to draw, made once per test.
+struct Report {
+  std::string dir, json, replicates;
+};
+
+Report make_report(const std::string& name) {
+  Report r;
+  r.dir = test::scratch_dir(name);
+  r.json = r.dir + "/r.json";
+  r.replicates = r.dir + "/reps.csv";
+  const auto run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
+                               "entry_year", "--bootstrap", "199", "--permutations", "0",
+                               "--quiet", "--json", r.json, "--save-replicates", r.replicates});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return r;
+}
+
+bool matplotlib_missing(const test::RunResult& run) {
+  return run.exit_code == 66 && run.err.find("plots need matplotlib") != std::string::npos;
+}
+
+#define SKIP_WITHOUT_MATPLOTLIB(run) \
+  if (matplotlib_missing(run)) GTEST_SKIP() << "matplotlib is not importable: " << (run).err
+
+void expect_png(const std::string& path) {
+  const std::string bytes = test::read_file(path);
+  ASSERT_GT(bytes.size(), 1000u);
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+void expect_svg(const std::string& path) {
+  const std::string text = test::read_file(path);
+  EXPECT_NE(text.find("<svg"), std::string::npos);
+  // Well-formed XML, checked by Python's parser (present: the picture was drawn by Python).
+  const std::string check = "/usr/bin/env python3 -c \"import sys, xml.etree.ElementTree as E; "
+                            "r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith('svg') "
+                            "else 1)\" '" + path + "'";
+  EXPECT_EQ(std::system(check.c_str()), 0) << path;
+}
+
+TEST(PlotCli, ForestPlotAsPngAndSvg) {
+  const Report r = make_report("plot_forest");
+  auto run = run_klynge({"plot", r.json, "-o", r.dir + "/forest.png"});
+  SKIP_WITHOUT_MATPLOTLIB(run);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  expect_png(r.dir + "/forest.png");
+  run = run_klynge({"plot", r.json, "-o", r.dir + "/forest.svg", "--interval", "bca"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  expect_svg(r.dir + "/forest.svg");
+  EXPECT_NE(test::read_file(r.dir + "/forest.svg").find("bca"), std::string::npos)
+      << "the title names the interval drawn";
+}
+
+TEST(PlotCli, ReplicateHistogramOfOneResult) {
+  const Report r = make_report("plot_histogram");
+  auto run = run_klynge({"plot", r.json, "-o", r.dir + "/h.png", "--replicates", r.replicates,
+                         "--result", "0"});
+  SKIP_WITHOUT_MATPLOTLIB(run);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  expect_png(r.dir + "/h.png");
+  run = run_klynge({"plot", r.json, "-o", r.dir + "/h.svg", "--replicates", r.replicates,
+                    "--result", "100000"});
+  EXPECT_EQ(run.exit_code, 64) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(r.dir + "/h.svg"));
+}
+
+TEST(PlotCli, AnalyzePlotWritesTheForestPlot) {
+  const std::string dir = test::scratch_dir("analyze_plot");
+  const auto run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
+                               "entry_year", "--bootstrap", "199", "--permutations", "0",
+                               "--quiet", "--plot", dir + "/f.svg"});
+  SKIP_WITHOUT_MATPLOTLIB(run);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  expect_svg(dir + "/f.svg");
+}
+
+TEST(PlotCli, BadNameMissingPythonAndMissingMatplotlibAreClearErrors) {
+  const Report r = make_report("plot_errors");
+  auto run = run_klynge({"plot", r.json, "-o", r.dir + "/f.pdf"});
+  EXPECT_EQ(run.exit_code, 64) << run.err;
+  run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
+                    "entry_year", "--plot", r.dir + "/f.jpg"});
+  EXPECT_EQ(run.exit_code, 64) << run.err;
+
+  ::setenv("KLYNGE_PYTHON", (r.dir + "/no-python3").c_str(), 1);
+  run = run_klynge({"plot", r.json, "-o", r.dir + "/f.png"});
+  ::unsetenv("KLYNGE_PYTHON");
+  EXPECT_EQ(run.exit_code, 66) << run.err;
+  EXPECT_NE(run.err.find("python3"), std::string::npos) << run.err;
+
+  // A matplotlib that fails to import stands in for one that is not installed.
+  std::filesystem::create_directories(r.dir + "/fake/matplotlib");
+  test::write_file(r.dir + "/fake/matplotlib/__init__.py", "raise ImportError('not here')\n");
+  ::setenv("PYTHONPATH", (r.dir + "/fake").c_str(), 1);
+  run = run_klynge({"plot", r.json, "-o", r.dir + "/f.png"});
+  ::unsetenv("PYTHONPATH");
+  EXPECT_EQ(run.exit_code, 66) << run.err;
+  EXPECT_NE(run.err.find("python3-matplotlib"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(r.dir + "/f.png"));
+}
+
+}  // namespace
+}  // namespace klynge
