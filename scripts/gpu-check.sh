@@ -17,7 +17,7 @@ build=build-gpu
 build_it() {
   scripts/setup.sh --no-build
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$arch" \
-    -DKLYNGE_STATIC_RUNTIME=ON
+    -DKLYNGE_STATIC_RUNTIME=ON -DKLYNGE_MPI=OFF
   cmake --build "$build" --parallel "$(nproc)" --target klynge klynge_cpu_tests klynge_gpu_tests klynge_gpu_bench
 }
 

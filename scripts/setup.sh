@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build git pkg-config
   libcli11-dev libgtest-dev googletest librandom123-dev nlohmann-json3-dev libfmt-dev
-  libboost-math-dev zlib1g-dev python3 python3-matplotlib
+  libboost-math-dev zlib1g-dev libopenmpi-dev openmpi-bin python3 python3-matplotlib
 )
 
 build=1

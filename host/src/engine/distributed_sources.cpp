@@ -1,0 +1,233 @@
+#include "klynge/engine/distributed_sources.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "klynge/engine/stop_signal.hpp"
+#include "klynge/error.hpp"
+#include "klynge/io/output_file.hpp"
+
+namespace klynge {
+
+namespace {
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Keys (and, for permutations, the observed statistics) of a table without computing any
+// replicate: a zero-length range.
+ReplicateTable bootstrap_shape(const Sample& sample, const DesignOptions& design,
+                               const BootstrapSpec& spec) {
+  return run_bootstrap(sample, design, spec, 0, 0);
+}
+
+PermutationTable permutation_shape(const Sample& sample, const DesignOptions& design,
+                                   const PermutationSpec& spec, bool exact) {
+  return run_permutations(sample, design, spec, exact, 0, 0);
+}
+
+}  // namespace
+
+ShardIndex parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  auto number = [&](const std::string& s) -> long long {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
+      return -1;
+    return std::stoll(s);
+  };
+  const long long i = slash == std::string::npos ? -1 : number(text.substr(0, slash));
+  const long long k = slash == std::string::npos ? -1 : number(text.substr(slash + 1));
+  if (i < 1 || k < 1 || i > k)
+    throw_usage_error("--shard '" + text + "': expected i/K with 1 <= i <= K (e.g. 2/8)");
+  return ShardIndex{static_cast<std::uint32_t>(i - 1), static_cast<std::uint32_t>(k)};
+}
+
+std::pair<std::uint64_t, std::uint64_t> shard_range(std::uint64_t total, ShardIndex shard) {
+  // total * i / K without overflowing 64 bits: (q * K + r) * i / K = q * i + r * i / K, with
+  // r < K < 2^32 and i <= K, so r * i < 2^64.
+  const std::uint64_t q = total / shard.count, r = total % shard.count;
+  const auto at = [&](std::uint64_t i) { return q * i + r * i / shard.count; };
+  return {at(shard.index), at(shard.index + 1)};
+}
+
+// ---- ShardSource ------------------------------------------------------------------------------
+
+ReplicateTable ShardSource::bootstrap(const Sample& sample, const DesignOptions& design,
+                                      const BootstrapSpec& spec, std::uint64_t B) {
+  const auto [lo, hi] = shard_range(B, shard_);
+  ReplicateTable t = run_bootstrap(sample, design, spec, lo, hi - lo);
+  store_.add(t, spec.analysis, B);
+  return t;
+}
+
+PermutationTable ShardSource::permutations(const Sample& sample, const DesignOptions& design,
+                                           const PermutationSpec& spec,
+                                           const PermutationPlan& plan) {
+  const auto [lo, hi] = shard_range(plan.replicates, shard_);
+  PermutationTable t = run_permutations(sample, design, spec, plan.exact, lo, hi - lo);
+  store_.add(t, spec.analysis, plan.replicates);
+  return t;
+}
+
+nlohmann::ordered_json shard_json(ShardIndex shard, const nlohmann::ordered_json& fingerprint,
+                                  const ReplicateStore& store) {
+  nlohmann::ordered_json j;
+  j["index"] = shard.index + 1;
+  j["count"] = shard.count;
+  j["fingerprint"] = fingerprint;
+  j["replicates"] = store.to_json();
+  return j;
+}
+
+// ---- StoredSource -----------------------------------------------------------------------------
+
+ReplicateTable StoredSource::bootstrap(const Sample& sample, const DesignOptions& design,
+                                       const BootstrapSpec& spec, std::uint64_t B) {
+  const ReplicateTable shape = bootstrap_shape(sample, design, spec);
+  return store_.bootstrap_table(spec.analysis, B, shape.keys, source_);
+}
+
+PermutationTable StoredSource::permutations(const Sample& sample, const DesignOptions& design,
+                                            const PermutationSpec& spec,
+                                            const PermutationPlan& plan) {
+  const PermutationTable shape = permutation_shape(sample, design, spec, plan.exact);
+  PermutationTable t =
+      store_.permutation_table(spec.analysis, plan.replicates, shape.keys, plan.exact, source_);
+  t.observed = shape.observed;
+  t.total = plan.exact ? plan.relabelings : 0;
+  return t;
+}
+
+// ---- CheckpointSource -------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kCheckpointFile = "checkpoint.json";
+constexpr const char* kPreviousFile = "checkpoint.prev.json";
+
+std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a torn or foreign file: the previous checkpoint is tried instead
+  }
+}
+
+}  // namespace
+
+CheckpointSource::CheckpointSource(std::string dir, nlohmann::ordered_json fingerprint,
+                                   double every_s)
+    : dir_(std::move(dir)), fingerprint_(std::move(fingerprint)), every_s_(every_s) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec || !std::filesystem::is_directory(dir_))
+    throw Error(ExitCode::cant_create, "--checkpoint " + dir_ + ": cannot create the directory");
+  const std::filesystem::path d(dir_);
+  std::optional<nlohmann::json> saved = read_json_file(d / kCheckpointFile);
+  std::string from = (d / kCheckpointFile).string();
+  if (!saved) {
+    saved = read_json_file(d / kPreviousFile);
+    from = (d / kPreviousFile).string();
+  }
+  if (saved) {
+    if (!saved->is_object() || !saved->contains("fingerprint") ||
+        nlohmann::ordered_json((*saved)["fingerprint"]) != fingerprint_)
+      throw_usage_error("--checkpoint " + dir_ +
+                        ": it holds the checkpoint of a different run (input, settings or "
+                        "version differ); remove it or choose another directory");
+    store_ = ReplicateStore::from_json((*saved)["replicates"], from);
+  }
+  last_save_ = now_s();
+  install_stop_handlers();
+}
+
+void CheckpointSource::save() {
+  store_.compact();
+  nlohmann::ordered_json j;
+  j["fingerprint"] = fingerprint_;
+  j["replicates"] = store_.to_json();
+  const std::filesystem::path d(dir_);
+  io::OutputFile out((d / kCheckpointFile).string());
+  out.write(j.dump() + "\n");
+  // The previous checkpoint is kept until the new one is in place: a crash in between leaves
+  // checkpoint.prev.json, which the next run reads.
+  std::error_code ec;
+  if (std::filesystem::exists(d / kCheckpointFile))
+    std::filesystem::rename(d / kCheckpointFile, d / kPreviousFile, ec);
+  out.commit();
+  last_save_ = now_s();
+}
+
+void CheckpointSource::after_chunk() {
+  if (stop_requested()) {
+    save();
+    throw Error(ExitCode::checkpointed,
+                "stopped by a signal: the finished replicates are saved in " + dir_ +
+                    "; rerun the same command to resume");
+  }
+  if (now_s() - last_save_ >= every_s_) save();
+}
+
+std::uint64_t CheckpointSource::next_chunk(std::uint64_t left, double last_chunk_s) {
+  // Chunks of about a second, so a stop signal is answered within a few seconds.
+  if (last_chunk_s > 0.0) {
+    const double scale = std::clamp(1.0 / last_chunk_s, 0.5, 2.0);
+    chunk_ = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(chunk_ * scale));
+  }
+  return std::min(chunk_, left);
+}
+
+ReplicateTable CheckpointSource::bootstrap(const Sample& sample, const DesignOptions& design,
+                                           const BootstrapSpec& spec, std::uint64_t B) {
+  const ReplicateTable shape = bootstrap_shape(sample, design, spec);
+  std::uint64_t done = std::min(store_.prefix(TableKind::bootstrap, spec.analysis, dir_), B);
+  resumed_ += done;
+  double last = 0.0;
+  while (done < B) {
+    const std::uint64_t n = next_chunk(B - done, last);
+    const double t0 = now_s();
+    store_.add(run_bootstrap(sample, design, spec, done, n), spec.analysis, B);
+    done += n;
+    last = now_s() - t0;
+    after_chunk();
+  }
+  save();
+  return store_.bootstrap_table(spec.analysis, B, shape.keys, dir_);
+}
+
+PermutationTable CheckpointSource::permutations(const Sample& sample, const DesignOptions& design,
+                                                const PermutationSpec& spec,
+                                                const PermutationPlan& plan) {
+  const PermutationTable shape = permutation_shape(sample, design, spec, plan.exact);
+  const std::uint64_t total = plan.replicates;
+  std::uint64_t done = std::min(store_.prefix(TableKind::permutation, spec.analysis, dir_), total);
+  resumed_ += done;
+  double last = 0.0;
+  while (done < total) {
+    const std::uint64_t n = next_chunk(total - done, last);
+    const double t0 = now_s();
+    store_.add(run_permutations(sample, design, spec, plan.exact, done, n), spec.analysis, total);
+    done += n;
+    last = now_s() - t0;
+    after_chunk();
+  }
+  save();
+  PermutationTable t =
+      store_.permutation_table(spec.analysis, total, shape.keys, plan.exact, dir_);
+  t.observed = shape.observed;
+  t.total = plan.exact ? plan.relabelings : 0;
+  return t;
+}
+
+}  // namespace klynge

@@ -1,0 +1,21 @@
+#include "klynge/engine/replicate_source.hpp"
+
+namespace klynge {
+
+ReplicateTable ReplicateSource::bootstrap(const Sample& sample, const DesignOptions& design,
+                                          const BootstrapSpec& spec, std::uint64_t B) {
+  return run_bootstrap(sample, design, spec, 0, B);
+}
+
+PermutationTable ReplicateSource::permutations(const Sample& sample, const DesignOptions& design,
+                                               const PermutationSpec& spec,
+                                               const PermutationPlan& plan) {
+  return run_permutations(sample, design, spec, plan.exact, 0, plan.replicates);
+}
+
+ReplicateSource& local_replicates() {
+  static ReplicateSource local;
+  return local;
+}
+
+}  // namespace klynge
