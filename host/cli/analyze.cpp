@@ -14,6 +14,7 @@
 #include <optional>
 #include <sstream>
 
+#include "analyze_batch.hpp"
 #include "analyze_comparison.hpp"
 #include "analyze_flags.hpp"
 #include "commands.hpp"
@@ -94,23 +95,6 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   return s;
 }
 
-// --plot: the forest plot of the report, from the --json file or a temporary copy.
-void plot_report(const nlohmann::ordered_json& report, const std::string& json_path,
-                 const std::string& plot_path) {
-  if (!json_path.empty()) return run_plot_script({json_path, "-o", plot_path});
-  const std::string temp = (std::filesystem::temp_directory_path() /
-                            ("klynge-plot-" + std::to_string(::getpid()) + ".json"))
-                               .string();
-  write_output(temp, report.dump() + "\n");
-  try {
-    run_plot_script({temp, "-o", plot_path});
-  } catch (...) {
-    std::filesystem::remove(temp);
-    throw;
-  }
-  std::filesystem::remove(temp);
-}
-
 void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   AnalyzeSettings settings = settings_from(flags);
   if (flags.print_config) {
@@ -121,6 +105,7 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
     throw_usage_error("--perm-scheme strata needs --strata");
   if (flags.replicates == 0 && !flags.replicates_path.empty())
     throw_usage_error("--save-replicates needs bootstrap replicates (--bootstrap > 0)");
+  check_batch_flags(flags);
   if (!flags.plot_path.empty()) {
     check_plot_path("--plot", flags.plot_path);
     if (flags.replicates == 0) throw_usage_error("--plot draws bootstrap intervals: needs --bootstrap > 0");
@@ -128,6 +113,8 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   // Opened before the (possibly long) run, so an uncreatable file fails at once (exit 73).
   std::optional<io::OutputFile> replicates_out;
   if (!flags.replicates_path.empty()) replicates_out.emplace(flags.replicates_path);
+  if (flags.by_cluster || !flags.by.empty())
+    return run_analyze_batch(flags, settings, cmd, replicates_out ? &*replicates_out : nullptr);
 
   const PreparedSample prepared = prepare_sample(flags.panel);
   const Sample& sample = prepared.sample;
@@ -231,6 +218,14 @@ void add_analyze_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"two-sided", "greater", "less"}))
       ->group("Permutation");
+  cmd->add_flag("--by-cluster", flags->by_cluster,
+               "One comparison per cluster (the --cluster column): its members against all "
+               "controls; Holm/BH over the whole batch")
+      ->group("Batch");
+  cmd->add_option("--by", flags->by,
+                  "One comparison per value of a firm-level column COL (e.g. region): its "
+                  "members against all controls")
+      ->group("Batch");
   cmd->add_option("--device", flags->device, "Backend: auto (= cpu in this version), cpu, cuda")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
