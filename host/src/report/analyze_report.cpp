@@ -160,10 +160,10 @@ std::string analyze_table(const AnalyzeInputs& in) {
   std::string out = describe_table(in.describe);
   if (st.spec.replicates == 0) return out + "\nbootstrap: off (--bootstrap 0)\n";
   out += "\n" + wrap_lines(fmt::format(
-                     "bootstrap: B = {}, scheme {}, unit {}, seed {}, {}% intervals, backend {} "
+                     "bootstrap: B = {}, scheme {}, unit {}, seed {}, {:g}% intervals, backend {} "
                      "({} threads)\n",
                      st.spec.replicates, scheme_name(st.spec.scheme),
-                     resample_unit_name(st.spec.unit), st.spec.seed, fixed(st.level, 100.0, 1),
+                     resample_unit_name(st.spec.unit), st.spec.seed, st.level * 100.0,
                      st.device, st.threads));
   // Intervals in blocks that fit kTableWidth: the first block with estimate and se
   // (12 + 7 + 18 + 9 + 8 = 54 columns, then 2 intervals of 20), later ones without (37 + 3 x 20).
