@@ -1,35 +1,30 @@
 // `klynge analyze`: describe's ingest and design, then the bootstrap: standard errors, bias and
-// confidence intervals for the requested statistics (docs/bootstrap.md). Writes a table, and
-// optionally the JSON report (describe's, extended) and a tidy CSV.
+// confidence intervals for the requested statistics (docs/bootstrap.md), and the permutation
+// test. Writes a table, and optionally the JSON report (describe's, extended), a tidy CSV, the
+// replicates and a forest plot. The flags are registered and checked here; one comparison runs
+// in analyze_comparison.cpp, a batch (--by-cluster, --by) in analyze_batch.cpp.
 #include <fmt/format.h>
 #include <omp.h>
 
-#include <unistd.h>
-
 #include <cmath>
-#include <filesystem>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "analyze_batch.hpp"
 #include "analyze_comparison.hpp"
 #include "analyze_flags.hpp"
 #include "commands.hpp"
-#include "plot_script.hpp"
 #include "configuration.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/error.hpp"
 #include "klynge/intervals.hpp"
 #include "klynge/io/output_file.hpp"
-#include "klynge/jackknife.hpp"
 #include "klynge/report/analyze_report.hpp"
-#include "klynge/report/band_report.hpp"
 #include "klynge/report/permutation_report.hpp"
 #include "klynge/report/replicates_csv.hpp"
 #include "klynge/statistics.hpp"
+#include "plot_script.hpp"
 #include "prepared_sample.hpp"
 #include "report_provenance.hpp"
 #include "stopwatch.hpp"
@@ -108,7 +103,8 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   check_batch_flags(flags);
   if (!flags.plot_path.empty()) {
     check_plot_path("--plot", flags.plot_path);
-    if (flags.replicates == 0) throw_usage_error("--plot draws bootstrap intervals: needs --bootstrap > 0");
+    if (flags.replicates == 0)
+      throw_usage_error("--plot draws bootstrap intervals: needs --bootstrap > 0");
   }
   // Opened before the (possibly long) run, so an uncreatable file fails at once (exit 73).
   std::optional<io::OutputFile> replicates_out;
@@ -136,8 +132,8 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   if (!flags.json_path.empty() || !flags.plot_path.empty()) {
     nlohmann::ordered_json report = comparison_json(inputs, run);
     // Provenance and timings live outside "results" so two runs' results compare equal.
-    report["provenance"] = provenance_json(report_provenance(
-        cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
+    report["provenance"] = provenance_json(
+        report_provenance(cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
     report["timing"] = {{"read_s", prepared.read_s},
                         {"design_s", prepared.design_s},
                         {"statistics_s", prepared.statistics_s},
@@ -146,8 +142,8 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
                         {"intervals_s", run.intervals_s}};
     if (run.permutation) report["timing"]["permutation_s"] = run.permutation->seconds;
     if (!flags.json_path.empty()) write_output(flags.json_path, report.dump(2) + "\n");
-    if (!flags.plot_path.empty()) plot_report(report, json_file ? flags.json_path : "",
-                                              flags.plot_path);
+    if (!flags.plot_path.empty())
+      plot_report(report, json_file ? flags.json_path : "", flags.plot_path);
   }
   if (!flags.csv_path.empty()) write_output(flags.csv_path, analyze_csv(inputs));
   if (replicates_out) {
@@ -219,8 +215,8 @@ void add_analyze_command(CLI::App& app) {
       ->check(CLI::IsMember({"two-sided", "greater", "less"}))
       ->group("Permutation");
   cmd->add_flag("--by-cluster", flags->by_cluster,
-               "One comparison per cluster (the --cluster column): its members against all "
-               "controls; Holm/BH over the whole batch")
+                "One comparison per cluster (the --cluster column): its members against all "
+                "controls; Holm/BH over the whole batch")
       ->group("Batch");
   cmd->add_option("--by", flags->by,
                   "One comparison per value of a firm-level column COL (e.g. region): its "
@@ -243,7 +239,7 @@ void add_analyze_command(CLI::App& app) {
                   ".gz compresses)")
       ->group("Output");
   cmd->add_flag("--quiet", flags->quiet,
-               "No progress on stderr (warnings and errors are still printed)")
+                "No progress on stderr (warnings and errors are still printed)")
       ->group("Run");
   cmd->add_option("--progress-every", flags->progress_seconds,
                   "Seconds between progress lines when stderr is not a terminal (logs, Slurm)")

@@ -51,7 +51,8 @@ void release_bulk(Comparison& c) {
   if (p.cluster) std::vector<std::int32_t>().swap(p.cluster->code);
   for (CategoricalColumn& s : p.strata) std::vector<std::int32_t>().swap(s.code);
   Sample& s = c.sample;
-  for (auto* v : {&s.growth, &s.start, &s.end, &s.weight}) std::vector<std::vector<double>>().swap(*v);
+  for (auto* v : {&s.growth, &s.start, &s.end, &s.weight})
+    std::vector<std::vector<double>>().swap(*v);
   std::vector<std::int32_t>().swap(s.firm);
   std::vector<std::int32_t>().swap(s.stratum);
 }
@@ -175,14 +176,17 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
                        {"firms", panel.firms()},
                        {"bytes", panel.bytes}};
     if (split.members_without_value > 0)
-      merged["warnings"].push_back(fmt::format(
-          "{} member firms have no value in column '{}' and are in no comparison",
-          split.members_without_value, column->name));
-    merged["provenance"] = provenance_json(report_provenance(
-        cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
-    merged["timing"] = {{"read_s", read_s},           {"design_s", design_s},
-                        {"statistics_s", statistics_s}, {"bootstrap_s", bootstrap_s},
-                        {"jackknife_s", jackknife_s}, {"intervals_s", intervals_s},
+      merged["warnings"].push_back(
+          fmt::format("{} member firms have no value in column '{}' and are in no comparison",
+                      split.members_without_value, column->name));
+    merged["provenance"] = provenance_json(
+        report_provenance(cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
+    merged["timing"] = {{"read_s", read_s},
+                        {"design_s", design_s},
+                        {"statistics_s", statistics_s},
+                        {"bootstrap_s", bootstrap_s},
+                        {"jackknife_s", jackknife_s},
+                        {"intervals_s", intervals_s},
                         {"permutation_s", permutation_s}};
     if (!flags.json_path.empty()) {
       io::OutputFile out(flags.json_path);

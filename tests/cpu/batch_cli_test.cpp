@@ -31,9 +31,9 @@ std::vector<std::string> split(const std::string& line) {
 const std::string& panel_path() {
   static const std::string path = [] {
     const std::string dir = test::scratch_dir("batch_panel");
-    const auto run = run_klynge({"simulate", "-o", dir + "/sim.csv", "--firms", "3000",
-                                 "--clusters", "3", "--member-share", "0.15", "--seed", "5",
-                                 "--quiet"});
+    const auto run =
+        run_klynge({"simulate", "-o", dir + "/sim.csv", "--firms", "3000", "--clusters", "3",
+                    "--member-share", "0.15", "--seed", "5", "--quiet"});
     EXPECT_EQ(run.exit_code, 0) << run.err;
     return dir + "/sim.csv";
   }();
@@ -69,9 +69,21 @@ std::string filtered_panel(const std::string& column, const std::string& value) 
 }
 
 std::vector<std::string> analyze_args(const std::string& input, const std::string& json_path) {
-  return {"analyze",       "--input",     input,   "--entry",        "entry_year",
-          "--bootstrap",   "199",         "--ci",  "percentile,bca", "--permutations",
-          "199",           "--statistic", "mean_diff,median_diff", "--quiet", "--json",
+  return {"analyze",
+          "--input",
+          input,
+          "--entry",
+          "entry_year",
+          "--bootstrap",
+          "199",
+          "--ci",
+          "percentile,bca",
+          "--permutations",
+          "199",
+          "--statistic",
+          "mean_diff,median_diff",
+          "--quiet",
+          "--json",
           json_path};
 }
 
@@ -170,8 +182,8 @@ TEST(BatchCli, EachClusterEqualsASeparateRunOnItsOwnRows) {
 TEST(BatchCli, ByColumnTagsRowsAndCutsByItsValue) {
   const std::string dir = test::scratch_dir("batch_by");
   auto args = with(analyze_args(panel_path(), dir + "/by.json"), "--permutations", "0");
-  args.insert(args.end(), {"--by", "region", "--csv", dir + "/by.csv", "--save-replicates",
-                           dir + "/reps.csv"});
+  args.insert(args.end(),
+              {"--by", "region", "--csv", dir + "/by.csv", "--save-replicates", dir + "/reps.csv"});
   const auto run = run_klynge(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json by = json::parse(test::read_file(dir + "/by.json"));
@@ -195,8 +207,7 @@ TEST(BatchCli, ByColumnTagsRowsAndCutsByItsValue) {
   // One region, cut by hand, gives the same numbers.
   const std::string value = comparisons[0]["value"];
   test::write_file(dir + "/own.csv", filtered_panel("region", value));
-  auto single_args =
-      with(analyze_args(dir + "/own.csv", dir + "/own.json"), "--permutations", "0");
+  auto single_args = with(analyze_args(dir + "/own.csv", dir + "/own.json"), "--permutations", "0");
   single_args.insert(single_args.end(), {"--by", "region"});
   const auto single = run_klynge(single_args);
   ASSERT_EQ(single.exit_code, 0) << single.err;

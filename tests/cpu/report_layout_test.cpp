@@ -26,8 +26,9 @@ TEST(ReportLayout, AnalyzeTablesFitOneHundredColumns) {
   // Long metric names and every interval method: the widest table klynge prints.
   const std::string dir = test::scratch_dir("table_width");
   std::string panel = test::read_file(test::example_file("firms.csv"));
-  const std::string from = "employees,revenue,value_added", to =
-      "employees_full_time_equivalent,operating_revenue_nok,value_added_at_basic_prices";
+  const std::string
+      from = "employees,revenue,value_added",
+      to = "employees_full_time_equivalent,operating_revenue_nok,value_added_at_basic_prices";
   panel.replace(panel.find(from), from.size(), to);
   test::write_file(dir + "/long.csv", panel);
   const auto run = run_klynge({"analyze", "--input", dir + "/long.csv", "--entry", "entry_year",
@@ -53,9 +54,9 @@ TEST(ReportLayout, EveryJsonReportHasTheSchemaVersion) {
   auto run = run_klynge({"describe", "--input", test::example_file("firms.csv"), "--entry",
                          "entry_year", "--json", dir + "/d.json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
-                    "entry_year", "--bootstrap", "99", "--level", "0.9", "--permutations", "0",
-                    "--quiet", "--json", dir + "/a.json"});
+  run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry", "entry_year",
+                    "--bootstrap", "99", "--level", "0.9", "--permutations", "0", "--quiet",
+                    "--json", dir + "/a.json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   for (const char* name : {"/d.json", "/a.json"}) {
     const auto r = nlohmann::ordered_json::parse(test::read_file(dir + name));

@@ -21,7 +21,7 @@ struct BatchSplit {
   std::vector<std::int8_t> firm_member;
   // The values members have, as label indices, ordered by label text.
   std::vector<std::int32_t> values;
-  std::vector<std::string> labels;  // the column's labels (label index -> text)
+  std::vector<std::string> labels;          // the column's labels (label index -> text)
   std::uint64_t members_without_value = 0;  // in no comparison; reported
 
   std::uint64_t members_with(std::int32_t value) const;

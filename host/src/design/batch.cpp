@@ -6,7 +6,8 @@ namespace klynge {
 
 std::uint64_t BatchSplit::members_with(std::int32_t value) const {
   std::uint64_t n = 0;
-  for (std::size_t f = 0; f < firm_value.size(); ++f) n += firm_member[f] == 1 && firm_value[f] == value;
+  for (std::size_t f = 0; f < firm_value.size(); ++f)
+    n += firm_member[f] == 1 && firm_value[f] == value;
   return n;
 }
 
@@ -23,14 +24,18 @@ BatchSplit split_batch(const Panel& panel, const CategoricalColumn& column) {
   for (std::size_t r = 0; r < panel.rows(); ++r) {
     const auto f = static_cast<std::size_t>(panel.firm[r]);
     if (s.firm_value[f] == kNoLabel) s.firm_value[f] = column.code[r];
-    if (panel.member[r] == 1) s.firm_member[f] = 1;
-    else if (panel.member[r] == 0 && s.firm_member[f] == -1) s.firm_member[f] = 0;
+    if (panel.member[r] == 1)
+      s.firm_member[f] = 1;
+    else if (panel.member[r] == 0 && s.firm_member[f] == -1)
+      s.firm_member[f] = 0;
   }
   std::vector<bool> used(column.labels.size(), false);
   for (std::size_t f = 0; f < panel.firms(); ++f) {
     if (s.firm_member[f] != 1) continue;
-    if (s.firm_value[f] == kNoLabel) ++s.members_without_value;
-    else used[static_cast<std::size_t>(s.firm_value[f])] = true;
+    if (s.firm_value[f] == kNoLabel)
+      ++s.members_without_value;
+    else
+      used[static_cast<std::size_t>(s.firm_value[f])] = true;
   }
   for (std::size_t v = 0; v < used.size(); ++v)
     if (used[v]) s.values.push_back(static_cast<std::int32_t>(v));
@@ -67,8 +72,8 @@ Panel comparison_panel(const Panel& panel, const BatchSplit& split, std::int32_t
   Panel out;
   for (std::size_t r = 0; r < panel.rows(); ++r) {
     const auto f = static_cast<std::size_t>(panel.firm[r]);
-    const bool keep = split.firm_member[f] == 0 ||
-                      (split.firm_member[f] == 1 && split.firm_value[f] == value);
+    const bool keep =
+        split.firm_member[f] == 0 || (split.firm_member[f] == 1 && split.firm_value[f] == value);
     if (!keep) continue;
     rows.push_back(static_cast<std::uint32_t>(r));
     if (renumber[f] < 0) {

@@ -159,12 +159,12 @@ std::string analyze_table(const AnalyzeInputs& in) {
   const AnalyzeSettings& st = in.settings;
   std::string out = describe_table(in.describe);
   if (st.spec.replicates == 0) return out + "\nbootstrap: off (--bootstrap 0)\n";
-  out += "\n" + wrap_lines(fmt::format(
-                     "bootstrap: B = {}, scheme {}, unit {}, seed {}, {:g}% intervals, backend {} "
-                     "({} threads)\n",
-                     st.spec.replicates, scheme_name(st.spec.scheme),
-                     resample_unit_name(st.spec.unit), st.spec.seed, st.level * 100.0,
-                     st.device, st.threads));
+  out +=
+      "\n" + wrap_lines(fmt::format(
+                 "bootstrap: B = {}, scheme {}, unit {}, seed {}, {:g}% intervals, backend {} "
+                 "({} threads)\n",
+                 st.spec.replicates, scheme_name(st.spec.scheme), resample_unit_name(st.spec.unit),
+                 st.spec.seed, st.level * 100.0, st.device, st.threads));
   // Intervals in blocks that fit kTableWidth: the first block with estimate and se
   // (12 + 7 + 18 + 9 + 8 = 54 columns, then 2 intervals of 20), later ones without (37 + 3 x 20).
   constexpr std::size_t kIntervalWidth = 20;
@@ -184,7 +184,8 @@ std::string analyze_table(const AnalyzeInputs& in) {
       const double scale = display_scale(in, e.statistic);
       out += fmt::format("{:<12}{:>7}{:>18}", fit_label(s.metric_names[e.metric], 12),
                          cohort_text(e.cohort), statistic_name(e.statistic));
-      if (first) out += fmt::format("{:>9}{:>8}", fixed(e.value, scale), fixed(r.summary.std_error, scale));
+      if (first)
+        out += fmt::format("{:>9}{:>8}", fixed(e.value, scale), fixed(r.summary.std_error, scale));
       for (std::size_t m = method; m < method + count; ++m) {
         const Interval& iv = r.intervals[m];
         const std::string text =

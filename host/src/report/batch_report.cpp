@@ -58,8 +58,7 @@ json start_batch_report(const json& first, bool cluster, const std::string& colu
   merged["batch"] = {{"kind", cluster ? "cluster" : "by"},
                      {"column", column},
                      {"members_without_value", members_without_value},
-                     {"multiplicity",
-                      {{"holm", "batch"}, {"bh", "batch"}, {"maxt", "comparison"}}},
+                     {"multiplicity", {{"holm", "batch"}, {"bh", "batch"}, {"maxt", "comparison"}}},
                      {"comparisons", json::array()}};
   return merged;
 }

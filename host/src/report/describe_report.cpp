@@ -139,12 +139,13 @@ std::string describe_table(const DescribeInputs& in) {
   out += wrap_lines(fmt::format(
       "{}: {} rows, {} firms; {}; growth {}{}\n", in.panel.path, in.panel.rows(), in.panel.firms(),
       design, growth_type_name(d.growth),
-      d.balance ? "; controls balanced on " +
-                      fmt::format("{}", fmt::join(in.read.columns.strata, " x "))
-                : ""));
+      d.balance
+          ? "; controls balanced on " + fmt::format("{}", fmt::join(in.read.columns.strata, " x "))
+          : ""));
   if (d.growth != GrowthType::level)
-    out += "growth in % per year (pct: cumulative %), differences member - control in percentage "
-           "points\n";
+    out +=
+        "growth in % per year (pct: cumulative %), differences member - control in percentage "
+        "points\n";
 
   // Index the statistics of each (metric, cohort) row.
   std::map<std::pair<std::size_t, std::int32_t>, std::map<Statistic, const Estimate*>> by_row;
@@ -169,15 +170,14 @@ std::string describe_table(const DescribeInputs& in) {
       return it == groups.end() ? NAN : it->second->mean;
     };
     const Estimate* any = stats.begin()->second;
-    out += fmt::format("{:<12}{:>7}{:>8}{:>9}{:>9}{:>9}{:>10}{:>9}{:>9}{:>9}{:>8}\n",
-                       fit_label(s.metric_names[key.first], 12), cohort_text(key.second),
-                       any->n_member, any->n_control, fixed(mean_of(Group::member), u.scale),
-                       fixed(mean_of(Group::control), u.scale),
-                       fixed(value(Statistic::mean_diff), u.scale),
-                       fixed(value(Statistic::median_diff), u.scale),
-                       fixed(value(Statistic::trimmed_mean_diff), u.scale),
-                       fixed(value(Statistic::agg_diff), 100.0),
-                       fixed(value(Statistic::welch_t), 1.0));
+    out += fmt::format(
+        "{:<12}{:>7}{:>8}{:>9}{:>9}{:>9}{:>10}{:>9}{:>9}{:>9}{:>8}\n",
+        fit_label(s.metric_names[key.first], 12), cohort_text(key.second), any->n_member,
+        any->n_control, fixed(mean_of(Group::member), u.scale),
+        fixed(mean_of(Group::control), u.scale), fixed(value(Statistic::mean_diff), u.scale),
+        fixed(value(Statistic::median_diff), u.scale),
+        fixed(value(Statistic::trimmed_mean_diff), u.scale),
+        fixed(value(Statistic::agg_diff), 100.0), fixed(value(Statistic::welch_t), 1.0));
   }
   out += "(agg: difference in aggregate growth sum(x1)/sum(x0) - 1, in percentage points)\n";
 
@@ -190,9 +190,9 @@ std::string describe_table(const DescribeInputs& in) {
     std::string parts;
     for (const auto& [reason, count] : reasons)
       parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count, reason);
-    out += wrap_lines(fmt::format("  {:<14}{:<9}{}\n", fit_label(key.first, 14),
-                                  group_name(key.second), parts),
-                      kTableWidth, 25);
+    out += wrap_lines(
+        fmt::format("  {:<14}{:<9}{}\n", fit_label(key.first, 14), group_name(key.second), parts),
+        kTableWidth, 25);
   }
   for (const UnmatchedStratum& um : s.unmatched)
     out += wrap_lines(
