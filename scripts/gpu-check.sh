@@ -18,7 +18,7 @@ build_it() {
   scripts/setup.sh --no-build
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$arch" \
     -DKLYNGE_STATIC_RUNTIME=ON
-  cmake --build "$build" --parallel "$(nproc)" --target klynge klynge_cpu_tests klynge_gpu_tests
+  cmake --build "$build" --parallel "$(nproc)" --target klynge klynge_cpu_tests klynge_gpu_tests klynge_gpu_bench
 }
 
 if [ "${1:-}" = "--build-only" ]; then build_it; exit 0; fi
@@ -32,7 +32,9 @@ if [ ! -x "$build/tests/klynge_gpu_tests" ]; then build_it 2>&1 | tee "$out/buil
 
 status=0
 # The test binaries are run directly (not through ctest): the carried build folder's ctest
-# files hold the build machine's absolute paths.
+# files hold the build machine's absolute paths, so the tests are told where things are here.
+export KLYNGE_BINARY="$PWD/$build/klynge" KLYNGE_EXAMPLES_DIR="$PWD/examples" \
+  KLYNGE_TEST_DATA_DIR="$PWD/tests/data" KLYNGE_SCRATCH_DIR="$(mktemp -d)"
 "$build/tests/klynge_gpu_tests" --gtest_output=json:"$out/gpu-tests.json" 2>&1 |
   tee "$out/gpu-tests.log" || status=1
 if grep -q "SKIPPED" "$out/gpu-tests.log"; then

@@ -16,6 +16,7 @@
 #include "analyze_flags.hpp"
 #include "commands.hpp"
 #include "configuration.hpp"
+#include "device_choice.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/error.hpp"
 #include "klynge/intervals.hpp"
@@ -42,11 +43,8 @@ void write_output(const std::string& path, const std::string& text) {
 // Flags CLI11 cannot check, before the (possibly long) read.
 AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   AnalyzeSettings s;
-  if (f.device == "cuda")
-    throw_usage_error(
-        "--device cuda: the CUDA backend is not available in this build yet; use "
-        "--device cpu (or auto)");
-  s.device = "cpu";
+  s.spec.backend = choose_backend(f.device, f.gpu);
+  s.device = std::string(backend_name(s.spec.backend.backend));
   s.spec.scheme = *parse_scheme(f.scheme);
   if (s.spec.scheme == Scheme::strata && f.panel.columns.strata.empty())
     throw_usage_error("--scheme strata resamples within stratum cells: name them with --strata");
@@ -222,9 +220,14 @@ void add_analyze_command(CLI::App& app) {
                   "One comparison per value of a firm-level column COL (e.g. region): its "
                   "members against all controls")
       ->group("Batch");
-  cmd->add_option("--device", flags->device, "Backend: auto (= cpu in this version), cpu, cuda")
+  cmd->add_option("--device", flags->device,
+                  "Backend of the replicates: auto (a usable GPU, else the CPU), cpu, cuda")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->group("Run");
+  cmd->add_option("--gpu", flags->gpu, "CUDA device index (among CUDA_VISIBLE_DEVICES)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
       ->group("Run");
   cmd->add_option("--json", flags->json_path,
                   "Also write the report as JSON to FILE ('-' = stdout only)")

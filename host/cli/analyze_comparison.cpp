@@ -109,6 +109,7 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
     pspec.permutations = flags.permutations;
     pspec.threads = flags.panel.threads;
     pspec.analysis = analysis;
+    pspec.backend = settings.spec.backend;
     // Exact enumeration may need fewer replicates than B: the plan says how many.
     const auto progress =
         stderr_progress(label.empty() ? "permutation" : "permutation " + label,

@@ -21,6 +21,7 @@ struct AnalyzeFlags {
   std::vector<std::string> statistics = {"mean_diff"};
   std::uint64_t seed = kDefaultSeed;
   std::string device = "auto";
+  int gpu = 0;
   std::string json_path;
   std::string csv_path;
   std::string replicates_path;  // --save-replicates

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +15,17 @@
 extern char** environ;
 
 namespace klynge::test {
+
+namespace {
+
+// The build's paths, overridable from the environment: a build folder carried to another
+// machine (scripts/gpu-check.sh) finds the checkout and the binary where they are there.
+std::string configured(const char* variable, const char* built_in) {
+  const char* value = std::getenv(variable);
+  return value && *value ? std::string(value) : std::string(built_in);
+}
+
+}  // namespace
 
 namespace fs = std::filesystem;
 
@@ -33,16 +45,16 @@ void write_file(const std::string& path, const std::string& content) {
 
 std::string scratch_dir(const std::string& name) {
   static std::atomic<int> counter{0};
-  fs::path dir = fs::path(KLYNGE_SCRATCH_DIR) /
+  fs::path dir = fs::path(configured("KLYNGE_SCRATCH_DIR", KLYNGE_SCRATCH_DIR)) /
                  (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();
 }
 
-std::string test_data(const std::string& name) { return std::string(KLYNGE_TEST_DATA_DIR) + "/" + name; }
+std::string test_data(const std::string& name) { return configured("KLYNGE_TEST_DATA_DIR", KLYNGE_TEST_DATA_DIR) + "/" + name; }
 std::string example_file(const std::string& name) {
-  return std::string(KLYNGE_EXAMPLES_DIR) + "/" + name;
+  return configured("KLYNGE_EXAMPLES_DIR", KLYNGE_EXAMPLES_DIR) + "/" + name;
 }
 
 RunResult run_klynge(const std::vector<std::string>& args) {
@@ -51,7 +63,7 @@ RunResult run_klynge(const std::vector<std::string>& args) {
   const std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
 
   std::vector<std::string> argv_storage;
-  argv_storage.push_back(KLYNGE_BINARY);
+  argv_storage.push_back(configured("KLYNGE_BINARY", KLYNGE_BINARY));
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());

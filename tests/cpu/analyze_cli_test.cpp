@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/run_klynge.hpp"
+#include "klynge/device_info.hpp"
 
 namespace klynge {
 namespace {
@@ -130,13 +131,24 @@ TEST(AnalyzeCli, TooFewReplicatesForTheLevelIsAUsageError) {
   EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "one line: " << run.err;
 }
 
-TEST(AnalyzeCli, CudaDeviceIsAClearUsageError) {
+// Without a usable GPU, --device cuda is one clear line and exit 64 (why: no backend built, no
+// driver or no device), --gpu beyond the visible devices likewise; --device auto runs on the
+// CPU and says so. Where a GPU is usable, tests/gpu covers --device cuda instead.
+TEST(AnalyzeCli, CudaDeviceWithoutGpuIsAClearUsageError) {
+  if (!query_cuda().devices.empty()) GTEST_SKIP() << "a CUDA device is usable here";
   const std::string dir = test::scratch_dir("analyze_cuda");
+  for (const char* gpu : {"0", "3"}) {
+    auto args = base_args(dir);
+    args.insert(args.end(), {"--device", "cuda", "--gpu", gpu});
+    const auto run = run_klynge(args);
+    EXPECT_EQ(run.exit_code, 64);
+    EXPECT_EQ(run.err.rfind("klynge: error: --device cuda: ", 0), 0u) << run.err;
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "one line: " << run.err;
+  }
   auto args = base_args(dir);
-  args.insert(args.end(), {"--device", "cuda"});
-  const auto run = run_klynge(args);
-  EXPECT_EQ(run.exit_code, 64);
-  EXPECT_NE(run.err.find("CUDA backend is not available"), std::string::npos) << run.err;
+  args.insert(args.end(), {"--device", "auto"});
+  ASSERT_EQ(run_klynge(args).exit_code, 0);
+  EXPECT_EQ(json::parse(test::read_file(dir + "/r.json"))["settings"]["device"], "cpu");
 }
 
 TEST(AnalyzeCli, UnknownIntervalMethodAndStatisticAreUsageErrors) {

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "../../host/src/cpu/bootstrap_view.hpp"
+#include "klynge/engine/boot_data.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/build_sample.hpp"
@@ -238,9 +238,9 @@ INSTANTIATE_TEST_SUITE_P(AllSchemes, SchemeInvariance,
 TEST(BootstrapResampling, StrataSchemeKeepsPerCellCounts) {
   const Loaded l = load(true, true);
   BootstrapSpec spec = all_statistics(Scheme::strata);
-  cpu::BootData data;
-  cpu::build_boot_data(l.sample, l.design, spec, data);
-  cpu::ScratchBuffers buf(data);
+  engine::BootData data;
+  engine::build_boot_data(l.sample, l.design, spec, data);
+  engine::ScratchBuffers buf(data);
   // Every member firm's (cohort, stratum) cell and every control firm's stratum.
   std::map<std::int32_t, std::pair<std::int32_t, std::int32_t>> member_cell;
   std::map<std::int32_t, std::int32_t> control_stratum;
@@ -272,9 +272,9 @@ TEST(BootstrapResampling, ClusterUnitMovesWholeClusters) {
   const Loaded l = load(true);
   BootstrapSpec spec = all_statistics();
   spec.unit = ResampleUnit::cluster;
-  cpu::BootData data;
-  cpu::build_boot_data(l.sample, l.design, spec, data);
-  cpu::ScratchBuffers buf(data);
+  engine::BootData data;
+  engine::build_boot_data(l.sample, l.design, spec, data);
+  engine::ScratchBuffers buf(data);
   std::map<std::int32_t, std::set<std::int32_t>> clusters;
   for (const Cell& c : l.sample.cells)
     for (std::uint32_t i = c.member_begin; i < c.member_end; ++i)
@@ -297,8 +297,8 @@ TEST(BootstrapResampling, ClusterUnitMovesWholeClusters) {
 
 TEST(BootstrapResampling, ControlFirmCarriesAllCohortsTogether) {
   const Loaded l = load(true);
-  cpu::BootData data;
-  cpu::build_boot_data(l.sample, l.design, all_statistics(), data);
+  engine::BootData data;
+  engine::build_boot_data(l.sample, l.design, all_statistics(), data);
   // Each control firm is one unit in one resample group, so its count (one number per firm)
   // applies to every cohort cell it appears in; check that the pool is distinct firms and
   // that some control appears in several cells.

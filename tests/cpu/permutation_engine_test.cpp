@@ -149,9 +149,10 @@ INSTANTIATE_TEST_SUITE_P(Statistics, MouseExact,
 
 // ---- a cohort design with strata and control firms shared across cohorts ----------------------
 
-Sample cohort_sample() {
+Sample cohort_sample(int metrics = 2) {
   // Three cohorts; controls are firms 100..111, each observed in two or three cohorts. Two
-  // metrics; one contribution of metric 1 dropped (NaN).
+  // metrics; one contribution of metric 1 dropped (NaN). Metrics beyond two (for the record
+  // widths of the fast path) are rescaled copies of metric 0 plus a metric-dependent wave.
   std::vector<CellSpec> cells;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (int g = 0; g < 3; ++g) {
@@ -173,6 +174,13 @@ Sample cohort_sample() {
     }
     c.members = {m0, m1};
     c.controls = {c0, c1};
+    for (int k = 2; k < metrics; ++k) {
+      std::vector<double> mk, ck;
+      for (std::size_t i = 0; i < m0.size(); ++i) mk.push_back(k * m0[i] + 0.01 * std::sin(k + i));
+      for (std::size_t i = 0; i < c0.size(); ++i) ck.push_back(k * c0[i] + 0.01 * std::cos(k * i));
+      c.members.push_back(mk);
+      c.controls.push_back(ck);
+    }
     cells.push_back(c);
   }
   return make_sample(cells);
@@ -268,7 +276,9 @@ TEST(PermutationEngine, FastPathAgreesWithGeneralPath) {
     for (std::size_t i = 0; i < w.size(); ++i)
       if (w[i] > 0.0) w[i] = 0.5 + 0.25 * static_cast<double>(i % 7);
   weighted.weighted = true;
-  for (const Sample& s : {cohort_sample(), weighted})
+  // 2, 3 and 4 metrics run record widths fixed at compile time; 5 the general width.
+  for (const Sample& s :
+       {cohort_sample(), weighted, cohort_sample(3), cohort_sample(4), cohort_sample(5)})
     for (Statistic st : {Statistic::mean_diff, Statistic::welch_t}) {
       for (PermScheme scheme : {PermScheme::all, PermScheme::strata}) {
         PermutationSpec spec;

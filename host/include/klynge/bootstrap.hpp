@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "klynge/backend.hpp"
 #include "klynge/design.hpp"
 #include "klynge/progress.hpp"
 #include "klynge/sample.hpp"
@@ -37,6 +38,7 @@ struct BootstrapSpec {
   // Use the fused gather-accumulate replicate when it applies (window design, only mean_diff
   // and welch_t requested). Same draws as the count path; sums differ only in rounding.
   bool fused = true;
+  BackendChoice backend;  // where the replicates run (same replicates on each)
   Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };
 

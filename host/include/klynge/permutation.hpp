@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "klynge/bootstrap.hpp"  // ResultKey, kDefaultSeed
+#include "klynge/backend.hpp"
 #include "klynge/design.hpp"
 #include "klynge/sample.hpp"
 #include "klynge/statistics.hpp"
@@ -37,6 +38,7 @@ struct PermutationSpec {
   // from the totals, O(smaller group) per replicate. Same relabelings as the general path;
   // statistics differ only in rounding.
   bool fast = true;
+  BackendChoice backend;  // where the replicates run (same replicates on each)
   Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };
 

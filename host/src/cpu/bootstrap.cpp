@@ -13,7 +13,8 @@
 #include <memory>
 #include <numeric>
 
-#include "bootstrap_view.hpp"
+#include "klynge/engine/boot_data.hpp"
+#include "klynge/engine/cuda_backend.hpp"
 #include "klynge/error.hpp"
 
 namespace klynge {
@@ -48,7 +49,7 @@ std::optional<ResampleUnit> parse_resample_unit(std::string_view name) {
   return std::nullopt;
 }
 
-namespace cpu {
+namespace engine {
 
 namespace {
 
@@ -317,19 +318,23 @@ ScratchBuffers::ScratchBuffers(const BootData& d)
                             member_units.data(),  cell_moments.data()};
 }
 
-}  // namespace cpu
+}  // namespace engine
 
 ReplicateTable run_bootstrap(const Sample& sample, const DesignOptions& options,
                              const BootstrapSpec& spec, std::uint64_t first, std::uint64_t count) {
   if (first + count > (std::uint64_t{1} << 32))
     throw_usage_error("bootstrap: replicate indices must stay below 2^32");
-  cpu::BootData data;
-  cpu::build_boot_data(sample, options, spec, data);
+  engine::BootData data;
+  engine::build_boot_data(sample, options, spec, data);
   ReplicateTable table;
   table.keys = data.keys;
   table.first = first;
   table.count = count;
   const std::size_t keys = data.keys.size();
+  if (spec.backend.backend == Backend::cuda) {  // same functor, one GPU thread per replicate
+    cuda::bootstrap_range(data, spec.backend, first, count, table.values, table.welch_se);
+    return table;
+  }
   table.values.assign(keys * count, 0.0);
   table.welch_se.assign(keys * count, 0.0);
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
@@ -338,12 +343,12 @@ ReplicateTable run_bootstrap(const Sample& sample, const DesignOptions& options,
 #pragma omp parallel num_threads(threads)
   {
     // The fused path needs only its accumulators; the count path its scratch buffers.
-    std::unique_ptr<cpu::ScratchBuffers> buffers;
+    std::unique_ptr<engine::ScratchBuffers> buffers;
     std::vector<double> acc;
     if (data.fused)
       acc.resize(static_cast<std::size_t>(data.fused_view.segments) * hd::kFusedAccumulators);
     else
-      buffers = std::make_unique<cpu::ScratchBuffers>(data);
+      buffers = std::make_unique<engine::ScratchBuffers>(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1)), se(std::max<std::size_t>(keys, 1));
     ProgressTally tally(spec.progress);
 #pragma omp for schedule(dynamic, 16)
@@ -389,9 +394,9 @@ ReplicateTable merge_replicates(const ReplicateTable& a, const ReplicateTable& b
 
 ReplicateTable identity_replicate(const Sample& sample, const DesignOptions& options,
                                   const BootstrapSpec& spec) {
-  cpu::BootData data;
-  cpu::build_boot_data(sample, options, spec, data);
-  cpu::ScratchBuffers buffers(data);
+  engine::BootData data;
+  engine::build_boot_data(sample, options, spec, data);
+  engine::ScratchBuffers buffers(data);
   std::fill(buffers.firm_count.begin(), buffers.firm_count.end(), 1.0);
   ReplicateTable table;
   table.keys = data.keys;

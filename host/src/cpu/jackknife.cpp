@@ -9,7 +9,7 @@
 #include <cmath>
 #include <limits>
 
-#include "bootstrap_view.hpp"
+#include "klynge/engine/boot_data.hpp"
 
 namespace klynge {
 
@@ -26,8 +26,8 @@ struct Delta {
 
 JackknifeTable jackknife_values(const Sample& sample, const DesignOptions& options,
                                 const BootstrapSpec& spec, double exact_limit) {
-  cpu::BootData data;
-  cpu::build_boot_data(sample, options, spec, data);
+  engine::BootData data;
+  engine::build_boot_data(sample, options, spec, data);
   const hd::BootView& v = data.view;
   JackknifeTable out;
   out.keys = data.keys;
@@ -55,7 +55,7 @@ JackknifeTable jackknife_values(const Sample& sample, const DesignOptions& optio
   if (exact) {
 #pragma omp parallel num_threads(spec.threads > 0 ? spec.threads : omp_get_max_threads())
     {
-      cpu::ScratchBuffers buf(data);
+      engine::ScratchBuffers buf(data);
       std::fill(buf.firm_count.begin(), buf.firm_count.end(), 1.0);
       std::vector<double> values(std::max<std::size_t>(keys, 1)), se(values.size());
       const std::uint32_t per_metric = hd::boot_keys_per_metric(v);

@@ -11,6 +11,8 @@
 
 #include "klynge/error.hpp"
 #include "klynge/hd/permutation_replicate.hpp"
+#include "klynge/engine/cuda_backend.hpp"
+#include "klynge/engine/perm_data.hpp"
 #include "klynge/permutation.hpp"
 
 namespace klynge {
@@ -43,27 +45,10 @@ std::optional<Alternative> parse_alternative(std::string_view name) {
   return std::nullopt;
 }
 
-namespace cpu {
+namespace engine {
 namespace {
 
 constexpr std::uint64_t kRelabelingCap = std::uint64_t{1} << 62;
-
-struct PermData {
-  std::vector<std::uint32_t> block_begin{0}, block_pos, block_members;
-  std::vector<std::uint64_t> block_draw_offset, block_radix;
-  std::vector<std::uint32_t> cell_begin, cell_end;
-  std::vector<double> y, w, x0, x1;
-  std::vector<std::uint32_t> sorted_begin{0}, sorted_index;
-  std::vector<double> sorted_y, sorted_w;
-  std::vector<ResultKey> keys;
-  std::vector<double> rec, center;
-  std::vector<hd::PermSums> cell_totals, block_totals;
-  std::vector<std::uint32_t> block_cell;
-  std::uint64_t total_draws = 0;
-  std::uint64_t relabelings = 1;
-  std::uint32_t longest_cell = 0, longest_sorted = 0, longest_block = 0;
-  hd::PermView view{};
-};
 
 void checked_u32(std::size_t n, const char* what) {
   if (n >= (std::size_t{1} << 32))
@@ -87,6 +72,8 @@ void add_block(PermData& d, const std::vector<std::uint32_t>& pos, std::uint32_t
                       ? kRelabelingCap
                       : std::min(d.relabelings * radix, kRelabelingCap);
 }
+
+}  // namespace
 
 void build_perm_data(const Sample& sample, const DesignOptions& options,
                      const PermutationSpec& spec, PermData& d) {
@@ -165,9 +152,11 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
           ResultKey{m, c == cells ? kAllCohorts : sample.cells[c].cohort, spec.statistic});
     }
 
-  // Fast path data: centered values, per-cell and per-block totals.
+  // Fast path data: centered values in block-position order, per-cell and per-block totals.
   if (fast) {
     d.rec.assign(metrics * n * 2, 0.0);
+    std::vector<std::uint32_t> position_of(n);
+    for (std::uint32_t j = 0; j < d.block_pos.size(); ++j) position_of[d.block_pos[j]] = j;
     for (std::size_t m = 0; m < metrics; ++m) {
       const auto& g = sample.growth[m];
       const auto& w = sample.weight[m];
@@ -183,18 +172,17 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
         hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
         for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
           if (!(std::isfinite(g[i]) && w[i] > 0.0)) continue;
-          d.rec[(i * metrics + m) * 2] = g[i] - center;
-          d.rec[(i * metrics + m) * 2 + 1] = w[i];
+          const std::size_t j = position_of[i];
+          d.rec[(j * metrics + m) * 2] = g[i] - center;
+          d.rec[(j * metrics + m) * 2 + 1] = w[i];
           hd::sums_add(t, w[i], g[i] - center);
         }
         d.cell_totals.push_back(t);
       }
       for (std::size_t b = 0; b + 1 < d.block_begin.size(); ++b) {
         hd::PermSums t{0, 0, 0, 0, 0, 0, 0};
-        for (std::uint32_t j = d.block_begin[b]; j < d.block_begin[b + 1]; ++j) {
-          const std::uint32_t i = d.block_pos[j];
-          hd::sums_add(t, d.rec[(i * metrics + m) * 2 + 1], d.rec[(i * metrics + m) * 2]);
-        }
+        for (std::size_t j = d.block_begin[b]; j < d.block_begin[b + 1]; ++j)
+          hd::sums_add(t, d.rec[(j * metrics + m) * 2 + 1], d.rec[(j * metrics + m) * 2]);
         d.block_totals.push_back(t);
       }
     }
@@ -236,6 +224,8 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   v.analysis = spec.analysis;
 }
 
+namespace {
+
 struct Scratch {
   std::vector<std::uint8_t> label;
   std::vector<std::uint64_t> taken;
@@ -268,12 +258,12 @@ struct Scratch {
 };
 
 }  // namespace
-}  // namespace cpu
+}  // namespace engine
 
 PermutationPlan plan_permutations(const Sample& sample, const DesignOptions& options,
                                   const PermutationSpec& spec) {
-  cpu::PermData d;
-  cpu::build_perm_data(sample, options, spec, d);
+  engine::PermData d;
+  engine::build_perm_data(sample, options, spec, d);
   PermutationPlan plan;
   plan.relabelings = d.relabelings;
   plan.blocks = d.block_members.size();
@@ -285,8 +275,8 @@ PermutationPlan plan_permutations(const Sample& sample, const DesignOptions& opt
 PermutationTable run_permutations(const Sample& sample, const DesignOptions& options,
                                   const PermutationSpec& spec, bool exact, std::uint64_t first,
                                   std::uint64_t count) {
-  cpu::PermData data;
-  cpu::build_perm_data(sample, options, spec, data);
+  engine::PermData data;
+  engine::build_perm_data(sample, options, spec, data);
   if (exact && first + count > data.relabelings)
     throw_usage_error("permutation: relabeling ranks beyond the number of relabelings");
   if (!exact && first + count > (std::uint64_t{1} << 32))
@@ -302,15 +292,19 @@ PermutationTable run_permutations(const Sample& sample, const DesignOptions& opt
   table.observed.assign(keys, 0.0);
   const hd::PermView& view = data.view;
   {
-    cpu::Scratch scratch(data);
+    engine::Scratch scratch(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1));
     hd::observed_statistics(view, scratch.view, values.data());
     std::copy_n(values.begin(), keys, table.observed.begin());
   }
+  if (spec.backend.backend == Backend::cuda) {  // same functor, one GPU thread per replicate
+    cuda::permutation_range(data, spec.backend, exact, first, count, table.values);
+    return table;
+  }
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
 #pragma omp parallel num_threads(threads)
   {
-    cpu::Scratch scratch(data);
+    engine::Scratch scratch(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1));
     ProgressTally tally(spec.progress);
 #pragma omp for schedule(dynamic, 16)

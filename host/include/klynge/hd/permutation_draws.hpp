@@ -34,17 +34,28 @@ namespace klynge::hd {
 inline constexpr std::uint32_t kPurposePermutation = 0x50000001u;
 inline constexpr std::uint32_t kPurposePermutationRetry = 0x53000000u;  // + attempt (1, 2, ...)
 
+// The attempts after a rejected first word (rare: probability below n / 2^32), kept out of
+// line so that the accepted case stays small enough to inline.
+#if defined(__CUDACC__)
+__host__ __device__ __noinline__ inline
+#else
+[[gnu::noinline]] inline
+#endif
+std::uint32_t permutation_retry(std::uint64_t seed, std::uint32_t analysis,
+                                std::uint32_t replicate, std::uint64_t position,
+                                std::uint32_t n) {
+  for (std::uint32_t attempt = 1;; ++attempt) {
+    const BoundedTry r = bounded_try(
+        draw_word(seed, analysis, kPurposePermutationRetry + attempt, replicate, position), n);
+    if (r.accepted) return r.value;
+  }
+}
+
 // Unbiased uniform integer in [0, n) for the permutation draw at `position`.
 KLYNGE_HD std::uint32_t permutation_bounded(WordStream& s, std::uint64_t position,
                                             std::uint32_t n) {
   const BoundedTry t = bounded_try(s.at(position), n);
-  if (t.accepted) return t.value;
-  for (std::uint32_t attempt = 1;; ++attempt) {
-    const BoundedTry r = bounded_try(
-        draw_word(s.seed, s.analysis, kPurposePermutationRetry + attempt, s.replicate, position),
-        n);
-    if (r.accepted) return r.value;
-  }
+  return t.accepted ? t.value : permutation_retry(s.seed, s.analysis, s.replicate, position, n);
 }
 
 // Floyd's sampler on block-local indices: sets k of the bits [0, n) of `taken` (which must be
@@ -118,7 +129,8 @@ KLYNGE_HD std::uint64_t binomial_capped(std::uint64_t n, std::uint64_t k, std::u
 // The k-subset of rank r (0 <= r < C(n, k)) in lexicographic order of the sorted position
 // lists, marked with `drawn` in label[pos[.]]. Rank 0 is {0, 1, ..., k - 1}.
 // When chosen != nullptr, the chosen entries pos[.] are also written to chosen[0..k), in
-// increasing position order. label may be nullptr (only chosen is written).
+// increasing position order. label may be nullptr (only chosen is written); pos may be
+// nullptr when only chosen is written, which then gets the block-local indices x themselves.
 //
 // Through the combinatorial number system: with r' = C(n, k) - 1 - r there are unique
 // c_1 > c_2 > ... > c_k >= 0 with r' = sum_i C(c_i, k - i + 1), and the subset of lexicographic
@@ -145,7 +157,7 @@ KLYNGE_HD void unrank_subset(std::uint64_t r, const std::uint32_t* pos, std::uin
     upper = lo;
     const std::uint32_t x = n - 1 - static_cast<std::uint32_t>(lo);
     if (label) label[pos[x]] = drawn;
-    if (chosen) chosen[i] = pos[x];
+    if (chosen) chosen[i] = pos ? pos[x] : x;
   }
 }
 

@@ -75,9 +75,10 @@ struct PermView {
 
   // Fast path (mean_diff, welch_t): sums over the drawn (smaller) group only, O(k) per block.
   bool fast;
-  // Records, contribution-major so a drawn firm is one gather for all its metrics:
-  // rec[(i * metrics + m) * 2] = y - center of its (metric, cell) and rec[... + 1] = w, both 0
-  // where contribution i is not valid for metric m.
+  // Records in block-position order (position j is contribution block_pos[j]), position-major
+  // so a drawn firm is one gather for all its metrics and a block-local draw t is position
+  // block_begin[b] + t without a lookup: rec[(j * metrics + m) * 2] = y - center of its
+  // (metric, cell) and rec[... + 1] = w, both 0 where the contribution is not valid for m.
   const double* rec;
   const double* center;             // [metric * cells]
   const PermSums* cell_totals;      // [metric * cells]
@@ -86,9 +87,9 @@ struct PermView {
   std::uint64_t total_draws;        // sum of k_b
 };
 
+// Branch-free: an invalid entry is a record (0, 0), which adds exact zeros except to u.
 KLYNGE_HD void sums_add(PermSums& s, double w, double d) {
-  if (!(w > 0.0)) return;
-  s.u += 1.0;
+  s.u += w > 0.0 ? 1.0 : 0.0;
   s.w += w;
   s.s1 += w * d;
   s.s2 += w * d * d;
@@ -132,7 +133,8 @@ struct PermScratch {
   double* cell_units;      // [cells] member units
   double* cell_se2;        // [cells] squared SE of the mean difference
   double* cell_diff;       // [cells] mean difference
-  std::uint32_t* chosen;   // [total draws] fast path: the drawn contributions, block by block
+  std::uint32_t* chosen;   // [total draws] the drawn contributions (fast path: block
+                           // positions), block by block
   PermSums* member_sums;   // [metrics * cells] fast path
   PermSums* drawn_sums;    // [metrics] fast path
 };
@@ -309,64 +311,138 @@ KLYNGE_HD void label_statistics(const PermView& v, const PermScratch& sc, double
 
 // ---- Fast path: mean_diff and welch_t from the drawn group's sums ------------------------------
 
-// The chosen contributions of every block, to sc.chosen at the block's draw offset: Monte
-// Carlo (Floyd), exact (unranking) or observed.
-KLYNGE_HD void choose_fast(const PermView& v, std::uint64_t index, int mode,
-                           const PermScratch& sc) {
-  if (mode == 0) {
-    draw_chosen(v, static_cast<std::uint32_t>(index), sc.taken, sc.chosen);
-    return;
+// Sums of the records at the block positions chosen[0..k) (in that order), kM metrics per
+// record (kM = 0: v.metrics, any number, accumulated in out directly).
+template <std::uint32_t kM>
+KLYNGE_HD void listed_sums(const PermView& v, const std::uint32_t* chosen, std::uint32_t k,
+                           PermSums* out) {
+  const std::uint32_t M = kM > 0 ? kM : v.metrics;
+  PermSums acc[kM > 0 ? kM : 1] = {};
+  PermSums* a = kM > 0 ? acc : out;
+  if (kM == 0)
+    for (std::uint32_t m = 0; m < M; ++m) a[m] = PermSums{0, 0, 0, 0, 0, 0, 0};
+  for (std::uint32_t i = 0; i < k; ++i) {
+    const double* r = v.rec + static_cast<std::size_t>(chosen[i]) * M * 2;
+    for (std::uint32_t m = 0; m < M; ++m) sums_add(a[m], r[2 * m + 1], r[2 * m]);
   }
-  std::uint64_t rank = index;
-  for (std::uint32_t bb = 0; bb < v.blocks; ++bb) {
-    // Exact ranks: the last block is the least significant digit.
-    const std::uint32_t b = mode == 1 ? v.blocks - 1 - bb : bb;
-    const std::uint32_t* pos = v.block_pos + v.block_begin[b];
-    const BlockShape sh = block_shape(v, b);
-    std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
-    if (mode == 1) {
-      const std::uint64_t radix = v.block_radix[b];
-      unrank_subset(rank % radix, pos, sh.n, sh.k, nullptr, 1, chosen);
-      rank /= radix;
-    } else {
-      const std::uint32_t first = sh.drawn ? 0 : sh.m;  // the observed smaller group
-      for (std::uint32_t i = 0; i < sh.k; ++i) chosen[i] = pos[first + i];
-    }
-  }
+  if (kM > 0)
+    for (std::uint32_t m = 0; m < M; ++m) out[m] = acc[m];
 }
 
-KLYNGE_HD void fast_statistics(const PermView& v, const PermScratch& sc, double* values) {
-  const double nan = nan_value();
-  const std::uint32_t per_metric = perm_keys_per_metric(v);
+KLYNGE_HD void prefetch_record(const double* p) {
+#if !defined(__CUDA_ARCH__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
+
+// Floyd's sampler (floyd_bits) fused with the sums of the drawn group: a record is added the
+// moment its position is taken, in draw order, so no second pass over the bitmap or a list
+// of positions is needed. `taken` (n bits) must be clear on entry and is cleared on return.
+template <std::uint32_t kM>
+KLYNGE_HD void floyd_sums(const PermView& v, WordStream& s, std::uint32_t b, const BlockShape& sh,
+                          std::uint64_t* taken, PermSums* out) {
+  const std::uint32_t M = kM > 0 ? kM : v.metrics;
+  PermSums acc[kM > 0 ? kM : 1] = {};
+  PermSums* a = kM > 0 ? acc : out;
+  if (kM == 0)
+    for (std::uint32_t m = 0; m < M; ++m) a[m] = PermSums{0, 0, 0, 0, 0, 0, 0};
+  const double* rec = v.rec + static_cast<std::size_t>(v.block_begin[b]) * M * 2;
+  const std::uint64_t offset = v.block_draw_offset[b];
+  const std::uint32_t n = sh.n, k = sh.k;
+  // The draws do not depend on the bitmap, so they run kAhead ahead of the takes and the
+  // record a draw will most likely take (t) is prefetched: the gathers are cache misses on
+  // large blocks, and this overlaps them.
+  constexpr std::uint32_t kAhead = 16;
+  std::uint32_t ahead[kAhead];
+  const std::uint32_t first = k < kAhead ? k : kAhead;
+  for (std::uint32_t i = 0; i < first; ++i) {
+    ahead[i] = permutation_bounded(s, offset + i, n - k + i + 1);
+    prefetch_record(rec + static_cast<std::size_t>(ahead[i]) * M * 2);
+  }
+  for (std::uint32_t i = 0; i < k; ++i) {
+    const std::uint32_t j = n - k + i;
+    const std::uint32_t t = ahead[i % kAhead];
+    if (i + kAhead < k) {
+      const std::uint32_t u = permutation_bounded(s, offset + i + kAhead, j + kAhead + 1);
+      ahead[i % kAhead] = u;
+      prefetch_record(rec + static_cast<std::size_t>(u) * M * 2);
+    }
+    const std::uint32_t take = (taken[t >> 6] >> (t & 63u)) & 1u ? j : t;
+    taken[take >> 6] |= std::uint64_t{1} << (take & 63u);
+    const double* r = rec + static_cast<std::size_t>(take) * M * 2;
+    for (std::uint32_t m = 0; m < M; ++m) sums_add(a[m], r[2 * m + 1], r[2 * m]);
+  }
+  const std::uint32_t words = (n + 63u) >> 6;
+  for (std::uint32_t w = 0; w < words; ++w) taken[w] = 0;
+  if (kM > 0)
+    for (std::uint32_t m = 0; m < M; ++m) out[m] = acc[m];
+}
+
+// The drawn group's sums of block b into sc.drawn_sums[0..metrics): Monte Carlo (mode 0,
+// fused Floyd), exact relabeling (mode 1, block-local rank) or observed (mode 2).
+template <std::uint32_t kM>
+KLYNGE_HD void drawn_block_sums(const PermView& v, std::uint32_t b, const BlockShape& sh,
+                                int mode, std::uint64_t rank, WordStream& s,
+                                const PermScratch& sc) {
+  if (mode == 0) {
+    floyd_sums<kM>(v, s, b, sh, sc.taken, sc.drawn_sums);
+    return;
+  }
+  std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
+  const std::uint32_t begin = v.block_begin[b];
+  if (mode == 1) {
+    unrank_subset(rank, nullptr, sh.n, sh.k, nullptr, 1, chosen);
+    for (std::uint32_t i = 0; i < sh.k; ++i) chosen[i] += begin;
+  } else {
+    const std::uint32_t first = sh.drawn ? 0 : sh.m;  // the observed smaller group
+    for (std::uint32_t i = 0; i < sh.k; ++i) chosen[i] = begin + first + i;
+  }
+  listed_sums<kM>(v, chosen, sh.k, sc.drawn_sums);
+}
+
+// Member sums of every (metric, cell) under relabeling `index` of `mode` (as drawn_block_sums),
+// into sc.member_sums. Exact ranks: the last block is the least significant digit.
+template <std::uint32_t kM>
+KLYNGE_HD void member_sums(const PermView& v, std::uint64_t index, int mode,
+                           const PermScratch& sc) {
   const std::uint32_t M = v.metrics;
   for (std::uint32_t x = 0; x < M * v.cells; ++x) sc.member_sums[x] = PermSums{0, 0, 0, 0, 0, 0, 0};
-  for (std::uint32_t b = 0; b < v.blocks; ++b) {
+  WordStream s = word_stream(v.seed, v.analysis, kPurposePermutation,
+                             static_cast<std::uint32_t>(index));
+  std::uint64_t rank = index;
+  for (std::uint32_t bb = 0; bb < v.blocks; ++bb) {
+    const std::uint32_t b = mode == 1 ? v.blocks - 1 - bb : bb;
     const BlockShape sh = block_shape(v, b);
-    const std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
-    // Up to four metrics per pass in local accumulators (registers, no aliasing with rec).
-    for (std::uint32_t m0 = 0; m0 < M; m0 += 4) {
-      const std::uint32_t mn = M - m0 < 4 ? M - m0 : 4;
-      PermSums acc[4] = {{0, 0, 0, 0, 0, 0, 0},
-                         {0, 0, 0, 0, 0, 0, 0},
-                         {0, 0, 0, 0, 0, 0, 0},
-                         {0, 0, 0, 0, 0, 0, 0}};
-      for (std::uint32_t i = 0; i < sh.k; ++i) {
-#if !defined(__CUDA_ARCH__)
-        // The gathers are cache misses on large samples: fetch a few records ahead.
-        if (i + 16 < sh.k)
-          __builtin_prefetch(v.rec + (static_cast<std::size_t>(chosen[i + 16]) * M + m0) * 2);
-#endif
-        const double* r = v.rec + (static_cast<std::size_t>(chosen[i]) * M + m0) * 2;
-        for (std::uint32_t m = 0; m < mn; ++m) sums_add(acc[m], r[2 * m + 1], r[2 * m]);
-      }
-      for (std::uint32_t m = 0; m < mn; ++m) sc.drawn_sums[m0 + m] = acc[m];
+    std::uint64_t block_rank = 0;
+    if (mode == 1) {
+      block_rank = rank % v.block_radix[b];
+      rank /= v.block_radix[b];
     }
+    drawn_block_sums<kM>(v, b, sh, mode, block_rank, s, sc);
     const std::uint32_t cell = v.block_cell[b];
     for (std::uint32_t m = 0; m < M; ++m) {
       PermSums& ms = sc.member_sums[m * v.cells + cell];
       const PermSums& d = sc.drawn_sums[m];
       ms = sums_plus(ms, sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d));
     }
+  }
+}
+
+// Fast path: the statistics of every key from the member sums (controls = cell totals - members).
+KLYNGE_HD void fast_statistics(const PermView& v, std::uint64_t index, int mode,
+                               const PermScratch& sc, double* values) {
+  const double nan = nan_value();
+  const std::uint32_t per_metric = perm_keys_per_metric(v);
+  const std::uint32_t M = v.metrics;
+  // Records of up to four metrics accumulate in registers; more in scratch memory.
+  switch (M) {
+    case 1: member_sums<1>(v, index, mode, sc); break;
+    case 2: member_sums<2>(v, index, mode, sc); break;
+    case 3: member_sums<3>(v, index, mode, sc); break;
+    case 4: member_sums<4>(v, index, mode, sc); break;
+    default: member_sums<0>(v, index, mode, sc); break;
   }
   for (std::uint32_t m = 0; m < M; ++m) {
     double* out = values + m * per_metric;
@@ -397,8 +473,7 @@ KLYNGE_HD void fast_statistics(const PermView& v, const PermScratch& sc, double*
 // The observed statistics (labels as observed), by the path the replicates use.
 KLYNGE_HD void observed_statistics(const PermView& v, const PermScratch& sc, double* values) {
   if (v.fast) {
-    choose_fast(v, 0, 2, sc);
-    fast_statistics(v, sc, values);
+    fast_statistics(v, 0, 2, sc, values);
   } else {
     observed_labels(v, sc.label);
     label_statistics(v, sc, values);
@@ -409,8 +484,7 @@ KLYNGE_HD void observed_statistics(const PermView& v, const PermScratch& sc, dou
 KLYNGE_HD void permutation_replicate(const PermView& v, std::uint64_t index, bool exact,
                                      const PermScratch& sc, double* values) {
   if (v.fast) {
-    choose_fast(v, index, exact ? 1 : 0, sc);
-    fast_statistics(v, sc, values);
+    fast_statistics(v, index, exact ? 1 : 0, sc, values);
     return;
   }
   if (exact)

@@ -1,4 +1,5 @@
-// Host-side owner of the arrays behind hd::BootView (shared by the bootstrap and jackknife).
+// Host-side owner of the arrays behind hd::BootView, built once per analysis and read by every
+// backend (the OpenMP loop, the CUDA launcher) and by the jackknife.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,7 @@
 #include "klynge/bootstrap.hpp"
 #include "klynge/hd/bootstrap_fused.hpp"
 
-namespace klynge::cpu {
+namespace klynge::engine {
 
 struct BootData {
   std::vector<std::uint32_t> seg_begin;
@@ -37,7 +38,7 @@ struct BootData {
 void build_boot_data(const Sample& sample, const DesignOptions& options, const BootstrapSpec& spec,
                      BootData& data);
 
-// Per-thread scratch for the replicate functor.
+// Per-thread scratch for the replicate functor on the CPU.
 struct ScratchBuffers {
   std::vector<double> firm_count, influence, seg_counts, sorted_counts, cell_values, cell_se,
       member_units;
@@ -46,4 +47,4 @@ struct ScratchBuffers {
   explicit ScratchBuffers(const BootData& data);
 };
 
-}  // namespace klynge::cpu
+}  // namespace klynge::engine

@@ -1,0 +1,34 @@
+// Host-side owner of the arrays behind hd::PermView, built once per analysis and read by every
+// backend (the OpenMP loop, the CUDA launcher).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "klynge/hd/permutation_replicate.hpp"
+#include "klynge/permutation.hpp"
+
+namespace klynge::engine {
+
+struct PermData {
+  std::vector<std::uint32_t> block_begin{0}, block_pos, block_members;
+  std::vector<std::uint64_t> block_draw_offset, block_radix;
+  std::vector<std::uint32_t> cell_begin, cell_end;
+  std::vector<double> y, w, x0, x1;
+  std::vector<std::uint32_t> sorted_begin{0}, sorted_index;
+  std::vector<double> sorted_y, sorted_w;
+  std::vector<ResultKey> keys;
+  std::vector<double> rec, center;
+  std::vector<hd::PermSums> cell_totals, block_totals;
+  std::vector<std::uint32_t> block_cell;
+  std::uint64_t total_draws = 0;
+  std::uint64_t relabelings = 1;
+  std::uint32_t longest_cell = 0, longest_sorted = 0, longest_block = 0;
+  hd::PermView view{};
+};
+
+// Builds the blocks, cells and records of the test; view points into the vectors (do not copy).
+void build_perm_data(const Sample& sample, const DesignOptions& options,
+                     const PermutationSpec& spec, PermData& d);
+
+}  // namespace klynge::engine
