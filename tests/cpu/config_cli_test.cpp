@@ -83,6 +83,22 @@ TEST(ConfigCli, DescribeReadsItsSection) {
   const json d = json::parse(test::read_file(dir + "/d.json"));
   EXPECT_EQ(d["design"]["from"], 2012);
   EXPECT_EQ(d["design"]["metrics"], json::array({"employees"}));
+
+  // describe --print-config writes its own section, which reads back to the same run.
+  const auto printed = run_klynge({"describe", "--config", dir + "/d.toml", "--print-config"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_EQ(printed.out.rfind("[describe]\n", 0), 0u) << printed.out;
+  EXPECT_NE(printed.out.find("to = 2015\n"), std::string::npos) << printed.out;
+  test::write_file(dir + "/again.toml", printed.out);
+  const auto again =
+      run_klynge({"describe", "--config", dir + "/again.toml", "--json", dir + "/again.json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  json a = json::parse(test::read_file(dir + "/again.json")), b = d;
+  for (json* r : {&a, &b}) {
+    r->erase("provenance");
+    r->erase("timing");
+  }
+  EXPECT_EQ(a, b);
 }
 
 TEST(ConfigCli, MissingFileAndUnknownKeyAreClearErrors) {
