@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Plots of a `klynge analyze` JSON report (docs/report-schema.md), drawn with matplotlib.
 
-  klynge_plot.py REPORT.json -o FILE.png|FILE.svg [--statistic S] [--interval METHOD]
+  klynge_plot.py REPORT.json -o FILE.png|FILE.svg [--statistic S] [--cohort C] [--interval M]
       Forest plot: one row per metric x cohort (x cluster or --by value in a batch) with the
       estimate, its bootstrap interval, a zero line and the group sizes.
   klynge_plot.py REPORT.json -o FILE.png|FILE.svg --replicates REPS.csv[.gz] --result INDEX
@@ -110,9 +110,11 @@ def save(fig, path):
 def forest(report, args, plt):
     statistics = report.get("settings", {}).get("statistics") or ["mean_diff"]
     statistic = args.statistic or statistics[0]
-    rows = [r for r in report["results"] if r.get("statistic") == statistic]
+    rows = [r for r in report["results"] if r.get("statistic") == statistic
+            and (args.cohort is None or cohort_text(r["cohort"]) == args.cohort)]
     if not rows:
-        fail(USAGE, f"the report has no results for statistic {statistic}")
+        fail(USAGE, f"the report has no results for statistic {statistic}"
+                    + (f" and cohort {args.cohort}" if args.cohort else ""))
     methods = interval_methods(report, args.interval)
     scale, axis_label = scale_of(report, statistic)
     level = report.get("settings", {}).get("level")
@@ -224,6 +226,7 @@ def main():
     parser.add_argument("report")
     parser.add_argument("-o", "--output", required=True, help="FILE.png or FILE.svg")
     parser.add_argument("--statistic", help="forest plot: which statistic (default: the first)")
+    parser.add_argument("--cohort", help="forest plot: only this cohort (e.g. all: the aggregates)")
     parser.add_argument("--interval", help="interval method (default: percentile, bca, then any)")
     parser.add_argument("--replicates", help="--save-replicates file: draw a replicate histogram")
     parser.add_argument("--result", type=int, help="with --replicates: index into results")

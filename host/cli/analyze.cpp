@@ -1,35 +1,31 @@
 // `klynge analyze`: describe's ingest and design, then the bootstrap: standard errors, bias and
-// confidence intervals for the requested statistics (docs/bootstrap.md). Writes a table, and
-// optionally the JSON report (describe's, extended) and a tidy CSV.
+// confidence intervals for the requested statistics (docs/bootstrap.md), and the permutation
+// test. Writes a table, and optionally the JSON report (describe's, extended), a tidy CSV, the
+// replicates and a forest plot. The flags are registered and checked here; one comparison runs
+// in analyze_comparison.cpp, a batch (--by-cluster, --by) in analyze_batch.cpp.
 #include <fmt/format.h>
 #include <omp.h>
 
-#include <unistd.h>
-
 #include <cmath>
-#include <filesystem>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 
+#include "analyze_batch.hpp"
 #include "analyze_comparison.hpp"
 #include "analyze_flags.hpp"
 #include "commands.hpp"
-#include "device_choice.hpp"
-#include "plot_script.hpp"
 #include "configuration.hpp"
+#include "device_choice.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/error.hpp"
 #include "klynge/intervals.hpp"
 #include "klynge/io/output_file.hpp"
-#include "klynge/jackknife.hpp"
 #include "klynge/report/analyze_report.hpp"
-#include "klynge/report/band_report.hpp"
 #include "klynge/report/permutation_report.hpp"
 #include "klynge/report/replicates_csv.hpp"
 #include "klynge/statistics.hpp"
+#include "plot_script.hpp"
 #include "prepared_sample.hpp"
 #include "report_provenance.hpp"
 #include "stopwatch.hpp"
@@ -92,23 +88,6 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   return s;
 }
 
-// --plot: the forest plot of the report, from the --json file or a temporary copy.
-void plot_report(const nlohmann::ordered_json& report, const std::string& json_path,
-                 const std::string& plot_path) {
-  if (!json_path.empty()) return run_plot_script({json_path, "-o", plot_path});
-  const std::string temp = (std::filesystem::temp_directory_path() /
-                            ("klynge-plot-" + std::to_string(::getpid()) + ".json"))
-                               .string();
-  write_output(temp, report.dump() + "\n");
-  try {
-    run_plot_script({temp, "-o", plot_path});
-  } catch (...) {
-    std::filesystem::remove(temp);
-    throw;
-  }
-  std::filesystem::remove(temp);
-}
-
 void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   AnalyzeSettings settings = settings_from(flags);
   if (flags.print_config) {
@@ -119,13 +98,17 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
     throw_usage_error("--perm-scheme strata needs --strata");
   if (flags.replicates == 0 && !flags.replicates_path.empty())
     throw_usage_error("--save-replicates needs bootstrap replicates (--bootstrap > 0)");
+  check_batch_flags(flags);
   if (!flags.plot_path.empty()) {
     check_plot_path("--plot", flags.plot_path);
-    if (flags.replicates == 0) throw_usage_error("--plot draws bootstrap intervals: needs --bootstrap > 0");
+    if (flags.replicates == 0)
+      throw_usage_error("--plot draws bootstrap intervals: needs --bootstrap > 0");
   }
   // Opened before the (possibly long) run, so an uncreatable file fails at once (exit 73).
   std::optional<io::OutputFile> replicates_out;
   if (!flags.replicates_path.empty()) replicates_out.emplace(flags.replicates_path);
+  if (flags.by_cluster || !flags.by.empty())
+    return run_analyze_batch(flags, settings, cmd, replicates_out ? &*replicates_out : nullptr);
 
   const PreparedSample prepared = prepare_sample(flags.panel);
   const Sample& sample = prepared.sample;
@@ -147,8 +130,8 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   if (!flags.json_path.empty() || !flags.plot_path.empty()) {
     nlohmann::ordered_json report = comparison_json(inputs, run);
     // Provenance and timings live outside "results" so two runs' results compare equal.
-    report["provenance"] = provenance_json(report_provenance(
-        cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
+    report["provenance"] = provenance_json(
+        report_provenance(cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
     report["timing"] = {{"read_s", prepared.read_s},
                         {"design_s", prepared.design_s},
                         {"statistics_s", prepared.statistics_s},
@@ -157,8 +140,8 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
                         {"intervals_s", run.intervals_s}};
     if (run.permutation) report["timing"]["permutation_s"] = run.permutation->seconds;
     if (!flags.json_path.empty()) write_output(flags.json_path, report.dump(2) + "\n");
-    if (!flags.plot_path.empty()) plot_report(report, json_file ? flags.json_path : "",
-                                              flags.plot_path);
+    if (!flags.plot_path.empty())
+      plot_report(report, json_file ? flags.json_path : "", flags.plot_path);
   }
   if (!flags.csv_path.empty()) write_output(flags.csv_path, analyze_csv(inputs));
   if (replicates_out) {
@@ -229,6 +212,14 @@ void add_analyze_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"two-sided", "greater", "less"}))
       ->group("Permutation");
+  cmd->add_flag("--by-cluster", flags->by_cluster,
+                "One comparison per cluster (the --cluster column): its members against all "
+                "controls; Holm/BH over the whole batch")
+      ->group("Batch");
+  cmd->add_option("--by", flags->by,
+                  "One comparison per value of a firm-level column COL (e.g. region): its "
+                  "members against all controls")
+      ->group("Batch");
   cmd->add_option("--device", flags->device,
                   "Backend of the replicates: auto (a usable GPU, else the CPU), cpu, cuda")
       ->capture_default_str()
@@ -251,7 +242,7 @@ void add_analyze_command(CLI::App& app) {
                   ".gz compresses)")
       ->group("Output");
   cmd->add_flag("--quiet", flags->quiet,
-               "No progress on stderr (warnings and errors are still printed)")
+                "No progress on stderr (warnings and errors are still printed)")
       ->group("Run");
   cmd->add_option("--progress-every", flags->progress_seconds,
                   "Seconds between progress lines when stderr is not a terminal (logs, Slurm)")

@@ -22,9 +22,8 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
   Stopwatch clock;
   ReplicateTable& table = run.table;
   if (bootstrap_on) {
-    const auto progress =
-        stderr_progress(label.empty() ? "bootstrap" : "bootstrap " + label, flags.replicates,
-                        flags.quiet, flags.progress_seconds);
+    const auto progress = stderr_progress(label.empty() ? "bootstrap" : "bootstrap " + label,
+                                          flags.replicates, flags.quiet, flags.progress_seconds);
     spec.progress = progress.get();
     table = run_bootstrap(sample, design, spec, 0, flags.replicates);
     spec.progress = nullptr;
@@ -112,10 +111,10 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
     pspec.analysis = analysis;
     pspec.backend = settings.spec.backend;
     // Exact enumeration may need fewer replicates than B: the plan says how many.
-    const auto progress = stderr_progress(
-        label.empty() ? "permutation" : "permutation " + label,
-        flags.quiet ? 0 : plan_permutations(sample, design, pspec).replicates,
-        flags.quiet, flags.progress_seconds);
+    const auto progress =
+        stderr_progress(label.empty() ? "permutation" : "permutation " + label,
+                        flags.quiet ? 0 : plan_permutations(sample, design, pspec).replicates,
+                        flags.quiet, flags.progress_seconds);
     pspec.progress = progress.get();
     run.permutation =
         permutation_inference(sample, design, pspec, *parse_alternative(flags.alternative));

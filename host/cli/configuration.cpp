@@ -62,7 +62,7 @@ std::vector<FlagValue> effective_values(const CLI::App& cmd) {
     if (v.is_switch && !v.items.empty()) {
       const std::string& last = v.items.back();
       v.items = {last == "false" || last == "0" || last == "off" || last == "no" ? "false"
-                                                                                  : "true"};
+                                                                                 : "true"};
     }
     out.push_back(std::move(v));
   }

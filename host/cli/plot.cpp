@@ -13,6 +13,7 @@ struct PlotFlags {
   std::string report;
   std::string output;
   std::string statistic;
+  std::string cohort;
   std::string interval;
   std::string replicates;
   int result = -1;
@@ -22,6 +23,7 @@ void run_plot(const PlotFlags& f) {
   check_plot_path("-o", f.output);
   std::vector<std::string> args = {f.report, "-o", f.output};
   if (!f.statistic.empty()) args.insert(args.end(), {"--statistic", f.statistic});
+  if (!f.cohort.empty()) args.insert(args.end(), {"--cohort", f.cohort});
   if (!f.interval.empty()) args.insert(args.end(), {"--interval", f.interval});
   if (!f.replicates.empty())
     args.insert(args.end(), {"--replicates", f.replicates, "--result", std::to_string(f.result)});
@@ -41,6 +43,8 @@ void add_plot_command(CLI::App& app) {
       ->required();
   cmd->add_option("--statistic", flags->statistic,
                   "Forest plot: the statistic shown (default: the report's first)");
+  cmd->add_option("--cohort", flags->cohort,
+                  "Forest plot: only this cohort's rows (e.g. all: the cohort aggregates)");
   cmd->add_option("--interval", flags->interval,
                   "Interval method drawn (default: percentile, else bca, else the first)")
       ->check(CLI::IsMember({"percentile", "basic", "normal", "bca", "studentized"}));

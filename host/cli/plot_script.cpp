@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "klynge/error.hpp"
+#include "klynge/io/output_file.hpp"
 
 extern char** environ;
 
@@ -82,6 +83,24 @@ void run_plot_script(const std::vector<std::string>& args) {
       throw Error(known, "plots: " + script + " failed (exit " + std::to_string(code) + ")");
   throw Error(ExitCode::internal,
               "plots: " + script + " failed (exit " + std::to_string(code) + ")");
+}
+
+void plot_report(const nlohmann::ordered_json& report, const std::string& json_path,
+                 const std::string& plot_path) {
+  if (!json_path.empty()) return run_plot_script({json_path, "-o", plot_path});
+  const std::string temp = (std::filesystem::temp_directory_path() /
+                            ("klynge-plot-" + std::to_string(::getpid()) + ".json"))
+                               .string();
+  io::OutputFile out(temp);
+  out.write(report.dump() + "\n");
+  out.commit();
+  try {
+    run_plot_script({temp, "-o", plot_path});
+  } catch (...) {
+    std::filesystem::remove(temp);
+    throw;
+  }
+  std::filesystem::remove(temp);
 }
 
 }  // namespace klynge::cli

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace klynge::cli {
 
 // Throws Error(usage) unless `path` ends in .png or .svg (checked before any long run).
@@ -19,5 +21,10 @@ void check_plot_path(const std::string& flag, const std::string& path);
 // script's exit code (64, 65, 66, 73; its own message is already on stderr), Error(no_input)
 // when the script or python3 cannot be found, Error(internal) when the script fails otherwise.
 void run_plot_script(const std::vector<std::string>& args);
+
+// `analyze --plot`: the forest plot of `report`, drawn from its --json file when there is one
+// (`json_path` non-empty), else from a temporary copy that is removed afterwards.
+void plot_report(const nlohmann::ordered_json& report, const std::string& json_path,
+                 const std::string& plot_path);
 
 }  // namespace klynge::cli

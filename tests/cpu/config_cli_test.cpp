@@ -20,14 +20,26 @@ json comparable(json report) {
 
 TEST(ConfigCli, PrintedConfigurationReproducesTheRun) {
   const std::string dir = test::scratch_dir("config_roundtrip");
-  const std::vector<std::string> flags = {
-      "analyze",      "--input",     test::example_file("firms.csv"),
-      "--entry",      "entry_year",  "--bootstrap",
-      "99",           "--statistic", "mean_diff,median_diff",
-      "--ci",         "percentile,basic", "--level",
-      "0.9",          "--seed",      "123",
-      "--permutations", "49",        "--balance",
-      "--strata",     "nace,region"};
+  const std::vector<std::string> flags = {"analyze",
+                                          "--input",
+                                          test::example_file("firms.csv"),
+                                          "--entry",
+                                          "entry_year",
+                                          "--bootstrap",
+                                          "99",
+                                          "--statistic",
+                                          "mean_diff,median_diff",
+                                          "--ci",
+                                          "percentile,basic",
+                                          "--level",
+                                          "0.9",
+                                          "--seed",
+                                          "123",
+                                          "--permutations",
+                                          "49",
+                                          "--balance",
+                                          "--strata",
+                                          "nace,region"};
   auto print = flags;
   print.push_back("--print-config");
   const auto printed = run_klynge(print);
@@ -41,7 +53,8 @@ TEST(ConfigCli, PrintedConfigurationReproducesTheRun) {
   direct.insert(direct.end(), {"--json", dir + "/direct.json"});
   const auto a = run_klynge(direct);
   ASSERT_EQ(a.exit_code, 0) << a.err;
-  const auto b = run_klynge({"analyze", "--config", dir + "/run.toml", "--json", dir + "/config.json"});
+  const auto b =
+      run_klynge({"analyze", "--config", dir + "/run.toml", "--json", dir + "/config.json"});
   ASSERT_EQ(b.exit_code, 0) << b.err;
   const json ja = json::parse(test::read_file(dir + "/direct.json"));
   const json jb = json::parse(test::read_file(dir + "/config.json"));
@@ -53,8 +66,8 @@ TEST(ConfigCli, PrintedConfigurationReproducesTheRun) {
   EXPECT_EQ(ca, cb);
 
   // The command line wins over the file.
-  const auto c = run_klynge({"analyze", "--config", dir + "/run.toml", "--seed", "124", "--json",
-                             dir + "/other.json"});
+  const auto c = run_klynge(
+      {"analyze", "--config", dir + "/run.toml", "--seed", "124", "--json", dir + "/other.json"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const json jc = json::parse(test::read_file(dir + "/other.json"));
   EXPECT_EQ(jc["settings"]["seed"], 124);
@@ -70,6 +83,22 @@ TEST(ConfigCli, DescribeReadsItsSection) {
   const json d = json::parse(test::read_file(dir + "/d.json"));
   EXPECT_EQ(d["design"]["from"], 2012);
   EXPECT_EQ(d["design"]["metrics"], json::array({"employees"}));
+
+  // describe --print-config writes its own section, which reads back to the same run.
+  const auto printed = run_klynge({"describe", "--config", dir + "/d.toml", "--print-config"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_EQ(printed.out.rfind("[describe]\n", 0), 0u) << printed.out;
+  EXPECT_NE(printed.out.find("to = 2015\n"), std::string::npos) << printed.out;
+  test::write_file(dir + "/again.toml", printed.out);
+  const auto again =
+      run_klynge({"describe", "--config", dir + "/again.toml", "--json", dir + "/again.json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  json a = json::parse(test::read_file(dir + "/again.json")), b = d;
+  for (json* r : {&a, &b}) {
+    r->erase("provenance");
+    r->erase("timing");
+  }
+  EXPECT_EQ(a, b);
 }
 
 TEST(ConfigCli, MissingFileAndUnknownKeyAreClearErrors) {

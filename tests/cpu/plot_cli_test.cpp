@@ -24,8 +24,8 @@ Report make_report(const std::string& name) {
   r.json = r.dir + "/r.json";
   r.replicates = r.dir + "/reps.csv";
   const auto run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
-                               "entry_year", "--bootstrap", "199", "--permutations", "0",
-                               "--quiet", "--json", r.json, "--save-replicates", r.replicates});
+                               "entry_year", "--bootstrap", "199", "--permutations", "0", "--quiet",
+                               "--json", r.json, "--save-replicates", r.replicates});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   return r;
 }
@@ -47,9 +47,11 @@ void expect_svg(const std::string& path) {
   const std::string text = test::read_file(path);
   EXPECT_NE(text.find("<svg"), std::string::npos);
   // Well-formed XML, checked by Python's parser (present: the picture was drawn by Python).
-  const std::string check = "/usr/bin/env python3 -c \"import sys, xml.etree.ElementTree as E; "
-                            "r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith('svg') "
-                            "else 1)\" '" + path + "'";
+  const std::string check =
+      "/usr/bin/env python3 -c \"import sys, xml.etree.ElementTree as E; "
+      "r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith('svg') "
+      "else 1)\" '" +
+      path + "'";
   EXPECT_EQ(std::system(check.c_str()), 0) << path;
 }
 
@@ -68,13 +70,13 @@ TEST(PlotCli, ForestPlotAsPngAndSvg) {
 
 TEST(PlotCli, ReplicateHistogramOfOneResult) {
   const Report r = make_report("plot_histogram");
-  auto run = run_klynge({"plot", r.json, "-o", r.dir + "/h.png", "--replicates", r.replicates,
-                         "--result", "0"});
+  auto run = run_klynge(
+      {"plot", r.json, "-o", r.dir + "/h.png", "--replicates", r.replicates, "--result", "0"});
   SKIP_WITHOUT_MATPLOTLIB(run);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   expect_png(r.dir + "/h.png");
-  run = run_klynge({"plot", r.json, "-o", r.dir + "/h.svg", "--replicates", r.replicates,
-                    "--result", "100000"});
+  run = run_klynge(
+      {"plot", r.json, "-o", r.dir + "/h.svg", "--replicates", r.replicates, "--result", "100000"});
   EXPECT_EQ(run.exit_code, 64) << run.err;
   EXPECT_FALSE(std::filesystem::exists(r.dir + "/h.svg"));
 }
@@ -82,8 +84,8 @@ TEST(PlotCli, ReplicateHistogramOfOneResult) {
 TEST(PlotCli, AnalyzePlotWritesTheForestPlot) {
   const std::string dir = test::scratch_dir("analyze_plot");
   const auto run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
-                               "entry_year", "--bootstrap", "199", "--permutations", "0",
-                               "--quiet", "--plot", dir + "/f.svg"});
+                               "entry_year", "--bootstrap", "199", "--permutations", "0", "--quiet",
+                               "--plot", dir + "/f.svg"});
   SKIP_WITHOUT_MATPLOTLIB(run);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   expect_svg(dir + "/f.svg");
@@ -93,8 +95,8 @@ TEST(PlotCli, BadNameMissingPythonAndMissingMatplotlibAreClearErrors) {
   const Report r = make_report("plot_errors");
   auto run = run_klynge({"plot", r.json, "-o", r.dir + "/f.pdf"});
   EXPECT_EQ(run.exit_code, 64) << run.err;
-  run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
-                    "entry_year", "--plot", r.dir + "/f.jpg"});
+  run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry", "entry_year",
+                    "--plot", r.dir + "/f.jpg"});
   EXPECT_EQ(run.exit_code, 64) << run.err;
 
   ::setenv("KLYNGE_PYTHON", (r.dir + "/no-python3").c_str(), 1);

@@ -57,8 +57,7 @@ TEST(Progress, BarStyleRedrawsInPlaceAndEndsTheLine) {
   const std::string text = contents(f);
   std::fclose(f);
   EXPECT_EQ(text.front(), '\r');
-  EXPECT_NE(text.find("permutation [###############...............]  50% 5/10"),
-            std::string::npos)
+  EXPECT_NE(text.find("permutation [###############...............]  50% 5/10"), std::string::npos)
       << text;
   EXPECT_EQ(text.back(), '\n');
 }
@@ -66,7 +65,10 @@ TEST(Progress, BarStyleRedrawsInPlaceAndEndsTheLine) {
 TEST(Progress, RunShorterThanOneIntervalPrintsNothing) {
   std::FILE* f = std::tmpfile();
   ASSERT_NE(f, nullptr);
-  { Progress p("bootstrap", 10, ProgressStyle::lines, f, std::chrono::hours(1)); p.advance(10); }
+  {
+    Progress p("bootstrap", 10, ProgressStyle::lines, f, std::chrono::hours(1));
+    p.advance(10);
+  }
   EXPECT_EQ(contents(f), "");
   std::fclose(f);
   EXPECT_EQ(stderr_progress("bootstrap", 10, true), nullptr);
@@ -107,10 +109,17 @@ TEST(Progress, EnginesCountEveryReplicateAndResultsDoNotChange) {
 }
 
 TEST(Progress, AnalyzeLogsLinesToAFileAndQuietSilencesThem) {
-  std::vector<std::string> args = {"analyze",          "--input",      test::example_file("firms.csv"),
-                                   "--entry",          "entry_year",   "--bootstrap",
-                                   "1999",             "--permutations", "1999",
-                                   "--progress-every", "0.001"};
+  std::vector<std::string> args = {"analyze",
+                                   "--input",
+                                   test::example_file("firms.csv"),
+                                   "--entry",
+                                   "entry_year",
+                                   "--bootstrap",
+                                   "1999",
+                                   "--permutations",
+                                   "1999",
+                                   "--progress-every",
+                                   "0.001"};
   auto run = test::run_klynge(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("klynge: bootstrap: 1999/1999 replicates (100%)"), std::string::npos)

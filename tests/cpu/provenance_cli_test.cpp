@@ -47,8 +47,8 @@ TEST(ProvenanceCli, AnalyzeRecordsBuildInputConfigurationAndSeed) {
 TEST(ProvenanceCli, DescribeRecordsInputAndNoSeed) {
   const std::string dir = test::scratch_dir("provenance_describe");
   const std::string input = test::example_file("firms.csv");
-  const auto run = run_klynge({"describe", "--input", input, "--from", "2012", "--to", "2015",
-                               "--json", dir + "/d.json"});
+  const auto run = run_klynge(
+      {"describe", "--input", input, "--from", "2012", "--to", "2015", "--json", dir + "/d.json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json p = json::parse(test::read_file(dir + "/d.json"))["provenance"];
   EXPECT_EQ(p["command"], "describe");

@@ -36,17 +36,19 @@ std::vector<std::string> split(const std::string& line) {
   return out;
 }
 
-std::string cohort_key(const json& c) { return c.is_string() ? c.get<std::string>() : std::to_string(c.get<int>()); }
+std::string cohort_key(const json& c) {
+  return c.is_string() ? c.get<std::string>() : std::to_string(c.get<int>());
+}
 
 TEST(SaveReplicatesCli, LongFormatRowsMatchTheReportsStandardErrors) {
   const std::string dir = test::scratch_dir("save_replicates");
   const std::vector<std::string> args = {
-      "analyze",     "--input=" + test::example_file("firms.csv"),
-      "--entry",     "entry_year",
-      "--bootstrap", "199",
-      "--statistic", "mean_diff,median_diff",
+      "analyze",        "--input=" + test::example_file("firms.csv"),
+      "--entry",        "entry_year",
+      "--bootstrap",    "199",
+      "--statistic",    "mean_diff,median_diff",
       "--permutations", "0",
-      "--quiet",     "--json",
+      "--quiet",        "--json",
       dir + "/r.json"};
   auto plain = args, gz = args;
   plain.push_back("--save-replicates=" + dir + "/reps.csv");
@@ -96,12 +98,12 @@ TEST(SaveReplicatesCli, LongFormatRowsMatchTheReportsStandardErrors) {
 
 TEST(SaveReplicatesCli, UnwritableFileAndNoBootstrapAreClearErrors) {
   const std::string dir = test::scratch_dir("save_replicates_errors");
-  auto run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
-                         "entry_year", "--bootstrap", "199", "--save-replicates",
-                         dir + "/no/such/dir/r.csv"});
+  auto run =
+      run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry", "entry_year",
+                  "--bootstrap", "199", "--save-replicates", dir + "/no/such/dir/r.csv"});
   EXPECT_EQ(run.exit_code, 73) << run.err;
-  run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
-                    "entry_year", "--bootstrap", "0", "--save-replicates", dir + "/r.csv"});
+  run = run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry", "entry_year",
+                    "--bootstrap", "0", "--save-replicates", dir + "/r.csv"});
   EXPECT_EQ(run.exit_code, 64) << run.err;
   EXPECT_NE(run.err.find("--save-replicates"), std::string::npos) << run.err;
 }

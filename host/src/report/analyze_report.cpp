@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "klynge/report/json_values.hpp"
+#include "klynge/report/text_layout.hpp"
 #include "klynge/version.hpp"
 
 namespace klynge {
@@ -157,28 +159,44 @@ std::string analyze_table(const AnalyzeInputs& in) {
   const AnalyzeSettings& st = in.settings;
   std::string out = describe_table(in.describe);
   if (st.spec.replicates == 0) return out + "\nbootstrap: off (--bootstrap 0)\n";
-  out += fmt::format(
-      "\nbootstrap: B = {}, scheme {}, unit {}, seed {}, {}% intervals, backend {} ({} threads)\n",
-      st.spec.replicates, scheme_name(st.spec.scheme), resample_unit_name(st.spec.unit),
-      st.spec.seed, fixed(st.level, 100.0, 1), st.device, st.threads);
-  out += fmt::format("{:<14}{:>8}{:>19}{:>10}{:>9}", "metric", "cohort", "statistic", "estimate",
-                     "se");
-  for (IntervalMethod m : st.methods) out += fmt::format("{:>22}", interval_method_name(m));
-  out += "\n";
-  for (const AnalyzedResult& r : in.analyzed) {
-    const Estimate& e = estimate_of(in, r);
-    const double scale = display_scale(in, e.statistic);
-    out += fmt::format("{:<14}{:>8}{:>19}{:>10}{:>9}", s.metric_names[e.metric].substr(0, 13),
-                       cohort_text(e.cohort), statistic_name(e.statistic), fixed(e.value, scale),
-                       fixed(r.summary.std_error, scale));
-    for (const Interval& iv : r.intervals) {
-      const std::string text =
-          iv.status == "ok" && e.status == "ok"
-              ? fmt::format("[{}, {}]", fixed(iv.low, scale), fixed(iv.high, scale))
-              : (e.status != "ok" ? e.status : iv.status);
-      out += fmt::format("{:>22}", text);
-    }
+  out +=
+      "\n" + wrap_lines(fmt::format(
+                 "bootstrap: B = {}, scheme {}, unit {}, seed {}, {:g}% intervals, backend {} "
+                 "({} threads)\n",
+                 st.spec.replicates, scheme_name(st.spec.scheme), resample_unit_name(st.spec.unit),
+                 st.spec.seed, st.level * 100.0, st.device, st.threads));
+  // Intervals in blocks that fit kTableWidth: the first block with estimate and se
+  // (12 + 7 + 18 + 9 + 8 = 54 columns, then 2 intervals of 20), later ones without (37 + 3 x 20).
+  constexpr std::size_t kIntervalWidth = 20;
+  std::size_t method = 0;
+  for (bool first = true; method < st.methods.size() || first; first = false) {
+    const std::size_t prefix = first ? 54 : 37;
+    const std::size_t count =
+        std::min(st.methods.size() - method, (kTableWidth - prefix) / kIntervalWidth);
+    if (!first) out += "\n";
+    out += fmt::format("{:<12}{:>7}{:>18}", "metric", "cohort", "statistic");
+    if (first) out += fmt::format("{:>9}{:>8}", "estimate", "se");
+    for (std::size_t m = method; m < method + count; ++m)
+      out += fmt::format("{:>20}", interval_method_name(st.methods[m]));
     out += "\n";
+    for (const AnalyzedResult& r : in.analyzed) {
+      const Estimate& e = estimate_of(in, r);
+      const double scale = display_scale(in, e.statistic);
+      out += fmt::format("{:<12}{:>7}{:>18}", fit_label(s.metric_names[e.metric], 12),
+                         cohort_text(e.cohort), statistic_name(e.statistic));
+      if (first)
+        out += fmt::format("{:>9}{:>8}", fixed(e.value, scale), fixed(r.summary.std_error, scale));
+      for (std::size_t m = method; m < method + count; ++m) {
+        const Interval& iv = r.intervals[m];
+        const std::string text =
+            iv.status == "ok" && e.status == "ok"
+                ? fmt::format("[{}, {}]", fixed(iv.low, scale), fixed(iv.high, scale))
+                : (e.status != "ok" ? e.status : iv.status);
+        out += fmt::format("{:>20}", fit_label(text, kIntervalWidth));
+      }
+      out += "\n";
+    }
+    method += count;
   }
   return out;
 }

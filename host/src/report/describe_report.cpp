@@ -8,6 +8,7 @@
 #include "klynge/growth_type.hpp"
 #include "klynge/report/json_values.hpp"
 #include "klynge/report/provenance.hpp"
+#include "klynge/report/text_layout.hpp"
 #include "klynge/version.hpp"
 
 namespace klynge {
@@ -55,6 +56,7 @@ json dropped_json(const std::array<std::uint64_t, kDropReasonCount>& dropped) {
 json describe_json(const DescribeInputs& in) {
   const Sample& s = in.sample;
   json out;
+  out["schema_version"] = kReportSchemaVersion;
   out["klynge_version"] = kVersion;
   out["git_revision"] = git_revision();
   out["input"] = {{"path", in.panel.path},
@@ -134,11 +136,16 @@ std::string describe_table(const DescribeInputs& in) {
       is_cohort_design(d)
           ? fmt::format("cohort design: window [entry{:+d}, entry{:+d}]", d.offset, d.offset + d.horizon)
           : fmt::format("window design: {}-{}", *d.from, *d.to);
-  out += fmt::format("{}: {} rows, {} firms; {}; growth {}{}\n", in.panel.path, in.panel.rows(),
-                     in.panel.firms(), design, growth_type_name(d.growth),
-                     d.balance ? "; controls balanced on " + fmt::format("{}", fmt::join(in.read.columns.strata, "×")) : "");
+  out += wrap_lines(fmt::format(
+      "{}: {} rows, {} firms; {}; growth {}{}\n", in.panel.path, in.panel.rows(), in.panel.firms(),
+      design, growth_type_name(d.growth),
+      d.balance
+          ? "; controls balanced on " + fmt::format("{}", fmt::join(in.read.columns.strata, " x "))
+          : ""));
   if (d.growth != GrowthType::level)
-    out += "growth in % per year (pct: cumulative %), differences member - control in percentage points\n";
+    out +=
+        "growth in % per year (pct: cumulative %), differences member - control in percentage "
+        "points\n";
 
   // Index the statistics of each (metric, cohort) row.
   std::map<std::pair<std::size_t, std::int32_t>, std::map<Statistic, const Estimate*>> by_row;
@@ -151,7 +158,8 @@ std::string describe_table(const DescribeInputs& in) {
   std::map<std::tuple<std::size_t, std::int32_t, Group>, const GroupSummary*> groups;
   for (const GroupSummary& g : in.description.groups) groups[{g.metric, g.cohort, g.group}] = &g;
 
-  out += fmt::format("\n{:<14}{:>8}{:>9}{:>9}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}{:>9}\n", "metric",
+  // 12 + 7 + 8 + 9 + 9 + 9 + 10 + 3 x 9 + 8 = 99 columns.
+  out += fmt::format("\n{:<12}{:>7}{:>8}{:>9}{:>9}{:>9}{:>10}{:>9}{:>9}{:>9}{:>8}\n", "metric",
                      "cohort", "members", "controls", "mean M", "mean C", "mean diff", "median",
                      "trimmed", "agg", "welch t");
   for (const auto& key : order) {
@@ -162,15 +170,14 @@ std::string describe_table(const DescribeInputs& in) {
       return it == groups.end() ? NAN : it->second->mean;
     };
     const Estimate* any = stats.begin()->second;
-    out += fmt::format("{:<14}{:>8}{:>9}{:>9}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}{:>9}\n",
-                       s.metric_names[key.first].substr(0, 13), cohort_text(key.second),
-                       any->n_member, any->n_control, fixed(mean_of(Group::member), u.scale),
-                       fixed(mean_of(Group::control), u.scale),
-                       fixed(value(Statistic::mean_diff), u.scale),
-                       fixed(value(Statistic::median_diff), u.scale),
-                       fixed(value(Statistic::trimmed_mean_diff), u.scale),
-                       fixed(value(Statistic::agg_diff), 100.0),
-                       fixed(value(Statistic::welch_t), 1.0));
+    out += fmt::format(
+        "{:<12}{:>7}{:>8}{:>9}{:>9}{:>9}{:>10}{:>9}{:>9}{:>9}{:>8}\n",
+        fit_label(s.metric_names[key.first], 12), cohort_text(key.second), any->n_member,
+        any->n_control, fixed(mean_of(Group::member), u.scale),
+        fixed(mean_of(Group::control), u.scale), fixed(value(Statistic::mean_diff), u.scale),
+        fixed(value(Statistic::median_diff), u.scale),
+        fixed(value(Statistic::trimmed_mean_diff), u.scale),
+        fixed(value(Statistic::agg_diff), 100.0), fixed(value(Statistic::welch_t), 1.0));
   }
   out += "(agg: difference in aggregate growth sum(x1)/sum(x0) - 1, in percentage points)\n";
 
@@ -183,11 +190,15 @@ std::string describe_table(const DescribeInputs& in) {
     std::string parts;
     for (const auto& [reason, count] : reasons)
       parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count, reason);
-    out += fmt::format("  {:<14}{:<9}{}\n", key.first, group_name(key.second), parts);
+    out += wrap_lines(
+        fmt::format("  {:<14}{:<9}{}\n", fit_label(key.first, 14), group_name(key.second), parts),
+        kTableWidth, 25);
   }
   for (const UnmatchedStratum& um : s.unmatched)
-    out += fmt::format("  unmatched stratum: {} cohort {}: {} ({} members without controls)\n",
-                       um.metric, cohort_text(um.cohort), um.stratum, um.members);
+    out += wrap_lines(
+        fmt::format("  unmatched stratum: {} cohort {}: {} ({} members without controls)\n",
+                    um.metric, cohort_text(um.cohort), um.stratum, um.members),
+        kTableWidth, 4);
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "klynge/multiplicity.hpp"
 #include "klynge/report/json_values.hpp"
+#include "klynge/report/text_layout.hpp"
 
 namespace klynge {
 
@@ -116,12 +117,14 @@ std::string permutation_table(const Sample& sample, const PermutationInference& 
   const bool capped = inf.plan.relabelings >= (std::uint64_t{1} << 62);
   const std::string relabelings =
       capped ? std::string("more than 4.6e18") : fmt::format("{}", inf.plan.relabelings);
-  std::string out = fmt::format(
-      "\npermutation test: {}, scheme {}, statistic {}, {}, {} relabelings, seed {}\n",
-      inf.plan.exact ? fmt::format("exact ({} relabelings enumerated)", inf.plan.relabelings)
-                     : fmt::format("B = {}", inf.spec.permutations),
-      perm_scheme_name(inf.spec.scheme), statistic_name(inf.spec.statistic),
-      alternative_name(inf.alternative), relabelings, inf.spec.seed);
+  std::string out =
+      "\n" +
+      wrap_lines(fmt::format(
+          "permutation test: {}, scheme {}, statistic {}, {}, {} relabelings, seed {}\n",
+          inf.plan.exact ? fmt::format("exact ({} relabelings enumerated)", inf.plan.relabelings)
+                         : fmt::format("B = {}", inf.spec.permutations),
+          perm_scheme_name(inf.spec.scheme), statistic_name(inf.spec.statistic),
+          alternative_name(inf.alternative), relabelings, inf.spec.seed));
   out += fmt::format("{:<14}{:>8}{:>12}{:>10}{:>22}{:>9}{:>9}{:>9}\n", "metric", "cohort",
                      "statistic", "p", "99% MC interval", "maxT", "Holm", "BH");
   auto num = [](double v) {
@@ -133,11 +136,11 @@ std::string permutation_table(const Sample& sample, const PermutationInference& 
         p.exact ? "exact" : fmt::format("[{}, {}]", num(p.ci_low), num(p.ci_high));
     out += fmt::format(
         "{:<14}{:>8}{:>12}{:>10}{:>22}{:>9}{:>9}{:>9}\n",
-        sample.metric_names[inf.keys[k].metric].substr(0, 13), cohort_text(inf.keys[k].cohort),
+        fit_label(sample.metric_names[inf.keys[k].metric], 14), cohort_text(inf.keys[k].cohort),
         std::isfinite(inf.observed[k]) ? fmt::format("{:.4g}", inf.observed[k]) : "-", num(p.p),
         std::isnan(p.p) ? "-" : ci, num(inf.maxt[k]), num(inf.holm[k]), num(inf.bh[k]));
   }
-  for (const std::string& w : inf.warnings) out += "warning: " + w + "\n";
+  for (const std::string& w : inf.warnings) out += wrap_lines("warning: " + w + "\n");
   return out;
 }
 

@@ -55,8 +55,8 @@ void Progress::print(bool final) {
                total_, duration_text(elapsed), final ? "0s" : duration_text(left),
                final ? "\n" : "");
   } else {
-    fmt::print(out_, "klynge: {}: {}/{} replicates ({:.0f}%), {} elapsed{}\n", label_, done,
-               total_, share * 100.0, duration_text(elapsed),
+    fmt::print(out_, "klynge: {}: {}/{} replicates ({:.0f}%), {} elapsed{}\n", label_, done, total_,
+               share * 100.0, duration_text(elapsed),
                final ? ", done" : ", about " + duration_text(left) + " left");
   }
   std::fflush(out_);
@@ -69,9 +69,9 @@ std::unique_ptr<Progress> stderr_progress(std::string label, std::uint64_t total
   if (::isatty(STDERR_FILENO))
     return std::make_unique<Progress>(std::move(label), total, ProgressStyle::bar, stderr,
                                       std::chrono::milliseconds(100));
-  return std::make_unique<Progress>(std::move(label), total, ProgressStyle::lines, stderr,
-                                    std::chrono::milliseconds(static_cast<std::int64_t>(
-                                        std::max(line_seconds, 0.001) * 1000.0)));
+  return std::make_unique<Progress>(
+      std::move(label), total, ProgressStyle::lines, stderr,
+      std::chrono::milliseconds(static_cast<std::int64_t>(std::max(line_seconds, 0.001) * 1000.0)));
 }
 
 }  // namespace klynge

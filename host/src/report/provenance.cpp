@@ -6,7 +6,9 @@
 
 namespace klynge {
 
-std::string git_revision() { return *kGitRevision ? kGitRevision : "unknown"; }
+std::string git_revision() {
+  return *kGitRevision ? kGitRevision : "unknown";
+}
 
 nlohmann::ordered_json provenance_json(const Provenance& p) {
   nlohmann::ordered_json out;

@@ -12,6 +12,10 @@
 
 namespace klynge {
 
+// The version of the JSON report layout (docs/report-schema.md): the major number changes when a
+// field is removed or changes meaning, the minor number when fields are added.
+inline constexpr const char* kReportSchemaVersion = "1.1";
+
 // Everything that shaped the numbers, so a report can be reproduced from itself.
 struct DescribeInputs {
   const Panel& panel;

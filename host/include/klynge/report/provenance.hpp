@@ -13,9 +13,9 @@
 namespace klynge {
 
 struct Provenance {
-  std::string command;       // the subcommand: "describe", "analyze"
-  std::string input_path;    // as given
-  std::string input_sha256;  // of the file's bytes as stored
+  std::string command;                // the subcommand: "describe", "analyze"
+  std::string input_path;             // as given
+  std::string input_sha256;           // of the file's bytes as stored
   std::optional<std::uint64_t> seed;  // describe draws nothing: none
   std::string device;                 // the backend that ran: "cpu" (describe: "none")
   int threads = 0;                    // threads actually used
