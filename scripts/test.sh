@@ -23,7 +23,7 @@ ctest --test-dir build "${label_args[@]}" --output-on-failure --parallel "$jobs"
 
 if [ "$sanitize" -eq 1 ]; then
   echo "test: CPU tests under AddressSanitizer + UBSan"
-  scripts/setup.sh --build-dir build-asan -DKLYNGE_SANITIZE=ON -DKLYNGE_CUDA=OFF \
+  scripts/setup.sh --build-dir build-asan -DKLYNGE_SANITIZE=ON -DKLYNGE_CUDA=OFF -DKLYNGE_MPI=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L cpu -LE slow --output-on-failure --parallel "$jobs"

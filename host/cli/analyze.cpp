@@ -15,6 +15,9 @@
 #include "analyze_comparison.hpp"
 #include "analyze_flags.hpp"
 #include "commands.hpp"
+#include "klynge/device_info.hpp"
+#include "klynge/engine/mpi_ranks.hpp"
+#include "replicate_source_choice.hpp"
 #include "configuration.hpp"
 #include "device_choice.hpp"
 #include "klynge/bootstrap.hpp"
@@ -44,6 +47,10 @@ void write_output(const std::string& path, const std::string& text) {
 AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   AnalyzeSettings s;
   s.spec.backend = choose_backend(f.device, f.gpu);
+  // Under MPI each rank takes the GPU of its local rank (round robin over the visible ones).
+  if (mpi_ranks().size > 1 && s.spec.backend.backend == Backend::cuda)
+    s.spec.backend.gpu =
+        mpi_ranks().local_rank % static_cast<int>(std::max<std::size_t>(query_cuda().devices.size(), 1));
   s.device = std::string(backend_name(s.spec.backend.backend));
   s.spec.scheme = *parse_scheme(f.scheme);
   if (s.spec.scheme == Scheme::strata && f.panel.columns.strata.empty())
@@ -88,6 +95,33 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   return s;
 }
 
+// Rank 0 of an MPI run says which rank runs where (every rank takes part in the gather).
+void log_rank_map(const AnalyzeFlags& flags, const AnalyzeSettings& settings) {
+  if (mpi_ranks().size <= 1) return;
+  const std::string device = settings.spec.backend.backend == Backend::cuda
+                                 ? fmt::format("cuda:{}", settings.spec.backend.gpu)
+                                 : std::string("cpu");
+  const std::vector<std::string> lines = gather_rank_map(device);
+  if (flags.quiet) return;
+  for (const std::string& line : lines) fmt::print(stderr, "klynge: mpi {}\n", line);
+}
+
+// After the replicates: a shard writes its report, and a shard or a non-root MPI rank stops
+// there (true). The full run goes on to the results (false).
+bool finish_partial(const AnalyzeFlags& flags, const CLI::App& cmd, const SourceChoice& source) {
+  if (!source.source->is_partial()) return false;
+  if (source.shard) {
+    nlohmann::ordered_json report;
+    report["schema_version"] = kReportSchemaVersion;
+    report["shard"] = shard_json(source.shard_index, run_fingerprint(cmd, flags.panel.input),
+                                 source.shard->store());
+    report["input"] = {{"path", flags.panel.input}};
+    report["configuration"] = configuration_json(cmd);
+    write_output(flags.json_path, report.dump() + "\n");
+  }
+  return true;
+}
+
 void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   AnalyzeSettings settings = settings_from(flags);
   if (flags.print_config) {
@@ -107,14 +141,21 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   // Opened before the (possibly long) run, so an uncreatable file fails at once (exit 73).
   std::optional<io::OutputFile> replicates_out;
   if (!flags.replicates_path.empty()) replicates_out.emplace(flags.replicates_path);
-  if (flags.by_cluster || !flags.by.empty())
-    return run_analyze_batch(flags, settings, cmd, replicates_out ? &*replicates_out : nullptr);
+  SourceChoice source = choose_replicate_source(flags, cmd);
+  log_rank_map(flags, settings);
+  if (flags.by_cluster || !flags.by.empty()) {
+    run_analyze_batch(flags, settings, cmd, replicates_out ? &*replicates_out : nullptr,
+                      *source.source);
+    finish_partial(flags, cmd, source);
+    return;
+  }
 
   const PreparedSample prepared = prepare_sample(flags.panel);
   const Sample& sample = prepared.sample;
   const Description& description = prepared.description;
   const ComparisonRun run =
-      run_comparison(sample, prepared.design, description, settings, flags, 0, "");
+      run_comparison(sample, prepared.design, description, settings, flags, 0, "", *source.source);
+  if (finish_partial(flags, cmd, source)) return;
 
   const DescribeInputs describe{prepared.panel, prepared.read, prepared.design, sample,
                                 description};
@@ -249,6 +290,20 @@ void add_analyze_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->group("Run");
+  cmd->add_option("--shard", flags->shard,
+                  "Compute only part i of K of every replicate range (e.g. a Slurm array task: "
+                  "--shard $((SLURM_ARRAY_TASK_ID))/K) and write it as a shard report to --json; "
+                  "`klynge merge` joins the parts")
+      ->group("Scale-out");
+  cmd->add_option("--checkpoint", flags->checkpoint_dir,
+                  "Save finished replicates to DIR; SIGTERM/SIGUSR1 stop with exit 75 after "
+                  "saving; rerunning the same command resumes")
+      ->group("Scale-out");
+  cmd->add_option("--checkpoint-every", flags->checkpoint_seconds,
+                  "Seconds between checkpoint saves")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Scale-out");
   add_print_config_flag(*cmd, flags->print_config);
   cmd->callback([flags, cmd] { run_analyze(*flags, *cmd); });
 }

@@ -69,7 +69,8 @@ void check_batch_flags(const AnalyzeFlags& flags) {
 }
 
 void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& settings,
-                       const CLI::App& cmd, io::OutputFile* replicates_out) {
+                       const CLI::App& cmd, io::OutputFile* replicates_out,
+                       ReplicateSource& source) {
   const bool by_cluster = batch_by_cluster(flags);
   // A --by column is read as one more stratum column and left out of each comparison's panel
   // (unless --strata names it too), so it never shapes strata or balancing by accident.
@@ -122,11 +123,14 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
     c.description = describe_sample(c.sample, design);
     statistics_s += clock.lap();
     c.run = run_comparison(c.sample, design, c.description, settings, flags, c.facts.analysis,
-                           fmt::format("[{}/{} {}]", i + 1, split.values.size(), value));
+                           fmt::format("[{}/{} {}]", i + 1, split.values.size(), value),
+                           source);
     if (replicates_out)
       write_replicates_rows(*replicates_out, c.sample.metric_names, c.run.table, &value);
     release_bulk(c);
   }
+
+  if (source.is_partial()) return;  // a shard or a non-root MPI rank: no results here
 
   std::vector<PermutationInference*> tests;
   for (Comparison& c : comparisons)

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "analyze_flags.hpp"
+#include "klynge/engine/replicate_source.hpp"
 #include "klynge/io/output_file.hpp"
 #include "klynge/report/analyze_report.hpp"
 
@@ -16,6 +17,7 @@ void check_batch_flags(const AnalyzeFlags& flags);
 
 // `replicates_out` (--save-replicates) is open already; it is filled and committed here.
 void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& settings,
-                       const CLI::App& cmd, io::OutputFile* replicates_out);
+                       const CLI::App& cmd, io::OutputFile* replicates_out,
+                       ReplicateSource& source);
 
 }  // namespace klynge::cli

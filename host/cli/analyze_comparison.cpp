@@ -3,6 +3,7 @@
 #include <map>
 #include <tuple>
 
+#include "klynge/engine/mpi_ranks.hpp"
 #include "klynge/intervals.hpp"
 #include "klynge/jackknife.hpp"
 #include "klynge/report/band_report.hpp"
@@ -13,7 +14,9 @@ namespace klynge::cli {
 ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
                              const Description& description, const AnalyzeSettings& settings,
                              const AnalyzeFlags& flags, std::uint32_t analysis,
-                             const std::string& label) {
+                             const std::string& label, ReplicateSource& source) {
+  // Progress lines come from one process only (MPI rank 0).
+  const bool quiet = flags.quiet || mpi_ranks().rank != 0;
   // --bootstrap 0: no bootstrap, jackknife, intervals or bands (a permutation test alone).
   const bool bootstrap_on = flags.replicates > 0;
   ComparisonRun run;
@@ -23,16 +26,18 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
   ReplicateTable& table = run.table;
   if (bootstrap_on) {
     const auto progress = stderr_progress(label.empty() ? "bootstrap" : "bootstrap " + label,
-                                          flags.replicates, flags.quiet, flags.progress_seconds);
+                                          flags.replicates, quiet, flags.progress_seconds);
     spec.progress = progress.get();
-    table = run_bootstrap(sample, design, spec, 0, flags.replicates);
+    table = source.bootstrap(sample, design, spec, flags.replicates);
     spec.progress = nullptr;
   }
   run.bootstrap_s = clock.lap();
+  // A shard or a non-root MPI rank holds only its part of the tables: no inference from them.
+  const bool partial = source.is_partial();
 
   bool want_bca = false, want_student = false;
   for (IntervalMethod m : settings.methods) {
-    if (!bootstrap_on) break;
+    if (!bootstrap_on || partial) break;
     want_bca = want_bca || m == IntervalMethod::bca;
     want_student = want_student || m == IntervalMethod::studentized;
   }
@@ -52,8 +57,8 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
 
   clock.lap();
   std::vector<AnalyzedResult>& analyzed = run.analyzed;
-  analyzed.resize(table.keys.size());
-  for (std::size_t k = 0; k < table.keys.size(); ++k) {
+  analyzed.resize(partial ? 0 : table.keys.size());
+  for (std::size_t k = 0; k < analyzed.size(); ++k) {
     const ResultKey& key = table.keys[k];
     AnalyzedResult& r = analyzed[k];
     r.result = row_of.at({key.metric, key.cohort, key.statistic});
@@ -113,11 +118,14 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
     // Exact enumeration may need fewer replicates than B: the plan says how many.
     const auto progress =
         stderr_progress(label.empty() ? "permutation" : "permutation " + label,
-                        flags.quiet ? 0 : plan_permutations(sample, design, pspec).replicates,
-                        flags.quiet, flags.progress_seconds);
+                        quiet ? 0 : plan_permutations(sample, design, pspec).replicates, quiet,
+                        flags.progress_seconds);
     pspec.progress = progress.get();
-    run.permutation =
-        permutation_inference(sample, design, pspec, *parse_alternative(flags.alternative));
+    if (partial)
+      source.permutations(sample, design, pspec, plan_permutations(sample, design, pspec));
+    else
+      run.permutation = permutation_inference(sample, design, pspec,
+                                              *parse_alternative(flags.alternative), &source);
   }
 
   return run;

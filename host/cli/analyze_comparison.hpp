@@ -12,6 +12,7 @@
 
 #include "analyze_flags.hpp"
 #include "klynge/bootstrap.hpp"
+#include "klynge/engine/replicate_source.hpp"
 #include "klynge/report/analyze_report.hpp"
 #include "klynge/report/permutation_report.hpp"
 
@@ -24,12 +25,14 @@ struct ComparisonRun {
   double bootstrap_s = 0.0, jackknife_s = 0.0, intervals_s = 0.0;
 };
 
+// `source` gives the replicate tables (computed here, a shard's part, MPI, a checkpoint, or
+// merged shards; klynge/engine/replicate_source.hpp); a partial source's run has no inference.
 // `analysis` keys every random draw of the comparison (BootstrapSpec::analysis,
 // PermutationSpec::analysis); `label` names it in progress lines.
 ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
                              const Description& description, const AnalyzeSettings& settings,
                              const AnalyzeFlags& flags, std::uint32_t analysis,
-                             const std::string& label);
+                             const std::string& label, ReplicateSource& source);
 
 // The comparison's analyze report (analyze_json) with its sup-t bands.
 nlohmann::ordered_json comparison_json(const AnalyzeInputs& inputs, const ComparisonRun& run);

@@ -35,6 +35,9 @@ struct AnalyzeFlags {
   bool print_config = false;
   bool quiet = false;
   double progress_seconds = kProgressLineSeconds;
+  std::string shard;               // --shard i/K
+  std::string checkpoint_dir;      // --checkpoint DIR
+  double checkpoint_seconds = 60;  // --checkpoint-every
 };
 
 }  // namespace klynge::cli

@@ -8,10 +8,13 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "klynge/engine/mpi_ranks.hpp"
 #include "klynge/error.hpp"
 #include "klynge/version.hpp"
 
 int main(int argc, char** argv) {
+  // MPI starts only under an MPI launcher (mpirun, srun); one rank of one otherwise.
+  klynge::MpiSession mpi(argc, argv);
   CLI::App app{"klynge: do cluster members grow faster than comparable non-members, and how sure is that?"};
   app.set_version_flag("--version", std::string(klynge::kVersion));
   app.require_subcommand(1);
@@ -27,6 +30,7 @@ int main(int argc, char** argv) {
   klynge::cli::add_analyze_command(app);
   klynge::cli::add_simulate_command(app);
   klynge::cli::add_plot_command(app);
+  klynge::cli::add_merge_command(app);
   klynge::cli::add_info_command(app);
 
   try {

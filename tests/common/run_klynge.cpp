@@ -57,13 +57,14 @@ std::string example_file(const std::string& name) {
   return configured("KLYNGE_EXAMPLES_DIR", KLYNGE_EXAMPLES_DIR) + "/" + name;
 }
 
-RunResult run_klynge(const std::vector<std::string>& args) {
-  // Output goes through files, not pipes, so a large stdout can never deadlock the test.
-  const std::string dir = scratch_dir("run");
-  const std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
+std::string klynge_binary() { return configured("KLYNGE_BINARY", KLYNGE_BINARY); }
 
-  std::vector<std::string> argv_storage;
-  argv_storage.push_back(configured("KLYNGE_BINARY", KLYNGE_BINARY));
+Running start_program(const std::string& program, const std::vector<std::string>& args) {
+  // Output goes through files, not pipes, so a large stdout can never deadlock the test.
+  Running r;
+  r.dir = scratch_dir("run");
+  const std::string out_path = r.dir + "/stdout", err_path = r.dir + "/stderr";
+  std::vector<std::string> argv_storage{program};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
@@ -74,18 +75,33 @@ RunResult run_klynge(const std::vector<std::string>& args) {
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  // posix_spawnp: a bare program name (mpirun) is looked up on PATH.
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error(std::string("cannot start ") + argv[0]);
+  r.pid = pid;
+  return r;
+}
 
+Running start_klynge(const std::vector<std::string>& args) {
+  return start_program(klynge_binary(), args);
+}
+
+RunResult wait_for(const Running& r) {
   int status = 0;
-  waitpid(pid, &status, 0);
+  waitpid(r.pid, &status, 0);
   RunResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
-  fs::remove_all(dir);
+  result.out = read_file(r.dir + "/stdout");
+  result.err = read_file(r.dir + "/stderr");
+  fs::remove_all(r.dir);
   return result;
+}
+
+RunResult run_klynge(const std::vector<std::string>& args) { return wait_for(start_klynge(args)); }
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
+  return wait_for(start_program(program, args));
 }
 
 }  // namespace klynge::test

@@ -15,6 +15,19 @@ struct RunResult {
 // Runs `klynge args...` with no shell in between; captures both streams.
 RunResult run_klynge(const std::vector<std::string>& args);
 
+// Any program (looked up on PATH when given by name), e.g. mpirun.
+RunResult run_program(const std::string& program, const std::vector<std::string>& args);
+
+// A started process, for tests that signal it while it runs (checkpoint and resume).
+struct Running {
+  int pid = -1;
+  std::string dir;  // where its stdout and stderr go
+};
+Running start_klynge(const std::vector<std::string>& args);
+RunResult wait_for(const Running& running);
+
+std::string klynge_binary();  // the binary under test
+
 // A fresh empty directory under the build tree's scratch area, unique per call.
 std::string scratch_dir(const std::string& name);
 

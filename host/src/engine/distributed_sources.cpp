@@ -142,7 +142,7 @@ CheckpointSource::CheckpointSource(std::string dir, nlohmann::ordered_json finge
   }
   if (saved) {
     if (!saved->is_object() || !saved->contains("fingerprint") ||
-        nlohmann::ordered_json((*saved)["fingerprint"]) != fingerprint_)
+        (*saved)["fingerprint"] != nlohmann::json(fingerprint_))  // key order aside
       throw_usage_error("--checkpoint " + dir_ +
                         ": it holds the checkpoint of a different run (input, settings or "
                         "version differ); remove it or choose another directory");

@@ -69,6 +69,10 @@ void ReplicateStore::add(StoredRange range) {
   ranges_.push_back(std::move(range));
 }
 
+void ReplicateStore::absorb(ReplicateStore other) {
+  for (StoredRange& r : other.ranges_) add(std::move(r));
+}
+
 void ReplicateStore::add(const ReplicateTable& t, std::uint32_t analysis, std::uint64_t total) {
   StoredRange r;
   r.kind = TableKind::bootstrap;

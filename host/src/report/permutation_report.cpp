@@ -27,13 +27,15 @@ std::optional<std::size_t> key_of(const PermutationInference& inf, const Estimat
 }  // namespace
 
 PermutationInference permutation_inference(const Sample& sample, const DesignOptions& design,
-                                           const PermutationSpec& spec, Alternative alternative) {
+                                           const PermutationSpec& spec, Alternative alternative,
+                                           ReplicateSource* source) {
   const auto t0 = std::chrono::steady_clock::now();
   PermutationInference out;
   out.spec = spec;
   out.alternative = alternative;
   out.plan = plan_permutations(sample, design, spec);
-  const PermutationTable table = run_permutations(sample, design, spec);
+  ReplicateSource& from = source ? *source : local_replicates();
+  const PermutationTable table = from.permutations(sample, design, spec, out.plan);
   out.keys = table.keys;
   out.observed = table.observed;
   out.p = permutation_p_values(table, alternative);

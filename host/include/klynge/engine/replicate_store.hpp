@@ -36,6 +36,7 @@ struct StoredRange {
 class ReplicateStore {
  public:
   void add(StoredRange range);
+  void absorb(ReplicateStore other);  // adds all of other's ranges
   void add(const ReplicateTable& table, std::uint32_t analysis, std::uint64_t total);
   void add(const PermutationTable& table, std::uint32_t analysis, std::uint64_t total);
 

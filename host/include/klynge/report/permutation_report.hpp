@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "klynge/design.hpp"
+#include "klynge/engine/replicate_source.hpp"
 #include "klynge/p_values.hpp"
 #include "klynge/permutation.hpp"
 #include "klynge/statistics.hpp"
@@ -29,8 +30,10 @@ struct PermutationInference {
   std::vector<std::string> warnings;  // settings.permutation.warnings and the table
 };
 
+// The replicates come from `source` (nullptr: computed here, local_replicates()).
 PermutationInference permutation_inference(const Sample& sample, const DesignOptions& design,
-                                           const PermutationSpec& spec, Alternative alternative);
+                                           const PermutationSpec& spec, Alternative alternative,
+                                           ReplicateSource* source = nullptr);
 
 // The p-values of describe's result row `row`: those of the key with the row's metric and
 // cohort (every statistic row of that metric and cohort shares them). nullopt when none.
