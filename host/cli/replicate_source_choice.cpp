@@ -47,17 +47,19 @@ SourceChoice choose_replicate_source(const AnalyzeFlags& flags, const CLI::App& 
   if (shard && checkpoint)
     throw_usage_error("--shard and --checkpoint cannot be combined (a shard is a short job: "
                       "rerun it instead)");
-  if (mpi && checkpoint)
-    throw_usage_error("--checkpoint is not supported under MPI yet: use --shard with a job "
-                      "array, or run without --checkpoint");
   if (shard && (flags.json_path.empty() || flags.json_path == "-"))
     throw_usage_error("--shard writes a shard report: name it with --json part_i.json");
   if (shard && (!flags.csv_path.empty() || !flags.plot_path.empty() ||
                 !flags.replicates_path.empty()))
     throw_usage_error("--shard writes only the shard report (--json); --csv, --plot and "
                       "--save-replicates belong to `klynge merge`");
-  if (mpi) {
-    c.owned = make_mpi_source();
+  if (mpi) {  // the ranks split every table; with --checkpoint, rank 0 saves for all
+    if (checkpoint && !(flags.checkpoint_seconds > 0.0))
+      throw_usage_error("--checkpoint-every must be > 0");
+    c.owned = std::make_unique<CheckpointSource>(
+        flags.checkpoint_dir,
+        checkpoint ? run_fingerprint(cmd, flags.panel.input) : nlohmann::ordered_json(),
+        flags.checkpoint_seconds, mpi_team());
   } else if (shard) {
     c.shard_index = parse_shard(flags.shard);
     auto s = std::make_unique<ShardSource>(c.shard_index);

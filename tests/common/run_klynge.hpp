@@ -24,6 +24,7 @@ struct Running {
   std::string dir;  // where its stdout and stderr go
 };
 Running start_klynge(const std::vector<std::string>& args);
+Running start_program(const std::string& program, const std::vector<std::string>& args);
 RunResult wait_for(const Running& running);
 
 std::string klynge_binary();  // the binary under test

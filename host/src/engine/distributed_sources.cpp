@@ -127,8 +127,13 @@ std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path) 
 }  // namespace
 
 CheckpointSource::CheckpointSource(std::string dir, nlohmann::ordered_json fingerprint,
-                                   double every_s)
-    : dir_(std::move(dir)), fingerprint_(std::move(fingerprint)), every_s_(every_s) {
+                                   double every_s, ReplicateTeam& team)
+    : team_(team), dir_(std::move(dir)), fingerprint_(std::move(fingerprint)), every_s_(every_s) {
+  last_save_ = now_s();
+  if (dir_.empty() || !team_.root()) {
+    if (!dir_.empty()) install_stop_handlers();
+    return;
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec || !std::filesystem::is_directory(dir_))
@@ -148,11 +153,11 @@ CheckpointSource::CheckpointSource(std::string dir, nlohmann::ordered_json finge
                         "version differ); remove it or choose another directory");
     store_ = ReplicateStore::from_json((*saved)["replicates"], from);
   }
-  last_save_ = now_s();
   install_stop_handlers();
 }
 
 void CheckpointSource::save() {
+  if (dir_.empty() || !team_.root()) return;
   store_.compact();
   nlohmann::ordered_json j;
   j["fingerprint"] = fingerprint_;
@@ -170,40 +175,69 @@ void CheckpointSource::save() {
 }
 
 void CheckpointSource::after_chunk() {
-  if (stop_requested()) {
+  // Every member learns whether any received a stop signal, and the root's clock decides when
+  // a save is due, so all members take the same branch.
+  const bool stop = team_.any(stop_requested());
+  const bool due = team_.from_root(now_s() - last_save_ >= every_s_ ? 1 : 0) != 0;
+  if (stop) {
     save();
     throw Error(ExitCode::checkpointed,
                 "stopped by a signal: the finished replicates are saved in " + dir_ +
                     "; rerun the same command to resume");
   }
-  if (now_s() - last_save_ >= every_s_) save();
+  if (due) save();
 }
 
 std::uint64_t CheckpointSource::next_chunk(std::uint64_t left, double last_chunk_s) {
-  // Chunks of about a second, so a stop signal is answered within a few seconds.
+  // Chunks of about a second, so a stop signal is answered within a few seconds; the root's
+  // timing decides for every member.
   if (last_chunk_s > 0.0) {
     const double scale = std::clamp(1.0 / last_chunk_s, 0.5, 2.0);
     chunk_ = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(chunk_ * scale));
   }
-  return std::min(chunk_, left);
+  return team_.from_root(std::min(chunk_, left));
 }
 
-ReplicateTable CheckpointSource::bootstrap(const Sample& sample, const DesignOptions& design,
-                                           const BootstrapSpec& spec, std::uint64_t B) {
-  const ReplicateTable shape = bootstrap_shape(sample, design, spec);
-  std::uint64_t done = std::min(store_.prefix(TableKind::bootstrap, spec.analysis, dir_), B);
+template <typename Compute>
+void CheckpointSource::compute_table(TableKind kind, std::uint32_t analysis, std::uint64_t total,
+                                     std::size_t keys, Compute&& compute) {
+  (void)keys;
+  const std::uint64_t stored = team_.root() ? std::min(store_.prefix(kind, analysis, dir_), total)
+                                            : 0;
+  std::uint64_t done = team_.from_root(stored);
   resumed_ += done;
+  if (dir_.empty()) {  // no checkpoint: one chunk, split over the team
+    if (done < total) {
+      const auto [lo, hi] = team_.my_part(done, total - done);
+      team_.gather(compute(lo, hi - lo), done, total - done, store_);
+    }
+    return;
+  }
   double last = 0.0;
-  while (done < B) {
-    const std::uint64_t n = next_chunk(B - done, last);
+  while (done < total) {
+    const std::uint64_t n = next_chunk(total - done, last);
     const double t0 = now_s();
-    store_.add(run_bootstrap(sample, design, spec, done, n), spec.analysis, B);
+    const auto [lo, hi] = team_.my_part(done, n);
+    team_.gather(compute(lo, hi - lo), done, n, store_);
     done += n;
     last = now_s() - t0;
     after_chunk();
   }
   save();
-  return store_.bootstrap_table(spec.analysis, B, shape.keys, dir_);
+}
+
+ReplicateTable CheckpointSource::bootstrap(const Sample& sample, const DesignOptions& design,
+                                           const BootstrapSpec& spec, std::uint64_t B) {
+  const ReplicateTable shape = bootstrap_shape(sample, design, spec);
+  compute_table(TableKind::bootstrap, spec.analysis, B, shape.keys.size(),
+                [&](std::uint64_t first, std::uint64_t count) {
+                  ReplicateStore one;
+                  one.add(run_bootstrap(sample, design, spec, first, count), spec.analysis, B);
+                  return one.take_only(TableKind::bootstrap, spec.analysis, B, shape.keys.size(),
+                                       first);
+                });
+  if (!team_.root()) return shape;  // a part only: the root reports
+  return store_.bootstrap_table(spec.analysis, B, shape.keys, dir_.empty() ? "gather" : dir_);
 }
 
 PermutationTable CheckpointSource::permutations(const Sample& sample, const DesignOptions& design,
@@ -211,23 +245,28 @@ PermutationTable CheckpointSource::permutations(const Sample& sample, const Desi
                                                 const PermutationPlan& plan) {
   const PermutationTable shape = permutation_shape(sample, design, spec, plan.exact);
   const std::uint64_t total = plan.replicates;
-  std::uint64_t done = std::min(store_.prefix(TableKind::permutation, spec.analysis, dir_), total);
-  resumed_ += done;
-  double last = 0.0;
-  while (done < total) {
-    const std::uint64_t n = next_chunk(total - done, last);
-    const double t0 = now_s();
-    store_.add(run_permutations(sample, design, spec, plan.exact, done, n), spec.analysis, total);
-    done += n;
-    last = now_s() - t0;
-    after_chunk();
-  }
-  save();
-  PermutationTable t =
-      store_.permutation_table(spec.analysis, total, shape.keys, plan.exact, dir_);
+  compute_table(TableKind::permutation, spec.analysis, total, shape.keys.size(),
+                [&](std::uint64_t first, std::uint64_t count) {
+                  ReplicateStore one;
+                  one.add(run_permutations(sample, design, spec, plan.exact, first, count),
+                          spec.analysis, total);
+                  StoredRange r = one.take_only(TableKind::permutation, spec.analysis, total,
+                                                shape.keys.size(), first);
+                  r.exact = plan.exact;
+                  r.observed = shape.observed;
+                  return r;
+                });
+  if (!team_.root()) return shape;
+  PermutationTable t = store_.permutation_table(spec.analysis, total, shape.keys, plan.exact,
+                                                dir_.empty() ? "gather" : dir_);
   t.observed = shape.observed;
   t.total = plan.exact ? plan.relabelings : 0;
   return t;
+}
+
+ReplicateTeam& single_process_team() {
+  static ReplicateTeam alone;
+  return alone;
 }
 
 }  // namespace klynge

@@ -73,6 +73,20 @@ void ReplicateStore::absorb(ReplicateStore other) {
   for (StoredRange& r : other.ranges_) add(std::move(r));
 }
 
+StoredRange ReplicateStore::take_only(TableKind kind, std::uint32_t analysis,
+                                      std::uint64_t total, std::size_t keys,
+                                      std::uint64_t first) {
+  for (StoredRange& r : ranges_)
+    if (same_table(r, kind, analysis)) return std::move(r);
+  StoredRange empty;
+  empty.kind = kind;
+  empty.analysis = analysis;
+  empty.total = total;
+  empty.first = first;
+  empty.keys = keys;
+  return empty;
+}
+
 void ReplicateStore::add(const ReplicateTable& t, std::uint32_t analysis, std::uint64_t total) {
   StoredRange r;
   r.kind = TableKind::bootstrap;

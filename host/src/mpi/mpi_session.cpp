@@ -34,97 +34,74 @@ void check(int status, const char* what) {
   if (status != MPI_SUCCESS) throw Error(ExitCode::internal, std::string("MPI error in ") + what);
 }
 
-// Part r of [0, total) per rank; rank 0 then holds all of them.
-class MpiSource : public ReplicateSource {
+// The ranks of MPI_COMM_WORLD as one team: rank r computes part r of every chunk; rank 0
+// receives the parts (MPI_Gatherv of the values and, for the bootstrap, the Welch SEs).
+class MpiTeam : public ReplicateTeam {
  public:
-  ReplicateTable bootstrap(const Sample& sample, const DesignOptions& design,
-                           const BootstrapSpec& spec, std::uint64_t B) override {
-    const ShardIndex part{static_cast<std::uint32_t>(g_ranks.rank),
-                          static_cast<std::uint32_t>(g_ranks.size)};
-    const auto [lo, hi] = shard_range(B, part);
-    ReplicateTable mine = run_bootstrap(sample, design, spec, lo, hi - lo);
-    ReplicateStore store;
-    store.add(mine, spec.analysis, B);
-    gather(store, TableKind::bootstrap, spec.analysis, B, mine.keys.size());
-    if (g_ranks.rank != 0) return mine;
-    return store.bootstrap_table(spec.analysis, B, mine.keys, "MPI gather");
+  bool root() const override { return g_ranks.rank == 0; }
+
+  std::pair<std::uint64_t, std::uint64_t> my_part(std::uint64_t first,
+                                                  std::uint64_t n) const override {
+    const auto [lo, hi] = shard_range(n, part(g_ranks.rank));
+    return {first + lo, first + hi};
   }
 
-  PermutationTable permutations(const Sample& sample, const DesignOptions& design,
-                                const PermutationSpec& spec, const PermutationPlan& plan) override {
-    const ShardIndex part{static_cast<std::uint32_t>(g_ranks.rank),
-                          static_cast<std::uint32_t>(g_ranks.size)};
-    const auto [lo, hi] = shard_range(plan.replicates, part);
-    PermutationTable mine = run_permutations(sample, design, spec, plan.exact, lo, hi - lo);
-    ReplicateStore store;
-    store.add(mine, spec.analysis, plan.replicates);
-    gather(store, TableKind::permutation, spec.analysis, plan.replicates, mine.keys.size());
-    if (g_ranks.rank != 0) return mine;
-    PermutationTable t = store.permutation_table(spec.analysis, plan.replicates, mine.keys,
-                                                 plan.exact, "MPI gather");
-    t.observed = mine.observed;
-    t.total = mine.total;
-    return t;
-  }
-
-  bool is_partial() const override { return g_ranks.rank != 0; }
-
- private:
-  // Every rank sends its values (and, for the bootstrap, its Welch SEs) to rank 0, which adds
-  // each rank's range to `store`.
-  static void gather(ReplicateStore& store, TableKind kind, std::uint32_t analysis,
-                     std::uint64_t total, std::size_t keys) {
+  void gather(StoredRange mine, std::uint64_t first, std::uint64_t n,
+              ReplicateStore& store) override {
     const int size = g_ranks.size;
-    const StoredRange* mine_ptr = nullptr;
-    for (const StoredRange* r : store.ranges(kind, analysis, "MPI gather")) mine_ptr = r;
-    std::vector<double> send;
-    if (mine_ptr) {
-      send = mine_ptr->values;
-      if (kind == TableKind::bootstrap)
-        send.insert(send.end(), mine_ptr->welch_se.begin(), mine_ptr->welch_se.end());
-    }
+    std::vector<double> send = mine.values;
+    if (mine.kind == TableKind::bootstrap)
+      send.insert(send.end(), mine.welch_se.begin(), mine.welch_se.end());
     const int count = static_cast<int>(send.size());
-    std::vector<int> counts(g_ranks.rank == 0 ? size : 0), displs;
+    std::vector<int> counts(root() ? size : 1), displs(root() ? size : 1);
     check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD),
           "MPI_Gather");
-    std::vector<double> all;
-    if (g_ranks.rank == 0) {
-      displs.resize(size);
+    std::vector<double> all(1);
+    if (root()) {
       long long offset = 0;
       for (int r = 0; r < size; ++r) {
         displs[r] = static_cast<int>(offset);
         offset += counts[r];
       }
       if (offset > 2147483647LL)
-        throw_usage_error("MPI: one table is too large to gather at once (more than 2^31 values)");
-      all.resize(static_cast<std::size_t>(offset));
+        throw_usage_error("MPI: one chunk is too large to gather at once (more than 2^31 values)");
+      all.resize(static_cast<std::size_t>(std::max<long long>(offset, 1)));
     }
     check(MPI_Gatherv(send.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
                       MPI_DOUBLE, 0, MPI_COMM_WORLD),
           "MPI_Gatherv");
-    if (g_ranks.rank != 0) return;
-    std::vector<double> observed = mine_ptr ? mine_ptr->observed : std::vector<double>();
-    bool exact = mine_ptr && mine_ptr->exact;
-    ReplicateStore joined;
+    if (!root()) return;
     for (int r = 1; r < size; ++r) {
-      const auto [lo, hi] = shard_range(
-          total, ShardIndex{static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(size)});
+      const auto [lo, hi] = shard_range(n, part(r));
       if (hi == lo) continue;
-      StoredRange part;
-      part.kind = kind;
-      part.analysis = analysis;
-      part.exact = exact;
-      part.total = total;
-      part.first = lo;
-      part.count = hi - lo;
-      part.keys = keys;
-      const double* p = all.data() + displs[r];
-      part.values.assign(p, p + keys * part.count);
-      if (kind == TableKind::bootstrap)
-        part.welch_se.assign(p + keys * part.count, p + 2 * keys * part.count);
-      part.observed = observed;
-      store.add(std::move(part));
+      StoredRange p = mine;  // kind, analysis, total, keys, exact, observed
+      p.first = first + lo;
+      p.count = hi - lo;
+      const double* v = all.data() + displs[r];
+      p.values.assign(v, v + p.keys * p.count);
+      p.welch_se.clear();
+      if (p.kind == TableKind::bootstrap)
+        p.welch_se.assign(v + p.keys * p.count, v + 2 * p.keys * p.count);
+      store.add(std::move(p));
     }
+    store.add(std::move(mine));
+  }
+
+  std::uint64_t from_root(std::uint64_t value) override {
+    unsigned long long v = value;
+    check(MPI_Bcast(&v, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    return v;
+  }
+
+  bool any(bool value) override {
+    int in = value ? 1 : 0, out = 0;
+    check(MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD), "MPI_Allreduce");
+    return out != 0;
+  }
+
+ private:
+  static ShardIndex part(int rank) {
+    return ShardIndex{static_cast<std::uint32_t>(rank), static_cast<std::uint32_t>(g_ranks.size)};
   }
 };
 
@@ -148,7 +125,10 @@ MpiSession::~MpiSession() {
 
 const RankInfo& mpi_ranks() { return g_ranks; }
 
-std::unique_ptr<ReplicateSource> make_mpi_source() { return std::make_unique<MpiSource>(); }
+ReplicateTeam& mpi_team() {
+  static MpiTeam team;
+  return team;
+}
 
 std::vector<std::string> gather_rank_map(const std::string& device) {
   const std::string line = fmt::format("rank {}: host {}, local rank {}, device {}",

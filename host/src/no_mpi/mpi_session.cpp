@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include "klynge/engine/mpi_ranks.hpp"
-#include "klynge/error.hpp"
 
 namespace klynge {
 
@@ -21,9 +20,7 @@ MpiSession::~MpiSession() = default;
 
 const RankInfo& mpi_ranks() { return g_ranks; }
 
-std::unique_ptr<ReplicateSource> make_mpi_source() {
-  throw Error(ExitCode::internal, "this klynge was built without MPI");
-}
+ReplicateTeam& mpi_team() { return single_process_team(); }
 
 std::vector<std::string> gather_rank_map(const std::string&) { return {}; }
 

@@ -16,6 +16,7 @@
 
 #include "klynge/engine/replicate_source.hpp"
 #include "klynge/engine/replicate_store.hpp"
+#include "klynge/engine/replicate_team.hpp"
 
 namespace klynge {
 
@@ -60,11 +61,19 @@ class StoredSource : public ReplicateSource {
   std::string source_;
 };
 
+// Splits every table over a team (MPI ranks: make_mpi_team()); the root gets whole tables,
+// the others their parts. With a checkpoint directory, tables are computed in chunks of about
+// a second; the root saves finished ranges to DIR at most every `every_s` seconds (and when a
+// member received a stop signal: then every member exits 75), and on a rerun the team resumes
+// from what DIR holds.
 class CheckpointSource : public ReplicateSource {
  public:
   // Reads DIR/checkpoint.json (or, if that is unreadable, DIR/checkpoint.prev.json) when
-  // present; Error(usage) when it belongs to another run (fingerprint differs).
-  CheckpointSource(std::string dir, nlohmann::ordered_json fingerprint, double every_s);
+  // present; Error(usage) when it belongs to another run (fingerprint differs). An empty dir:
+  // no checkpoint, the whole table in one chunk.
+  CheckpointSource(std::string dir, nlohmann::ordered_json fingerprint, double every_s,
+                   ReplicateTeam& team = single_process_team());
+  bool is_partial() const override { return !team_.root(); }
   ReplicateTable bootstrap(const Sample& sample, const DesignOptions& design,
                            const BootstrapSpec& spec, std::uint64_t B) override;
   PermutationTable permutations(const Sample& sample, const DesignOptions& design,
@@ -78,6 +87,11 @@ class CheckpointSource : public ReplicateSource {
   void after_chunk();
   std::uint64_t next_chunk(std::uint64_t left, double last_chunk_s);
 
+  template <typename Compute>
+  void compute_table(TableKind kind, std::uint32_t analysis, std::uint64_t total, std::size_t keys,
+                     Compute&& compute);
+
+  ReplicateTeam& team_;
   std::string dir_;
   nlohmann::ordered_json fingerprint_;
   double every_s_;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "klynge/engine/replicate_source.hpp"
+#include "klynge/engine/replicate_team.hpp"
 
 namespace klynge {
 
@@ -36,10 +36,9 @@ const RankInfo& mpi_ranks();
 // The local rank from the launchers' environment variables, in the documented order.
 int local_rank_from_environment();
 
-// Rank r computes part r of every table; rank 0 receives all parts and returns whole tables,
-// the other ranks their parts (is_partial()). Every rank must ask for the same tables in the
-// same order. Error(internal) in a build without MPI.
-std::unique_ptr<ReplicateSource> make_mpi_source();
+// The ranks as a ReplicateTeam: rank r computes part r of every chunk, rank 0 receives them.
+// Every rank must ask for the same tables in the same order. A build without MPI: one process.
+ReplicateTeam& mpi_team();
 
 // Gathers one line per rank ("rank r: host h, device d") on rank 0 (empty elsewhere).
 std::vector<std::string> gather_rank_map(const std::string& device);

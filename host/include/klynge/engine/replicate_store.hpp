@@ -37,6 +37,10 @@ class ReplicateStore {
  public:
   void add(StoredRange range);
   void absorb(ReplicateStore other);  // adds all of other's ranges
+  // The one stored range of a table (an empty range at `first` when none was stored, e.g. a
+  // zero-length part), moved out of the store.
+  StoredRange take_only(TableKind kind, std::uint32_t analysis, std::uint64_t total,
+                        std::size_t keys, std::uint64_t first);
   void add(const ReplicateTable& table, std::uint32_t analysis, std::uint64_t total);
   void add(const PermutationTable& table, std::uint32_t analysis, std::uint64_t total);
 
