@@ -1,4 +1,5 @@
 #include "klynge/report/analyze_report.hpp"
+#include "klynge/report/csv_text.hpp"
 
 #include <fmt/format.h>
 
@@ -44,21 +45,6 @@ double display_scale(const AnalyzeInputs& in, Statistic s) {
 std::string fixed(double v, double scale, int decimals = 2) {
   if (!std::isfinite(v)) return "-";
   return fmt::format("{:.{}f}", v * scale, decimals);
-}
-
-std::string csv_number(double v) {
-  if (!std::isfinite(v)) return "NA";
-  return fmt::format("{}", v);  // shortest text that reads back as the same double
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace

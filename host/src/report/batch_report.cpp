@@ -1,4 +1,5 @@
 #include "klynge/report/batch_report.hpp"
+#include "klynge/report/csv_text.hpp"
 
 #include "klynge/multiplicity.hpp"
 
@@ -21,16 +22,6 @@ void tag_rows(json& rows, const BatchTag& tag) {
     for (auto& [key, value] : row.items()) tagged[key] = std::move(value);
     row = std::move(tagged);
   }
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "klynge/report/permutation_report.hpp"
+#include "klynge/report/csv_text.hpp"
 
 #include <fmt/format.h>
 
@@ -12,11 +13,6 @@
 namespace klynge {
 
 namespace {
-
-std::string csv_number(double v) {
-  if (!std::isfinite(v)) return "NA";
-  return fmt::format("{}", v);
-}
 
 std::optional<std::size_t> key_of(const PermutationInference& inf, const Estimate& e) {
   for (std::size_t k = 0; k < inf.keys.size(); ++k)

@@ -1,4 +1,5 @@
 #include "klynge/report/replicates_csv.hpp"
+#include "klynge/report/csv_text.hpp"
 
 #include <fmt/format.h>
 
@@ -9,17 +10,6 @@
 namespace klynge {
 
 namespace {
-
-// RFC 4180 quoting for labels that need it (cluster names may hold commas).
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
