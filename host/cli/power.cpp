@@ -3,6 +3,7 @@
 // with one line naming the flag. `--merge` combines the JSON reports of shards of one study
 // (disjoint --dataset-range runs) into the report of the whole range, exactly.
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -63,6 +64,16 @@ std::int64_t parse_in(std::string_view flag, const std::string& text, std::int64
   return v;
 }
 
+std::uint64_t parse_u64(std::string_view flag, const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end)
+    throw_usage_error(
+        fmt::format("{}: \"{}\" is not an integer in 0..18446744073709551615", flag, text));
+  return value;
+}
+
 power::PowerSpec to_spec(const PowerFlags& f) {
   power::PowerSpec s;
   s.premiums = power::parse_premium_grid(f.premium);
@@ -104,7 +115,7 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   s.alternative = *alt;
   s.from = static_cast<int>(parse_in("--from", f.from, 1800, 2200));
   s.to = static_cast<int>(parse_in("--to", f.to, 1800, 2200));
-  s.seed = static_cast<std::uint64_t>(parse_in("--seed", f.seed, 0, INT64_MAX));
+  s.seed = parse_u64("--seed", f.seed);
   s.truth_firms =
       static_cast<std::uint32_t>(parse_in("--truth-firms", f.truth_firms, 1000, sim::kMaxFirms));
   s.threads = static_cast<int>(parse_in("--threads", f.threads, 0, 4096));

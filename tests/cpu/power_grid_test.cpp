@@ -78,6 +78,7 @@ TEST(PowerCli, UsageErrorsExit64WithOneLineNamingTheFlag) {
       {{"--alternative", "both"}, "--alternative"},
       {{"--from", "2020", "--to", "2017"}, "--from"},
       {{"--threads", "-1"}, "--threads"},
+      {{"--seed", "-1"}, "--seed"},
       {{"--device", "tpu"}, "--device"},
       {{"--plot", dir + "/p.pdf"}, "--plot"},
   };
