@@ -42,8 +42,8 @@ std::vector<std::string> study_args(const std::string& json) {
           json};
 }
 
-nlohmann::json read_json(const std::string& path) {
-  return nlohmann::json::parse(test::read_file(path));
+nlohmann::ordered_json read_json(const std::string& path) {
+  return nlohmann::ordered_json::parse(test::read_file(path));
 }
 
 TEST(PowerCli, JsonRowsHaveTheDocumentedFields) {
@@ -74,6 +74,9 @@ TEST(PowerCli, JsonRowsHaveTheDocumentedFields) {
   EXPECT_EQ(rows[0]["metric"], "employees");
   EXPECT_EQ(rows[3]["firms"], 300);
   EXPECT_EQ(rows[6]["premium"], 0.05);
+  EXPECT_EQ(report.begin().key(), "schema_version");
+  EXPECT_EQ(report["schema_version"], "1.0");
+  EXPECT_EQ(report["report"], "power");
   EXPECT_EQ(report["settings"]["seed"], 3);
   EXPECT_EQ(report["provenance"]["command"], "power");
   // CSV: a header and one line per row x interval method.

@@ -11,7 +11,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr const char* kSchema = "klynge.power/1";
+// The power report's own layout version, "MAJOR.MINOR" as in docs/report-schema.md: the minor
+// number grows when fields are added, the major number when one is removed or changes meaning.
+constexpr const char* kPowerSchemaVersion = "1.0";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -190,7 +192,8 @@ StudyTally tally_from_json(const PowerSpec& spec, const json& report, const std:
 
 json power_json(const PowerSpec& spec, const StudyTally& tally) {
   json report;
-  report["schema"] = kSchema;
+  report["schema_version"] = kPowerSchemaVersion;
+  report["report"] = "power";
   report["settings"] = settings_json(spec);
   report["dataset_range"] = json::array({tally.first, tally.last});
   report["power"] = rows_json(power_rows(spec, tally));

@@ -25,7 +25,8 @@ nlohmann::ordered_json tally_json(const PowerSpec& spec, const StudyTally& tally
 StudyTally tally_from_json(const PowerSpec& spec, const nlohmann::ordered_json& tally,
                            const std::string& source);
 
-// {"schema", "settings", "dataset_range", "power", "tallies"}; the caller adds "provenance".
+// {"schema_version", "report": "power", "settings", "dataset_range", "power", "tallies"}; the
+// caller adds "provenance" and "timing".
 nlohmann::ordered_json power_json(const PowerSpec& spec, const StudyTally& tally);
 
 // One line per grid point x metric x test x interval method (one with empty method columns
