@@ -144,12 +144,13 @@ nlohmann::ordered_json read_report(const std::string& path) {
   return report;
 }
 
-// Reads shard reports, checks that they are one study, and merges their tallies in order.
+// Reads shard reports, checks that they are one study, and merges their tallies in dataset
+// order (the files may be given in any order).
 std::pair<power::PowerSpec, power::StudyTally> merge_reports(
     const std::vector<std::string>& paths) {
   std::optional<power::PowerSpec> spec;
-  std::optional<power::StudyTally> tally;
   nlohmann::ordered_json settings;
+  std::vector<power::StudyTally> shards;
   for (const std::string& path : paths) {
     const nlohmann::ordered_json report = read_report(path);
     if (!report.contains("settings") || !report.contains("tallies"))
@@ -161,12 +162,16 @@ std::pair<power::PowerSpec, power::StudyTally> merge_reports(
       throw_usage_error("--merge: " + path + " is from another study (its settings differ from " +
                         paths.front() + ")");
     }
-    const power::StudyTally t = power::tally_from_json(*spec, report, path);
-    tally = tally ? power::merge_tallies(*tally, t) : t;
+    shards.push_back(power::tally_from_json(*spec, report, path));
   }
-  spec->first = tally->first;
-  spec->last = tally->last;
-  return {*spec, *tally};
+  std::sort(
+      shards.begin(), shards.end(),
+      [](const power::StudyTally& a, const power::StudyTally& b) { return a.first < b.first; });
+  power::StudyTally tally = shards.front();
+  for (std::size_t i = 1; i < shards.size(); ++i) tally = power::merge_tallies(tally, shards[i]);
+  spec->first = tally.first;
+  spec->last = tally.last;
+  return {*spec, tally};
 }
 
 void run_power(const PowerFlags& flags, const CLI::App& cmd) {

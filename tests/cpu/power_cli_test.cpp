@@ -117,6 +117,13 @@ TEST(PowerCli, ThreadsAndShardsNeverChangeThePowerRows) {
                                dir + "/bad.json", "-q"});
   EXPECT_EQ(bad.exit_code, 64) << bad.err;
   EXPECT_NE(bad.err.find("another study"), std::string::npos) << bad.err;
+  auto gap = study_args(dir + "/gap.json");
+  gap.insert(gap.end(), {"--dataset-range", "6:12"});
+  ASSERT_EQ(run_klynge(gap).exit_code, 0);
+  const auto gapped = run_klynge({"power", "--merge", dir + "/low.json", dir + "/gap.json",
+                                  "--json", dir + "/bad.json", "-q"});
+  EXPECT_EQ(gapped.exit_code, 64) << gapped.err;
+  EXPECT_NE(gapped.err.find("not adjacent"), std::string::npos) << gapped.err;
   const auto missing =
       run_klynge({"power", "--merge", dir + "/nope.json", "--json", dir + "/bad.json", "-q"});
   EXPECT_EQ(missing.exit_code, 66) << missing.err;

@@ -6,7 +6,7 @@
 // Reproducibility: dataset d of a grid point is the simulate panel with (seed, stream = d), and
 // its bootstrap and permutation draws use analysis = d. A dataset's outcome is therefore a pure
 // function of (spec, grid point, d): tallies are the same for any thread count and any split
-// of [0, R) into ranges, and tallies of disjoint ranges merge exactly (integer counts and
+// of [0, R) into ranges, and tallies of adjacent ranges merge exactly (integer counts and
 // fixed-point width sums, so the merge is associative).
 #pragma once
 
@@ -42,7 +42,8 @@ struct PowerSpec {
   std::vector<std::uint32_t> firms;    // grid of sample sizes (firms per panel)
   double member_share = 0.2;
   // Sd of members' transitory shocks relative to non-members' (1 = equal variances). Means are
-  // unchanged, so the premium stays the true mean difference (docs/power.md).
+  // unchanged: for revenue and value added the premium stays the true mean difference; for
+  // employees true_premium measures the shift the integer rounding adds (docs/power.md).
   double member_noise = 1.0;
   std::uint64_t seed = 1;
   std::uint32_t datasets = 400;      // R: the study's datasets are [0, R)
@@ -137,8 +138,8 @@ struct StudyTally {
 // Runs datasets [spec.first, spec.last) of every grid point, in parallel over datasets.
 StudyTally run_study(const PowerSpec& spec);
 
-// Merges tallies of disjoint dataset ranges of the same study: counts add. Throws
-// Error(usage) when the ranges overlap or the grids differ.
+// Merges tallies of adjacent dataset ranges of the same study (either order): counts add.
+// Throws Error(usage) when the ranges do not join up or the grids differ.
 StudyTally merge_tallies(const StudyTally& a, const StudyTally& b);
 
 // One reported row: grid point x metric x test.
