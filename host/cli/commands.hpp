@@ -12,5 +12,6 @@ void add_simulate_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
+void add_power_command(CLI::App& app);
 
 }  // namespace klynge::cli

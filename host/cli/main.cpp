@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   klynge::cli::add_simulate_command(app);
   klynge::cli::add_plot_command(app);
   klynge::cli::add_merge_command(app);
+  klynge::cli::add_power_command(app);
   klynge::cli::add_info_command(app);
 
   try {

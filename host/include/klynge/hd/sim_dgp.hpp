@@ -72,6 +72,10 @@ struct SimModel {
   double exit_size_slope = 0.5;     // kappa: exit hazard = rate * erfc(kappa z / sqrt 2)
   double max_log_employees = 13.0;  // caps absurd tails (e^13 = 442413 employees)
   double max_log_revenue = 30.0;    // caps revenue (NOK thousands) likewise
+  // Scale of a member's transitory shocks (employment and revenue AR(1) states) relative to a
+  // non-member's. 1 = equally noisy (bit-identical panels to a model without this knob). Means
+  // are unchanged, so `klynge power --member-noise` studies tests under unequal variances.
+  double member_noise = 1.0;
 };
 
 // Everything a firm's rows depend on; plain data so it can be copied to a device as is.
@@ -201,8 +205,10 @@ KLYNGE_HD int sim_rows(const SimParams& p, const SimFirm& f, SimRow* out) {
   const SimModel& m = p.model;
   const std::uint32_t i = f.index;
   const int years = p.last_year - p.first_year + 1;
-  const double emp_sd0 = m.emp_shock_sd / ::sqrt(1.0 - m.emp_ar * m.emp_ar);
-  const double rev_sd0 = m.rev_shock_sd / ::sqrt(1.0 - m.rev_ar * m.rev_ar);
+  const double noise = f.member ? m.member_noise : 1.0;
+  const double emp_sd = noise * m.emp_shock_sd, rev_sd = noise * m.rev_shock_sd;
+  const double emp_sd0 = emp_sd / ::sqrt(1.0 - m.emp_ar * m.emp_ar);
+  const double rev_sd0 = rev_sd / ::sqrt(1.0 - m.rev_ar * m.rev_ar);
   double u = emp_sd0 * std_normal(sim_draw(p, Var::emp_init, i, 0));
   double v = rev_sd0 * std_normal(sim_draw(p, Var::rev_init, i, 0));
   double d_emp = 0, d_rev = 0;  // cumulated industry-year shocks
@@ -225,8 +231,8 @@ KLYNGE_HD int sim_rows(const SimParams& p, const SimFirm& f, SimRow* out) {
       if (at_risk && p.exit_rate > 0.0 &&
           bernoulli_u32(sim_draw(p, Var::exit, i, block).w[0], f.exit_hazard))
         break;
-      u = m.emp_ar * u + m.emp_shock_sd * std_normal(sim_draw(p, Var::emp_shock, i, block));
-      v = m.rev_ar * v + m.rev_shock_sd * std_normal(sim_draw(p, Var::rev_shock, i, block));
+      u = m.emp_ar * u + emp_sd * std_normal(sim_draw(p, Var::emp_shock, i, block));
+      v = m.rev_ar * v + rev_sd * std_normal(sim_draw(p, Var::rev_shock, i, block));
       young *= m.young_decay;
     }
     const double years_in =

@@ -1,0 +1,327 @@
+// `klynge power`: simulation studies of power, size and interval coverage (docs/power.md).
+// Flag values are taken as text and parsed here, so every bad value is a usage error (exit 64)
+// with one line naming the flag. `--merge` combines the JSON reports of shards of one study
+// (disjoint --dataset-range runs) into the report of the whole range, exactly.
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "configuration.hpp"
+#include "device_choice.hpp"
+#include "klynge/error.hpp"
+#include "klynge/io/output_file.hpp"
+#include "klynge/power.hpp"
+#include "klynge/report/power_report.hpp"
+#include "klynge/report/provenance.hpp"
+#include "power_plot.hpp"
+#include "stopwatch.hpp"
+
+namespace klynge::cli {
+
+namespace {
+
+struct PowerFlags {
+  std::vector<std::string> firms = {"2000"};
+  std::vector<std::string> premium = {"0,0.02,0.05"};
+  std::string member_share = "0.2";
+  std::string member_noise = "1";
+  std::string datasets = "400";
+  std::string dataset_range;  // empty: all
+  std::string bootstrap = "199";
+  std::string permutations = "199";
+  std::string alpha = "0.05";
+  std::string level = "0.95";
+  std::vector<std::string> intervals = {"percentile", "bca"};
+  std::string perm_statistic = "welch_t";
+  std::string alternative = "two-sided";
+  std::string from = "2017";
+  std::string to = "2020";
+  std::string seed = "1";
+  std::string truth_firms = "200000";
+  std::string threads = "0";
+  std::string device = "cpu";
+  std::string gpu = "0";
+  std::string json_path, csv_path, plot_path;
+  std::vector<std::string> merge;
+  bool quiet = false;
+  bool print_config = false;
+};
+
+std::int64_t parse_in(std::string_view flag, const std::string& text, std::int64_t lo,
+                      std::int64_t hi) {
+  const std::int64_t v = sim::parse_integer(flag, text);
+  if (v < lo || v > hi)
+    throw_usage_error(fmt::format("{} must be between {} and {} (got {})", flag, lo, hi, v));
+  return v;
+}
+
+std::uint64_t parse_u64(std::string_view flag, const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end)
+    throw_usage_error(
+        fmt::format("{}: \"{}\" is not an integer in 0..18446744073709551615", flag, text));
+  return value;
+}
+
+power::PowerSpec to_spec(const PowerFlags& f) {
+  power::PowerSpec s;
+  s.premiums = power::parse_premium_grid(f.premium);
+  s.firms = power::parse_firms_grid(f.firms);
+  s.member_share = sim::parse_double("--member-share", f.member_share);
+  s.member_noise = sim::parse_double("--member-noise", f.member_noise);
+  s.datasets =
+      static_cast<std::uint32_t>(parse_in("--datasets", f.datasets, 1, power::kTruthStream - 1));
+  if (!f.dataset_range.empty()) {
+    const std::size_t colon = f.dataset_range.find(':');
+    if (colon == std::string::npos)
+      throw_usage_error("--dataset-range \"" + f.dataset_range + "\": expected A:B, e.g. 0:200");
+    s.first = static_cast<std::uint32_t>(
+        parse_in("--dataset-range", f.dataset_range.substr(0, colon), 0, s.datasets));
+    s.last = static_cast<std::uint32_t>(
+        parse_in("--dataset-range", f.dataset_range.substr(colon + 1), 1, s.datasets));
+  }
+  s.bootstrap = static_cast<std::uint64_t>(parse_in("--bootstrap", f.bootstrap, 0, 100'000'000));
+  s.permutations =
+      static_cast<std::uint64_t>(parse_in("--permutations", f.permutations, 0, 4'294'967'295LL));
+  s.alpha = sim::parse_double("--alpha", f.alpha);
+  s.level = sim::parse_double("--level", f.level);
+  s.methods.clear();
+  for (const std::string& name : f.intervals) {
+    const auto m = parse_interval_method(name);
+    if (!m)
+      throw_usage_error("--interval: unknown method \"" + name +
+                        "\" (known: percentile, basic, normal, bca, studentized)");
+    s.methods.push_back(*m);
+  }
+  const auto stat = parse_statistic(f.perm_statistic);
+  if (!stat || (*stat != Statistic::welch_t && *stat != Statistic::mean_diff))
+    throw_usage_error("--perm-statistic: \"" + f.perm_statistic +
+                      "\": the study tests the mean difference: welch_t or mean_diff");
+  s.test_statistic = *stat;
+  const auto alt = parse_alternative(f.alternative);
+  if (!alt)
+    throw_usage_error("--alternative: \"" + f.alternative + "\" (known: two-sided, greater, less)");
+  s.alternative = *alt;
+  s.from = static_cast<int>(parse_in("--from", f.from, 1800, 2200));
+  s.to = static_cast<int>(parse_in("--to", f.to, 1800, 2200));
+  s.seed = parse_u64("--seed", f.seed);
+  s.truth_firms =
+      static_cast<std::uint32_t>(parse_in("--truth-firms", f.truth_firms, 1000, sim::kMaxFirms));
+  s.threads = static_cast<int>(parse_in("--threads", f.threads, 0, 4096));
+  if (f.device != "cpu" && f.device != "cuda" && f.device != "auto")
+    throw_usage_error("--device: \"" + f.device + "\" (known: auto, cpu, cuda)");
+  s.backend = choose_backend(f.device, static_cast<int>(parse_in("--gpu", f.gpu, 0, 1024)));
+  power::validate(s);
+  return s;
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  io::OutputFile out(path);
+  out.write(text);
+  out.commit();
+}
+
+nlohmann::ordered_json read_report(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ExitCode::no_input, path + ": cannot open");
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(ExitCode::io, path + ": read failed");
+  auto report = nlohmann::ordered_json::parse(text.str(), nullptr, false);
+  if (report.is_discarded() || !report.is_object())
+    throw Error(ExitCode::bad_data, path + ": not a klynge power report: not a JSON object");
+  return report;
+}
+
+// Reads shard reports, checks that they are one study, and merges their tallies in dataset
+// order (the files may be given in any order).
+std::pair<power::PowerSpec, power::StudyTally> merge_reports(
+    const std::vector<std::string>& paths) {
+  std::optional<power::PowerSpec> spec;
+  nlohmann::ordered_json settings;
+  std::vector<power::StudyTally> shards;
+  for (const std::string& path : paths) {
+    const nlohmann::ordered_json report = read_report(path);
+    if (!report.contains("settings") || !report.contains("tallies"))
+      throw Error(ExitCode::bad_data, path + ": not a klynge power report (no settings/tallies)");
+    if (!spec) {
+      settings = report["settings"];
+      spec = power::spec_from_settings(settings, path);
+    } else if (report["settings"] != settings) {
+      throw_usage_error("--merge: " + path + " is from another study (its settings differ from " +
+                        paths.front() + ")");
+    }
+    shards.push_back(power::tally_from_json(*spec, report, path));
+  }
+  std::sort(
+      shards.begin(), shards.end(),
+      [](const power::StudyTally& a, const power::StudyTally& b) { return a.first < b.first; });
+  power::StudyTally tally = shards.front();
+  for (std::size_t i = 1; i < shards.size(); ++i) tally = power::merge_tallies(tally, shards[i]);
+  spec->first = tally.first;
+  spec->last = tally.last;
+  return {*spec, tally};
+}
+
+void run_power(const PowerFlags& flags, const CLI::App& cmd) {
+  if (flags.print_config) {
+    fmt::print("{}", configuration_toml(cmd));
+    return;
+  }
+  if (!flags.plot_path.empty()) check_power_plot_path(flags.plot_path);
+  if (flags.json_path.empty() && flags.csv_path.empty() && flags.plot_path.empty())
+    throw_usage_error("power: nothing to write; give --json FILE, --csv FILE or --plot FILE");
+
+  Stopwatch clock;
+  power::PowerSpec spec;
+  power::StudyTally tally;
+  if (!flags.merge.empty()) {
+    std::tie(spec, tally) = merge_reports(flags.merge);
+  } else {
+    spec = to_spec(flags);
+    const std::uint32_t last = spec.last == 0 ? spec.datasets : spec.last;
+    const std::uint64_t total =
+        static_cast<std::uint64_t>(last - spec.first) * spec.premiums.size() * spec.firms.size();
+    const auto progress = stderr_progress("datasets", total, flags.quiet);
+    spec.progress = progress.get();
+    tally = power::run_study(spec);
+    spec.progress = nullptr;
+  }
+  const double seconds = clock.lap();
+
+  nlohmann::ordered_json report = power::power_json(spec, tally);
+  Provenance p;
+  p.command = "power";
+  p.seed = spec.seed;
+  p.device = std::string(backend_name(spec.backend.backend));
+  p.threads = spec.threads;
+  p.configuration = configuration_json(cmd);
+  report["provenance"] = provenance_json(p);
+  const std::uint64_t datasets =
+      static_cast<std::uint64_t>(tally.last - tally.first) * tally.cells.size();
+  // Datasets per second leaves out the one-off measurement of the true premiums. A merge
+  // computes nothing: no timing.
+  const double study_s = std::max(seconds - tally.truth_seconds, 1e-9);
+  if (flags.merge.empty())
+    report["timing"] = {{"seconds", seconds},
+                        {"truth_s", tally.truth_seconds},
+                        {"datasets_per_second", static_cast<double>(datasets) / study_s}};
+  if (!flags.json_path.empty()) write_output(flags.json_path, report.dump(2) + "\n");
+  if (!flags.csv_path.empty())
+    write_output(flags.csv_path, power::power_csv(power::power_rows(spec, tally)));
+  if (!flags.plot_path.empty()) plot_power(report, flags.json_path, flags.plot_path);
+  if (!flags.quiet)
+    fmt::print(stderr, "klynge power: {} datasets ({} grid points x [{}, {})) in {:.1f} s\n",
+               datasets, tally.cells.size(), tally.first, tally.last, seconds);
+}
+
+}  // namespace
+
+void add_power_command(CLI::App& app) {
+  auto flags = std::make_shared<PowerFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "power",
+      "Simulation study: power and size of the permutation test and coverage of the bootstrap "
+      "intervals over a grid of premiums x sample sizes (docs/power.md)");
+  cmd->add_option("--premium", flags->premium,
+                  "Member log-growth premium per year: numbers separated by commas (one grid "
+                  "point each, every metric), or metric=value,... (one grid point); repeatable")
+      ->type_name("P")
+      ->capture_default_str()
+      ->group("Grid");
+  cmd->add_option("--firms", flags->firms, "Firms per panel; several (commas) form the grid")
+      ->type_name("N")
+      ->capture_default_str()
+      ->group("Grid");
+  cmd->add_option("--member-share", flags->member_share, "Share of firms that are members")
+      ->type_name("X")
+      ->capture_default_str()
+      ->group("Grid");
+  cmd->add_option("--member-noise", flags->member_noise,
+                  "Sd of members' transitory shocks relative to controls' (unequal variances)")
+      ->type_name("X")
+      ->capture_default_str()
+      ->group("Grid");
+  cmd->add_option("--datasets", flags->datasets, "R: simulated panels per grid point")
+      ->type_name("R")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--dataset-range", flags->dataset_range,
+                  "Compute only datasets [A, B) of the R (a shard; merge shards with --merge)")
+      ->type_name("A:B")
+      ->group("Study");
+  cmd->add_option("--bootstrap", flags->bootstrap, "B: bootstrap replicates per dataset (0 = none)")
+      ->type_name("B")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--permutations", flags->permutations, "Permutations per dataset (0 = no test)")
+      ->type_name("P")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--alpha", flags->alpha, "The test rejects when p <= alpha")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--level", flags->level, "Confidence level of the intervals")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--interval", flags->intervals,
+                  "Interval methods: percentile, basic, normal, bca, studentized")
+      ->capture_default_str()
+      ->delimiter(',')
+      ->group("Study");
+  cmd->add_option("--perm-statistic", flags->perm_statistic, "welch_t (default) or mean_diff")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--alternative", flags->alternative, "two-sided, greater or less")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--from", flags->from, "First year of the growth window (members join then)")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--to", flags->to, "Last year of the growth window")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--seed", flags->seed, "Seed of every simulated panel and resample")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--truth-firms", flags->truth_firms,
+                  "Firms in the panel that measures the true premium")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--threads", flags->threads, "Datasets run in parallel (0 = all cores)")
+      ->capture_default_str()
+      ->group("Run");
+  cmd->add_option("--device", flags->device,
+                  "Backend of the replicates: cpu (default), cuda, auto; panels are simulated "
+                  "on the host")
+      ->capture_default_str()
+      ->group("Run");
+  cmd->add_option("--gpu", flags->gpu, "CUDA device index")->capture_default_str()->group("Run");
+  cmd->add_option("--json", flags->json_path, "Write the report as JSON to FILE")->group("Output");
+  cmd->add_option("--csv", flags->csv_path, "Write a tidy CSV to FILE")->group("Output");
+  cmd->add_option("--plot", flags->plot_path,
+                  "Draw the power curve to FILE.png or FILE.svg (needs python3-matplotlib)")
+      ->group("Output");
+  cmd->add_option("--merge", flags->merge,
+                  "Merge the JSON reports of shards of one study (adjacent --dataset-range "
+                  "runs) instead of running")
+      ->configurable(false)
+      ->group("Output");
+  cmd->add_flag("-q,--quiet", flags->quiet, "No progress and no summary line on stderr")
+      ->group("Run");
+  add_print_config_flag(*cmd, flags->print_config);
+  cmd->callback([flags, cmd] { run_power(*flags, *cmd); });
+}
+
+}  // namespace klynge::cli

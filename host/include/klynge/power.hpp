@@ -1,0 +1,169 @@
+// Simulation studies (`klynge power`, docs/power.md): over a grid of premiums x sample sizes,
+// simulate R panels from the `simulate` model in memory, run the permutation test and the
+// bootstrap intervals on each, and tally rejections (power; size at premium 0) and interval
+// coverage of the true premium.
+//
+// Reproducibility: dataset d of a grid point is the simulate panel with (seed, stream = d), and
+// its bootstrap and permutation draws use analysis = d. A dataset's outcome is therefore a pure
+// function of (spec, grid point, d): tallies are the same for any thread count and any split
+// of [0, R) into ranges, and tallies of adjacent ranges merge exactly (integer counts and
+// fixed-point width sums, so the merge is associative).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "klynge/backend.hpp"
+#include "klynge/intervals.hpp"
+#include "klynge/permutation.hpp"
+#include "klynge/progress.hpp"
+#include "klynge/simulate.hpp"
+#include "klynge/statistics.hpp"
+
+namespace klynge::power {
+
+using sim::kMetrics;
+
+// The simulate stream reserved for the large panel that measures the true estimand; datasets
+// use streams [0, kTruthStream).
+inline constexpr std::uint32_t kTruthStream = 0xFFFFFFFFu;
+
+// One premium of the grid: per metric, log growth per year (sim::parse_premium's format).
+struct PremiumPoint {
+  std::array<double, kMetrics> premium{};
+  std::string label;  // as given: "0.02" or "employees=0.01,revenue=0.03"
+};
+
+struct PowerSpec {
+  std::vector<PremiumPoint> premiums;  // grid, in the order given
+  std::vector<std::uint32_t> firms;    // grid of sample sizes (firms per panel)
+  double member_share = 0.2;
+  // Sd of members' transitory shocks relative to non-members' (1 = equal variances). Means are
+  // unchanged: for revenue and value added the premium stays the true mean difference; for
+  // employees true_premium measures the shift the integer rounding adds (docs/power.md).
+  double member_noise = 1.0;
+  std::uint64_t seed = 1;
+  std::uint32_t datasets = 400;      // R: the study's datasets are [0, R)
+  std::uint32_t first = 0;           // this run computes datasets [first, last) of them
+  std::uint32_t last = 0;            // 0 = R
+  int from = 2017, to = 2020;        // the comparison window; members join in `from`
+  std::uint64_t bootstrap = 199;     // B (0 = no intervals)
+  std::uint64_t permutations = 199;  // P (0 = no test)
+  double alpha = 0.05;               // the test rejects when p <= alpha
+  double level = 0.95;               // nominal coverage of the intervals
+  std::vector<IntervalMethod> methods{IntervalMethod::percentile, IntervalMethod::bca};
+  Statistic test_statistic = Statistic::welch_t;
+  Alternative alternative = Alternative::two_sided;
+  std::uint32_t truth_firms = 200'000;  // size of the panel that measures the true estimand
+  int threads = 0;                      // datasets in parallel; 0 = all
+  BackendChoice backend;         // where the replicates run; datasets are simulated on the host
+  Progress* progress = nullptr;  // counts finished datasets when set (progress.hpp)
+};
+
+// Throws Error(usage) naming the flag for an impossible spec.
+void validate(const PowerSpec& spec);
+
+// The simulate spec of dataset `dataset` at one grid point (docs/power.md "Design").
+sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
+                          std::uint32_t dataset);
+
+// Grid parsing (usage errors name the flag). Each --premium value is either numbers separated
+// by commas (one grid point each, every metric) or one metric=value,... list (one point).
+std::vector<PremiumPoint> parse_premium_grid(const std::vector<std::string>& values);
+// "2000,50000" (values may also be given one per flag occurrence).
+std::vector<std::uint32_t> parse_firms_grid(const std::vector<std::string>& values);
+
+// What one dataset gave, per metric. A p-value or interval without a value (e.g. an empty
+// group) is counted as `undefined`: never a rejection, never a cover.
+struct MethodOutcome {
+  bool defined = false;
+  bool covered = false;
+  double width = 0.0;
+};
+struct MetricOutcome {
+  bool test_defined = false;
+  bool rejected = false;
+  double estimate = 0.0;               // the mean difference (NaN when it has none)
+  std::vector<MethodOutcome> methods;  // spec.methods order
+};
+struct DatasetOutcome {
+  std::array<MetricOutcome, kMetrics> metric;
+};
+
+// The true value of the estimand (mean difference of annualised log growth, members minus
+// controls) per metric at one premium, measured on a large panel (docs/power.md "The true
+// premium"): the members' exact counterfactual gap plus, when members' noise differs, the
+// baseline gap of the two groups.
+struct TruePremium {
+  std::array<double, kMetrics> value{};
+  std::array<double, kMetrics> mc_se{};  // Monte Carlo standard error of value
+};
+TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium);
+
+// One dataset end to end: simulate, build the window Sample, test, intervals. Engines run
+// single-threaded (parallelism is over datasets).
+DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
+                           std::uint32_t dataset, const TruePremium& truth);
+
+// Fixed-point unit of the width sums: widths are rounded to multiples of 2^-32 before summing
+// so that sums of any split add up to the same integer.
+inline constexpr double kWidthUnit = 1.0 / 4294967296.0;
+
+struct MethodTally {
+  std::uint64_t covered = 0, undefined = 0;
+  std::int64_t width_units = 0;  // sum of defined widths / kWidthUnit
+};
+struct MetricTally {
+  std::uint64_t rejected = 0, undefined = 0;
+  std::vector<MethodTally> methods;
+};
+// All datasets of one grid point (premium x firms) in [first, last).
+struct CellTally {
+  std::size_t premium = 0;  // index into spec.premiums
+  std::size_t firms = 0;    // index into spec.firms
+  std::uint64_t datasets = 0;
+  TruePremium truth;
+  std::array<MetricTally, kMetrics> metric;
+};
+
+struct StudyTally {
+  std::uint32_t first = 0, last = 0;  // datasets covered
+  std::vector<CellTally> cells;       // premium-major, then firms
+  double truth_seconds = 0.0;         // time spent measuring true premiums (timing only)
+};
+
+// Runs datasets [spec.first, spec.last) of every grid point, in parallel over datasets.
+StudyTally run_study(const PowerSpec& spec);
+
+// Merges tallies of adjacent dataset ranges of the same study (either order): counts add.
+// Throws Error(usage) when the ranges do not join up or the grids differ.
+StudyTally merge_tallies(const StudyTally& a, const StudyTally& b);
+
+// One reported row: grid point x metric x test.
+struct CoverageRow {
+  IntervalMethod method = IntervalMethod::percentile;
+  std::uint64_t covered = 0, undefined = 0;
+  double rate = 0.0, ci_low = 0.0, ci_high = 0.0;  // 95% Clopper-Pearson
+  double mean_width = 0.0;                         // over defined intervals; NaN when none
+};
+struct PowerRow {
+  double premium = 0.0;  // this metric's premium at the grid point
+  std::string premium_label;
+  std::uint32_t firms = 0;
+  std::string metric;
+  std::string test;  // "permutation_<statistic>"
+  std::uint64_t datasets = 0, rejected = 0, undefined = 0;
+  double rejection_rate = 0.0, ci_low = 0.0, ci_high = 0.0;  // 95% Clopper-Pearson
+  double true_value = 0.0, true_value_mc_se = 0.0;
+  std::vector<CoverageRow> coverage;  // spec.methods order (empty with --bootstrap 0)
+};
+
+// Rates and Clopper-Pearson intervals from the tallies.
+std::vector<PowerRow> power_rows(const PowerSpec& spec, const StudyTally& tally);
+
+std::string test_name(const PowerSpec& spec);
+
+}  // namespace klynge::power

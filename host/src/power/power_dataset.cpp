@@ -1,0 +1,113 @@
+// One dataset of a study, end to end: simulate -> window Sample -> bootstrap intervals and the
+// permutation test, reduced to what the tallies need. The inference is the library's own
+// (run_bootstrap, jackknife_values, compute_interval, run_permutations,
+// permutation_p_values), the same calls `klynge analyze` makes, with one thread per dataset.
+#include <cmath>
+#include <span>
+
+#include "klynge/bootstrap.hpp"
+#include "klynge/jackknife.hpp"
+#include "klynge/p_values.hpp"
+#include "klynge/power.hpp"
+#include "sim_sample.hpp"
+
+namespace klynge::power {
+
+namespace {
+
+bool wants(const PowerSpec& spec, IntervalMethod method) {
+  for (IntervalMethod m : spec.methods)
+    if (m == method) return true;
+  return false;
+}
+
+// The mean-difference estimate per metric (NaN where describe has no value).
+std::array<double, kMetrics> estimates(const Description& description) {
+  std::array<double, kMetrics> out;
+  out.fill(NAN);
+  for (const Estimate& e : description.results)
+    if (e.statistic == Statistic::mean_diff && e.status == "ok" && e.metric < kMetrics)
+      out[e.metric] = e.value;
+  return out;
+}
+
+void add_intervals(const PowerSpec& spec, const Sample& sample, const DesignOptions& design,
+                   std::uint32_t dataset, const TruePremium& truth, DatasetOutcome& out) {
+  BootstrapSpec bspec;
+  bspec.seed = spec.seed;
+  bspec.replicates = spec.bootstrap;
+  bspec.statistics = {Statistic::mean_diff};
+  bspec.threads = 1;
+  bspec.analysis = dataset;
+  bspec.backend = spec.backend;
+  const ReplicateTable table = run_bootstrap(sample, design, bspec, 0, spec.bootstrap);
+  JackknifeTable jack;
+  if (wants(spec, IntervalMethod::bca)) jack = jackknife_values(sample, design, bspec);
+  ReplicateTable identity;
+  if (wants(spec, IntervalMethod::studentized))
+    identity = identity_replicate(sample, design, bspec);
+
+  for (std::size_t k = 0; k < table.keys.size(); ++k) {
+    const std::size_t m = table.keys[k].metric;
+    MetricOutcome& mo = out.metric[m];
+    if (!std::isfinite(mo.estimate)) continue;  // no estimate: every interval undefined
+    IntervalRequest req;
+    req.estimate = mo.estimate;
+    req.replicates = std::span<const double>(table.values.data() + k * table.count, table.count);
+    req.level = spec.level;
+    for (std::size_t j = 0; j < spec.methods.size(); ++j) {
+      const IntervalMethod method = spec.methods[j];
+      IntervalRequest r = req;
+      if (method == IntervalMethod::bca && jack.status[k] == "ok")
+        r.acceleration = bca_acceleration(jack.values[k]);
+      if (method == IntervalMethod::studentized) {
+        r.estimate_se = identity.welch_se[k];
+        r.replicate_se =
+            std::span<const double>(table.welch_se.data() + k * table.count, table.count);
+      }
+      const Interval iv = compute_interval(method, r);
+      MethodOutcome& o = mo.methods[j];
+      o.defined = iv.status == "ok" && std::isfinite(iv.low) && std::isfinite(iv.high);
+      if (!o.defined) continue;
+      o.covered = iv.low <= truth.value[m] && truth.value[m] <= iv.high;
+      o.width = iv.high - iv.low;
+    }
+  }
+}
+
+void add_test(const PowerSpec& spec, const Sample& sample, const DesignOptions& design,
+              std::uint32_t dataset, DatasetOutcome& out) {
+  PermutationSpec pspec;
+  pspec.statistic = spec.test_statistic;
+  pspec.seed = spec.seed;
+  pspec.permutations = spec.permutations;
+  pspec.threads = 1;
+  pspec.analysis = dataset;
+  pspec.backend = spec.backend;
+  const PermutationTable table = run_permutations(sample, design, pspec);
+  const std::vector<PValue> p = permutation_p_values(table, spec.alternative);
+  for (std::size_t k = 0; k < table.keys.size(); ++k) {
+    MetricOutcome& mo = out.metric[table.keys[k].metric];
+    mo.test_defined = std::isfinite(p[k].p);
+    mo.rejected = mo.test_defined && p[k].p <= spec.alpha;
+  }
+}
+
+}  // namespace
+
+DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
+                           std::uint32_t dataset, const TruePremium& truth) {
+  const DesignOptions design = window_design(spec.from, spec.to);
+  const Sample sample = simulated_sample(dataset_spec(spec, premium, firms, dataset), design);
+  DatasetOutcome out;
+  const std::array<double, kMetrics> estimate = estimates(describe_sample(sample, design));
+  for (int m = 0; m < kMetrics; ++m) {
+    out.metric[m].estimate = estimate[m];
+    out.metric[m].methods.assign(spec.methods.size(), MethodOutcome{});
+  }
+  if (spec.bootstrap > 0) add_intervals(spec, sample, design, dataset, truth, out);
+  if (spec.permutations > 0) add_test(spec, sample, design, dataset, out);
+  return out;
+}
+
+}  // namespace klynge::power

@@ -1,0 +1,98 @@
+// The study's design (docs/power.md "Design"): which simulate panel dataset d of a grid point
+// is, and the checks that make a spec runnable.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "klynge/error.hpp"
+#include "klynge/power.hpp"
+
+namespace klynge::power {
+
+namespace {
+
+constexpr double kMaxMemberNoise = 10.0;
+constexpr std::uint32_t kMinTruthFirms = 1000;
+
+}  // namespace
+
+sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
+                          std::uint32_t dataset) {
+  sim::SimSpec s;
+  s.seed = spec.seed;
+  s.stream = dataset;
+  s.firms = firms;
+  // The panel is the comparison window itself, and every member joins in its first year: the
+  // window then holds exactly `to - from` years of premium for every member.
+  s.first_year = spec.from;
+  s.last_year = spec.to;
+  s.entry_first = spec.from;
+  s.entry_last = spec.from;
+  s.member_share = spec.member_share;
+  s.premium = premium.premium;
+  // The randomised benchmark (docs/simulate.md "What the premium means"), with no firm births
+  // or exits either: members and controls differ only by the premium (and, when asked, by the
+  // size of their transitory shocks), so the premium is the estimand's true value.
+  s.selection = 0.0;
+  s.home_share = 0.0;
+  s.exit_rate = 0.0;
+  s.birth_share = 0.0;
+  s.clusters = 1;
+  s.size_class_column = false;
+  s.threads = 1;  // parallelism is over datasets
+  s.model.member_noise = spec.member_noise;
+  return s;
+}
+
+std::string test_name(const PowerSpec& spec) {
+  if (spec.permutations == 0) return "none";
+  return "permutation_" + std::string(statistic_name(spec.test_statistic));
+}
+
+void validate(const PowerSpec& s) {
+  auto bad = [](const std::string& message) { throw_usage_error(message); };
+  if (s.premiums.empty()) bad("--premium: give at least one premium, e.g. 0,0.02,0.05");
+  if (s.firms.empty()) bad("--firms: give at least one sample size, e.g. 2000");
+  if (!(s.member_share > 0.0 && s.member_share < 1.0))
+    bad(fmt::format("--member-share must be strictly between 0 and 1 (got {})", s.member_share));
+  for (std::uint32_t n : s.firms) {
+    const double members = n * s.member_share;
+    if (members < 5.0 || n - members < 5.0)
+      bad(
+          fmt::format("--firms {} with --member-share {}: expect at least 5 members and 5 "
+                      "controls per panel",
+                      n, s.member_share));
+  }
+  if (!(s.member_noise > 0.0 && s.member_noise <= kMaxMemberNoise))
+    bad(fmt::format("--member-noise must be in (0, {}] (got {})", kMaxMemberNoise, s.member_noise));
+  if (s.datasets < 1 || s.datasets >= kTruthStream)
+    bad(fmt::format("--datasets must be between 1 and {} (got {})", kTruthStream - 1, s.datasets));
+  const std::uint32_t last = s.last == 0 ? s.datasets : s.last;
+  if (s.first >= last || last > s.datasets)
+    bad(fmt::format("--dataset-range {}:{}: need A:B with 0 <= A < B <= --datasets ({})", s.first,
+                    last, s.datasets));
+  if (s.from < 1800 || s.to > 2200 || s.from >= s.to)
+    bad(fmt::format("--from {} --to {}: need 1800 <= from < to <= 2200", s.from, s.to));
+  if (s.bootstrap == 0 && s.permutations == 0)
+    bad("--bootstrap 0 and --permutations 0: nothing to study; give at least one");
+  if (!(s.alpha > 0.0 && s.alpha < 1.0))
+    bad(fmt::format("--alpha must be strictly between 0 and 1 (got {})", s.alpha));
+  if (!(s.level > 0.0 && s.level < 1.0))
+    bad(fmt::format("--level must be strictly between 0 and 1 (got {})", s.level));
+  if (s.bootstrap > 0) {
+    if (s.methods.empty()) bad("--interval: give at least one method, or --bootstrap 0");
+    if ((static_cast<double>(s.bootstrap) + 1.0) * (1.0 - s.level) / 2.0 < 1.0)
+      bad(fmt::format("--bootstrap {} is too few for --level {}: need (B + 1)(1 - level)/2 >= 1",
+                      s.bootstrap, s.level));
+  }
+  if (s.permutations > 0 && static_cast<double>(s.permutations) + 1.0 < 1.0 / s.alpha)
+    bad(fmt::format("--permutations {} can never reach p <= --alpha {}: need B + 1 >= 1/alpha",
+                    s.permutations, s.alpha));
+  if (s.permutations > 0xFFFFFFFFull) bad("--permutations must be below 2^32");
+  if (s.truth_firms < kMinTruthFirms || s.truth_firms > sim::kMaxFirms)
+    bad(fmt::format("--truth-firms must be between {} and {} (got {})", kMinTruthFirms,
+                    sim::kMaxFirms, s.truth_firms));
+  if (s.threads < 0) bad(fmt::format("--threads must be >= 0 (got {})", s.threads));
+}
+
+}  // namespace klynge::power

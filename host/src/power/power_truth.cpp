@@ -1,0 +1,86 @@
+// The true value of the estimand at a premium (docs/power.md "The true premium").
+//
+// The estimand is E[g | member] - E[g | control], g the annualised log growth over the window.
+// In the study design members are a random draw (no selection, no industry or region pull, no
+// births or exits), so for each metric
+//   truth = E[g(pi) - g(0) | member] + (E[g(0) | member] - E[g(0) | control]).
+// The first term is the members' counterfactual gap: the same keyed draws with premium 0 give
+// each member's growth without the premium, so it is measured firm by firm on one large panel.
+// It equals pi exactly in logs, but employees are rounded to integers with a floor of 1, which
+// attenuates the measured gap. The second term is 0 when members are as noisy as controls (the
+// groups have the same distribution). With --member-noise != 1 it is still 0 for revenue and
+// value added (mean-zero stationary shocks on an unrounded log scale), but not for employees,
+// whose rounding depends on the noise: it is then measured on the same panel, as a difference
+// of group means.
+#include <cmath>
+
+#include "klynge/error.hpp"
+#include "klynge/power.hpp"
+#include "sim_sample.hpp"
+
+namespace klynge::power {
+
+namespace {
+
+constexpr int kEmployees = 0;              // sim::kMetricNames[0]: the integer-rounded metric
+constexpr double kTruthMemberShare = 0.5;  // most members per simulated firm; no effect on truth
+
+struct MeanSe {
+  double mean = 0.0, se = 0.0;
+};
+
+// Mean and its standard error of f(c) over contributions [begin, end) where f is finite.
+template <class F>
+MeanSe mean_se(std::uint32_t begin, std::uint32_t end, F f) {
+  double n = 0, mean = 0, m2 = 0;  // Welford
+  for (std::uint32_t c = begin; c < end; ++c) {
+    const double x = f(c);
+    if (!std::isfinite(x)) continue;
+    n += 1;
+    const double d = x - mean;
+    mean += d / n;
+    m2 += d * (x - mean);
+  }
+  if (n < 2) throw Error(ExitCode::internal, "true premium: too few firms in the truth panel");
+  return {mean, std::sqrt(m2 / (n - 1) / n)};
+}
+
+}  // namespace
+
+TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
+  PowerSpec truth_spec = spec;
+  truth_spec.member_share = kTruthMemberShare;
+  sim::SimSpec treated = dataset_spec(truth_spec, premium, spec.truth_firms, kTruthStream);
+  treated.threads = spec.threads;  // output never depends on it
+  sim::SimSpec base = treated;
+  base.premium = {};
+  const DesignOptions design = window_design(spec.from, spec.to);
+  const Sample a = simulated_sample(treated, design);
+  const Sample b = simulated_sample(base, design);
+  // The premium changes values, never which rows exist: the contributions correspond one to one.
+  if (a.firm != b.firm || a.cells.size() != 1 || b.cells.size() != 1)
+    throw Error(ExitCode::internal, "true premium: the counterfactual panel has other firms");
+  const Cell& cell = a.cells[0];
+
+  TruePremium truth;
+  for (int m = 0; m < kMetrics; ++m) {
+    const std::vector<double>& g1 = a.growth[m];
+    const std::vector<double>& g0 = b.growth[m];
+    const MeanSe gap =
+        mean_se(cell.member_begin, cell.member_end, [&](std::uint32_t c) { return g1[c] - g0[c]; });
+    double value = gap.mean, var = gap.se * gap.se;
+    if (m == kEmployees && spec.member_noise != 1.0) {
+      const MeanSe mem =
+          mean_se(cell.member_begin, cell.member_end, [&](std::uint32_t c) { return g0[c]; });
+      const MeanSe con =
+          mean_se(cell.member_end, cell.control_end, [&](std::uint32_t c) { return g0[c]; });
+      value += mem.mean - con.mean;
+      var += mem.se * mem.se + con.se * con.se;
+    }
+    truth.value[m] = value;
+    truth.mc_se[m] = std::sqrt(var);
+  }
+  return truth;
+}
+
+}  // namespace klynge::power

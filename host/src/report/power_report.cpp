@@ -1,0 +1,223 @@
+#include "klynge/report/power_report.hpp"
+
+#include <fmt/format.h>
+
+#include "klynge/error.hpp"
+#include "klynge/report/json_values.hpp"
+
+namespace klynge::power {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// The power report's own layout version, "MAJOR.MINOR" as in docs/report-schema.md: the minor
+// number grows when fields are added, the major number when one is removed or changes meaning.
+constexpr const char* kPowerSchemaVersion = "1.0";
+
+[[noreturn]] void bad(const std::string& source, const std::string& what) {
+  throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
+}
+
+template <class T>
+T field(const json& j, const char* key, const std::string& source) {
+  if (!j.is_object() || !j.contains(key)) bad(source, fmt::format("no \"{}\"", key));
+  try {
+    return j.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    bad(source, fmt::format("\"{}\" has the wrong type", key));
+  }
+}
+
+std::string csv_number(double x) {
+  return std::isfinite(x) ? fmt::format("{}", x) : "NA";
+}
+
+}  // namespace
+
+json settings_json(const PowerSpec& spec) {
+  json s;
+  json premiums = json::array();
+  for (const PremiumPoint& p : spec.premiums) premiums.push_back(p.label);
+  s["premiums"] = premiums;
+  s["firms"] = spec.firms;
+  s["member_share"] = spec.member_share;
+  s["member_noise"] = spec.member_noise;
+  s["seed"] = spec.seed;
+  s["datasets"] = spec.datasets;
+  s["from"] = spec.from;
+  s["to"] = spec.to;
+  s["growth"] = "log";
+  s["statistic"] = "mean_diff";
+  s["bootstrap"] = spec.bootstrap;
+  s["permutations"] = spec.permutations;
+  s["alpha"] = spec.alpha;
+  s["level"] = spec.level;
+  json methods = json::array();
+  for (IntervalMethod m : spec.methods) methods.push_back(interval_method_name(m));
+  s["intervals"] = methods;
+  s["test_statistic"] = statistic_name(spec.test_statistic);
+  s["alternative"] = alternative_name(spec.alternative);
+  s["truth_firms"] = spec.truth_firms;
+  return s;
+}
+
+PowerSpec spec_from_settings(const json& s, const std::string& source) {
+  PowerSpec spec;
+  spec.premiums = parse_premium_grid(field<std::vector<std::string>>(s, "premiums", source));
+  spec.firms = field<std::vector<std::uint32_t>>(s, "firms", source);
+  spec.member_share = field<double>(s, "member_share", source);
+  spec.member_noise = field<double>(s, "member_noise", source);
+  spec.seed = field<std::uint64_t>(s, "seed", source);
+  spec.datasets = field<std::uint32_t>(s, "datasets", source);
+  spec.from = field<int>(s, "from", source);
+  spec.to = field<int>(s, "to", source);
+  spec.bootstrap = field<std::uint64_t>(s, "bootstrap", source);
+  spec.permutations = field<std::uint64_t>(s, "permutations", source);
+  spec.alpha = field<double>(s, "alpha", source);
+  spec.level = field<double>(s, "level", source);
+  spec.methods.clear();
+  for (const std::string& name : field<std::vector<std::string>>(s, "intervals", source)) {
+    const auto m = parse_interval_method(name);
+    if (!m) bad(source, "unknown interval method \"" + name + "\"");
+    spec.methods.push_back(*m);
+  }
+  const auto stat = parse_statistic(field<std::string>(s, "test_statistic", source));
+  const auto alt = parse_alternative(field<std::string>(s, "alternative", source));
+  if (!stat || !alt) bad(source, "unknown test statistic or alternative");
+  spec.test_statistic = *stat;
+  spec.alternative = *alt;
+  spec.truth_firms = field<std::uint32_t>(s, "truth_firms", source);
+  return spec;
+}
+
+json rows_json(const std::vector<PowerRow>& rows) {
+  json out = json::array();
+  for (const PowerRow& r : rows) {
+    json j;
+    j["premium"] = r.premium;
+    j["premium_label"] = r.premium_label;
+    j["firms"] = r.firms;
+    j["metric"] = r.metric;
+    j["test"] = r.test;
+    j["datasets"] = r.datasets;
+    j["rejections"] = r.rejected;
+    j["undefined"] = r.undefined;
+    j["rejection_rate"] = number_or_null(r.rejection_rate);
+    j["rejection_ci"] = json::array({number_or_null(r.ci_low), number_or_null(r.ci_high)});
+    j["true_value"] = r.true_value;
+    j["true_value_mc_se"] = r.true_value_mc_se;
+    json coverage = json::object();
+    for (const CoverageRow& c : r.coverage) {
+      json cj;
+      cj["rate"] = c.rate;
+      cj["ci"] = json::array({c.ci_low, c.ci_high});
+      cj["mean_width"] = number_or_null(c.mean_width);
+      cj["covered"] = c.covered;
+      cj["undefined"] = c.undefined;
+      coverage[std::string(interval_method_name(c.method))] = cj;
+    }
+    j["coverage"] = coverage;
+    out.push_back(j);
+  }
+  return out;
+}
+
+json tally_json(const PowerSpec& spec, const StudyTally& tally) {
+  json cells = json::array();
+  for (const CellTally& c : tally.cells) {
+    json cj;
+    cj["premium_index"] = c.premium;
+    cj["firms_index"] = c.firms;
+    cj["datasets"] = c.datasets;
+    json metrics = json::array();
+    for (int m = 0; m < kMetrics; ++m) {
+      const MetricTally& t = c.metric[m];
+      json mj;
+      mj["metric"] = sim::kMetricNames[m];
+      mj["true_value"] = c.truth.value[m];
+      mj["true_value_mc_se"] = c.truth.mc_se[m];
+      mj["rejected"] = t.rejected;
+      mj["undefined"] = t.undefined;
+      json methods = json::array();
+      for (std::size_t j = 0; j < t.methods.size(); ++j)
+        methods.push_back(json{{"method", interval_method_name(spec.methods[j])},
+                               {"covered", t.methods[j].covered},
+                               {"undefined", t.methods[j].undefined},
+                               {"width_units", t.methods[j].width_units}});
+      mj["methods"] = methods;
+      metrics.push_back(mj);
+    }
+    cj["metrics"] = metrics;
+    cells.push_back(cj);
+  }
+  return cells;
+}
+
+StudyTally tally_from_json(const PowerSpec& spec, const json& report, const std::string& source) {
+  StudyTally tally;
+  const json range = field<json>(report, "dataset_range", source);
+  if (!range.is_array() || range.size() != 2) bad(source, "\"dataset_range\" is not [first, last]");
+  tally.first = range[0].get<std::uint32_t>();
+  tally.last = range[1].get<std::uint32_t>();
+  const json cells = field<json>(report, "tallies", source);
+  if (!cells.is_array() || cells.size() != spec.premiums.size() * spec.firms.size())
+    bad(source, "\"tallies\" does not match the grid");
+  for (const json& cj : cells) {
+    CellTally c;
+    c.premium = field<std::size_t>(cj, "premium_index", source);
+    c.firms = field<std::size_t>(cj, "firms_index", source);
+    c.datasets = field<std::uint64_t>(cj, "datasets", source);
+    const json metrics = field<json>(cj, "metrics", source);
+    if (!metrics.is_array() || metrics.size() != kMetrics) bad(source, "a tally lacks metrics");
+    for (int m = 0; m < kMetrics; ++m) {
+      const json& mj = metrics[static_cast<std::size_t>(m)];
+      c.truth.value[m] = field<double>(mj, "true_value", source);
+      c.truth.mc_se[m] = field<double>(mj, "true_value_mc_se", source);
+      MetricTally& t = c.metric[m];
+      t.rejected = field<std::uint64_t>(mj, "rejected", source);
+      t.undefined = field<std::uint64_t>(mj, "undefined", source);
+      const json methods = field<json>(mj, "methods", source);
+      if (!methods.is_array() || methods.size() != spec.methods.size())
+        bad(source, "a tally does not match the interval methods");
+      for (const json& xj : methods)
+        t.methods.push_back(MethodTally{field<std::uint64_t>(xj, "covered", source),
+                                        field<std::uint64_t>(xj, "undefined", source),
+                                        field<std::int64_t>(xj, "width_units", source)});
+    }
+    tally.cells.push_back(std::move(c));
+  }
+  return tally;
+}
+
+json power_json(const PowerSpec& spec, const StudyTally& tally) {
+  json report;
+  report["schema_version"] = kPowerSchemaVersion;
+  report["report"] = "power";
+  report["settings"] = settings_json(spec);
+  report["dataset_range"] = json::array({tally.first, tally.last});
+  report["power"] = rows_json(power_rows(spec, tally));
+  report["tallies"] = tally_json(spec, tally);
+  return report;
+}
+
+std::string power_csv(const std::vector<PowerRow>& rows) {
+  std::string out =
+      "premium,firms,metric,test,datasets,rejections,rejection_rate,rejection_ci_low,"
+      "rejection_ci_high,true_value,method,covered,coverage_rate,coverage_ci_low,"
+      "coverage_ci_high,mean_width\n";
+  for (const PowerRow& r : rows) {
+    const std::string head =
+        fmt::format("{},{},{},{},{},{},{},{},{},{}", csv_number(r.premium), r.firms, r.metric,
+                    r.test, r.datasets, r.rejected, csv_number(r.rejection_rate),
+                    csv_number(r.ci_low), csv_number(r.ci_high), csv_number(r.true_value));
+    if (r.coverage.empty()) out += head + ",NA,NA,NA,NA,NA,NA\n";
+    for (const CoverageRow& c : r.coverage)
+      out += fmt::format("{},{},{},{},{},{},{}\n", head, interval_method_name(c.method), c.covered,
+                         csv_number(c.rate), csv_number(c.ci_low), csv_number(c.ci_high),
+                         csv_number(c.mean_width));
+  }
+  return out;
+}
+
+}  // namespace klynge::power

@@ -1,0 +1,101 @@
+// `klynge power` grid parsing and usage errors: every bad value exits 64 with one line naming
+// the flag, before any simulation runs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/run_klynge.hpp"
+#include "klynge/error.hpp"
+#include "klynge/power.hpp"
+
+namespace klynge {
+namespace {
+
+using test::run_klynge;
+
+ExitCode usage_code(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ExitCode::ok;
+}
+
+TEST(PowerGrid, NumbersSeparatedByCommasAreOnePointEach) {
+  const auto grid = power::parse_premium_grid({"0,0.02", "0.05"});
+  ASSERT_EQ(grid.size(), 3u);
+  EXPECT_EQ(grid[0].premium, (std::array<double, 3>{0, 0, 0}));
+  EXPECT_EQ(grid[1].premium, (std::array<double, 3>{0.02, 0.02, 0.02}));
+  EXPECT_EQ(grid[2].premium, (std::array<double, 3>{0.05, 0.05, 0.05}));
+  EXPECT_EQ(grid[1].label, "0.02");
+}
+
+TEST(PowerGrid, MetricPairsAreOnePoint) {
+  const auto grid = power::parse_premium_grid({"0", "employees=0.01,revenue=0.03"});
+  ASSERT_EQ(grid.size(), 2u);
+  EXPECT_EQ(grid[1].premium, (std::array<double, 3>{0.01, 0.03, 0.0}));
+  EXPECT_EQ(grid[1].label, "employees=0.01,revenue=0.03");
+}
+
+TEST(PowerGrid, FirmsGrid) {
+  EXPECT_EQ(power::parse_firms_grid({"2000,50000", "100"}),
+            (std::vector<std::uint32_t>{2000, 50000, 100}));
+}
+
+TEST(PowerGrid, BadValuesAreUsageErrors) {
+  EXPECT_EQ(usage_code([] { power::parse_premium_grid({"0,x"}); }), ExitCode::usage);
+  EXPECT_EQ(usage_code([] { power::parse_premium_grid({"0,,0.1"}); }), ExitCode::usage);
+  EXPECT_EQ(usage_code([] { power::parse_premium_grid({"2"}); }), ExitCode::usage);
+  EXPECT_EQ(usage_code([] { power::parse_premium_grid({"staff=0.1"}); }), ExitCode::usage);
+  EXPECT_EQ(usage_code([] { power::parse_premium_grid({}); }), ExitCode::usage);
+  EXPECT_EQ(usage_code([] { power::parse_firms_grid({"1e3"}); }), ExitCode::usage);
+  EXPECT_EQ(usage_code([] { power::parse_firms_grid({"5"}); }), ExitCode::usage);
+}
+
+// One CLI run per bad flag: exit 64, one line on stderr that names the flag.
+TEST(PowerCli, UsageErrorsExit64WithOneLineNamingTheFlag) {
+  const std::string dir = test::scratch_dir("power_usage");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--premium", "0,abc"}, "--premium"},
+      {{"--premium", "revenue=0.1,revenue=0.2"}, "--premium"},
+      {{"--firms", "0"}, "--firms"},
+      {{"--member-share", "1.5"}, "--member-share"},
+      {{"--member-noise", "0"}, "--member-noise"},
+      {{"--datasets", "0"}, "--datasets"},
+      {{"--dataset-range", "5:2"}, "--dataset-range"},
+      {{"--dataset-range", "3"}, "--dataset-range"},
+      {{"--alpha", "0"}, "--alpha"},
+      {{"--level", "1"}, "--level"},
+      {{"--bootstrap", "10"}, "--bootstrap"},
+      {{"--permutations", "9"}, "--permutations"},
+      {{"--bootstrap", "0", "--permutations", "0"}, "--bootstrap 0"},
+      {{"--interval", "wald"}, "--interval"},
+      {{"--perm-statistic", "median_diff"}, "--perm-statistic"},
+      {{"--alternative", "both"}, "--alternative"},
+      {{"--from", "2020", "--to", "2017"}, "--from"},
+      {{"--threads", "-1"}, "--threads"},
+      {{"--seed", "-1"}, "--seed"},
+      {{"--device", "tpu"}, "--device"},
+      {{"--plot", dir + "/p.pdf"}, "--plot"},
+  };
+  for (const auto& [flags, named] : cases) {
+    std::vector<std::string> args = {"power", "--json", dir + "/p.json"};
+    if (flags[0] != "--datasets") args.insert(args.end(), {"--datasets", "10"});
+    args.insert(args.end(), flags.begin(), flags.end());
+    const auto run = run_klynge(args);
+    EXPECT_EQ(run.exit_code, 64) << flags[0] << " " << flags[1] << ": " << run.err;
+    EXPECT_NE(run.err.find(named), std::string::npos) << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_EQ(run.err.rfind("klynge: error: ", 0), 0u) << run.err;
+  }
+  const auto nothing = run_klynge({"power", "--datasets", "10"});
+  EXPECT_EQ(nothing.exit_code, 64) << nothing.err;
+  EXPECT_NE(nothing.err.find("--json"), std::string::npos) << nothing.err;
+}
+
+}  // namespace
+}  // namespace klynge

@@ -1,0 +1,107 @@
+// Validation of `klynge power` studies (slow: label `slow`, run by `scripts/test.sh --slow` or
+// `ctest -L slow`, never by CI; figures in docs/power.md "Validation"):
+//  - the studentized (welch_t) permutation test holds its size within Monte Carlo error under
+//    unequal variances and group sizes, where the plain mean difference does not;
+//  - percentile and BCa intervals of the mean difference cover the true premium near nominal;
+//  - power increases with the premium.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "klynge/power.hpp"
+
+namespace klynge {
+namespace {
+
+double mc_se(double p, std::uint64_t n) {
+  return std::sqrt(p * (1 - p) / static_cast<double>(n));
+}
+
+const power::PowerRow& row(const std::vector<power::PowerRow>& rows, double premium,
+                           const std::string& metric) {
+  for (const auto& r : rows)
+    if (r.premium == premium && r.metric == metric) return r;
+  throw std::runtime_error("no row");
+}
+
+// 100 members with twice the transitory noise against 900 controls, no premium. Employees are
+// left out: with unequal noise their integer floor makes the null not exactly zero
+// (docs/power.md "The true premium").
+TEST(PowerValidation, StudentizedPermutationSizeUnderUnequalVariances) {
+  power::PowerSpec s;
+  s.premiums = power::parse_premium_grid({"0"});
+  s.firms = {1000};
+  s.member_share = 0.1;
+  s.member_noise = 2.0;
+  s.datasets = 2000;
+  s.bootstrap = 0;
+  s.permutations = 199;
+  s.alpha = 0.05;
+  s.truth_firms = 20'000;
+  s.seed = 11;
+  const double se = mc_se(0.05, s.datasets);
+  for (Statistic stat : {Statistic::welch_t, Statistic::mean_diff}) {
+    s.test_statistic = stat;
+    const auto rows = power::power_rows(s, power::run_study(s));
+    for (const char* metric : {"revenue", "value_added"}) {
+      const double rate = row(rows, 0.0, metric).rejection_rate;
+      std::printf("%s %s: rejection rate %.4f at alpha 0.05 (MC se %.4f, R = %u)\n",
+                  std::string(statistic_name(stat)).c_str(), metric, rate, se, s.datasets);
+      if (stat == Statistic::welch_t)
+        EXPECT_NEAR(rate, 0.05, 3 * se) << metric;
+      else
+        EXPECT_GT(rate, 0.05 + 6 * se) << metric << ": the plain difference should be liberal";
+    }
+  }
+}
+
+TEST(PowerValidation, PercentileAndBcaCoverNearNominal) {
+  power::PowerSpec s;
+  s.premiums = power::parse_premium_grid({"0.03"});
+  s.firms = {2000};
+  s.member_share = 0.2;
+  s.datasets = 1000;
+  s.bootstrap = 999;
+  s.permutations = 0;
+  s.methods = {IntervalMethod::percentile, IntervalMethod::bca};
+  s.seed = 5;
+  const auto rows = power::power_rows(s, power::run_study(s));
+  const double se = mc_se(0.95, s.datasets);
+  for (const auto& r : rows)
+    for (const auto& c : r.coverage) {
+      std::printf("%s %s: coverage %.4f of %.5f (95%% CI %.4f..%.4f), mean width %.5f\n",
+                  r.metric.c_str(), std::string(interval_method_name(c.method)).c_str(), c.rate,
+                  r.true_value, c.ci_low, c.ci_high, c.mean_width);
+      EXPECT_NEAR(c.rate, 0.95, 3.5 * se) << r.metric << " " << interval_method_name(c.method);
+      EXPECT_EQ(c.undefined, 0u);
+    }
+}
+
+TEST(PowerValidation, PowerIncreasesWithThePremium) {
+  power::PowerSpec s;
+  s.premiums = power::parse_premium_grid({"0,0.005,0.01,0.02"});
+  s.firms = {2000};
+  s.member_share = 0.2;
+  s.datasets = 400;
+  s.bootstrap = 0;
+  s.permutations = 199;
+  s.seed = 9;
+  const auto rows = power::power_rows(s, power::run_study(s));
+  for (const char* metric : {"employees", "revenue", "value_added"}) {
+    double previous = -1.0, previous_high = -1.0;
+    for (double premium : {0.0, 0.005, 0.01, 0.02}) {
+      const auto& r = row(rows, premium, metric);
+      std::printf("%s premium %.3f: power %.4f (%.4f..%.4f)\n", metric, premium, r.rejection_rate,
+                  r.ci_low, r.ci_high);
+      // Each step up is larger than its Monte Carlo noise: the intervals do not overlap.
+      if (premium > 0.005) EXPECT_GT(r.ci_low, previous_high) << metric << " " << premium;
+      EXPECT_GT(r.rejection_rate, previous) << metric << " " << premium;
+      previous = r.rejection_rate;
+      previous_high = r.ci_high;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace klynge
