@@ -20,25 +20,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string find_script() {
+// `name` (klynge_plot.py, klynge_power_plot.py): $<env_var>, the installed copy next to
+// <prefix>/bin/klynge, or the source tree this binary was configured from.
+std::string find_script(const std::string& name, const char* env_var) {
   std::vector<std::string> tried;
-  if (const char* env = std::getenv("KLYNGE_PLOT_SCRIPT"); env && *env) {
+  if (const char* env = std::getenv(env_var); env && *env) {
     if (fs::exists(env)) return env;
     tried.push_back(env);
   }
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / KLYNGE_INSTALLED_PLOT_SCRIPT;
+    const fs::path installed =
+        (exe.parent_path().parent_path() / KLYNGE_INSTALLED_PLOT_SCRIPT).parent_path() / name;
     if (fs::exists(installed)) return installed.string();
     tried.push_back(installed.string());
   }
-  if (fs::exists(KLYNGE_SOURCE_PLOT_SCRIPT)) return KLYNGE_SOURCE_PLOT_SCRIPT;
-  tried.push_back(KLYNGE_SOURCE_PLOT_SCRIPT);
+  const fs::path source = fs::path(KLYNGE_SOURCE_PLOT_SCRIPT).parent_path() / name;
+  if (fs::exists(source)) return source.string();
+  tried.push_back(source.string());
   std::string where;
   for (const std::string& t : tried) where += (where.empty() ? "" : ", ") + t;
-  throw Error(ExitCode::no_input, "plots: cannot find klynge_plot.py (looked at " + where +
-                                      "); set KLYNGE_PLOT_SCRIPT to its path");
+  throw Error(ExitCode::no_input, "plots: cannot find " + name + " (looked at " + where +
+                                      "); set " + env_var + " to its path");
 }
 
 std::string find_python() {
@@ -56,7 +60,11 @@ void check_plot_path(const std::string& flag, const std::string& path) {
 }
 
 void run_plot_script(const std::vector<std::string>& args) {
-  const std::string script = find_script();
+  run_named_plot_script(kForestScript, args);
+}
+
+void run_named_plot_script(const PlotScript& which, const std::vector<std::string>& args) {
+  const std::string script = find_script(which.name, which.env_var);
   const std::string python = find_python();
   std::vector<std::string> storage = {python, script};
   storage.insert(storage.end(), args.begin(), args.end());
@@ -87,7 +95,13 @@ void run_plot_script(const std::vector<std::string>& args) {
 
 void plot_report(const nlohmann::ordered_json& report, const std::string& json_path,
                  const std::string& plot_path) {
-  if (!json_path.empty()) return run_plot_script({json_path, "-o", plot_path});
+  plot_report_with(kForestScript, report, json_path, plot_path);
+}
+
+void plot_report_with(const PlotScript& which, const nlohmann::ordered_json& report,
+                      const std::string& json_path, const std::string& plot_path) {
+  if (!json_path.empty() && json_path != "-")
+    return run_named_plot_script(which, {json_path, "-o", plot_path});
   const std::string temp = (std::filesystem::temp_directory_path() /
                             ("klynge-plot-" + std::to_string(::getpid()) + ".json"))
                                .string();
@@ -95,7 +109,7 @@ void plot_report(const nlohmann::ordered_json& report, const std::string& json_p
   out.write(report.dump() + "\n");
   out.commit();
   try {
-    run_plot_script({temp, "-o", plot_path});
+    run_named_plot_script(which, {temp, "-o", plot_path});
   } catch (...) {
     std::filesystem::remove(temp);
     throw;
