@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 
 #include "analyze_comparison.hpp"
 #include "klynge/batch.hpp"
@@ -109,19 +110,39 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
 
   std::vector<Comparison> comparisons(split.values.size());
   double design_s = 0.0, statistics_s = 0.0;
-  if (replicates_out) write_replicates_header(*replicates_out, tag_column);
-  for (std::size_t i = 0; i < split.values.size(); ++i) {
+  // Comparison i's panel, sample and point statistics (no replicates). Touches only
+  // comparisons[i] and reads the shared panel and split, so it can run beside comparison i - 1.
+  struct Prepared {
+    double design_s = 0.0, statistics_s = 0.0;
+  };
+  auto prepare = [&](std::size_t i) {
     Comparison& c = comparisons[i];
     const std::string& value = split.labels[static_cast<std::size_t>(split.values[i])];
     c.tag = {by_cluster, tag_column, value};
     c.facts = {value, comparison_analysis_id(column->name, value),
                split.members_with(split.values[i]), split.controls()};
-    clock.lap();
+    Stopwatch watch;
+    Prepared t;
     c.panel = comparison_panel(panel, split, split.values[i], extra_stratum);
     c.sample = build_sample(c.panel, design);
-    design_s += clock.lap();
+    t.design_s = watch.lap();
     c.description = describe_sample(c.sample, design);
-    statistics_s += clock.lap();
+    t.statistics_s = watch.lap();
+    return t;
+  };
+  if (replicates_out) write_replicates_header(*replicates_out, tag_column);
+  // The batch streams: while comparison i's replicates run, comparison i + 1 is prepared on
+  // another thread (its data would then be uploaded at once by a device backend). At most two
+  // comparisons' bulk data are held at a time.
+  std::future<Prepared> next;
+  if (!split.values.empty()) next = std::async(std::launch::async, prepare, 0);
+  for (std::size_t i = 0; i < split.values.size(); ++i) {
+    const Prepared t = next.get();
+    design_s += t.design_s;
+    statistics_s += t.statistics_s;
+    if (i + 1 < split.values.size()) next = std::async(std::launch::async, prepare, i + 1);
+    Comparison& c = comparisons[i];
+    const std::string& value = c.tag.value;
     c.run = run_comparison(c.sample, design, c.description, settings, flags, c.facts.analysis,
                            fmt::format("[{}/{} {}]", i + 1, split.values.size(), value),
                            source);
