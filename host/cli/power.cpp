@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "klynge/engine/distributed_sources.hpp"
+#include "klynge/engine/mpi_ranks.hpp"
 #include "configuration.hpp"
 #include "device_choice.hpp"
 #include "klynge/error.hpp"
@@ -191,12 +193,34 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
   } else {
     spec = to_spec(flags);
     const std::uint32_t last = spec.last == 0 ? spec.datasets : spec.last;
+    // Under MPI, rank r computes part r of the datasets; rank 0 merges the tallies (exact).
+    const RankInfo& ranks = mpi_ranks();
+    power::PowerSpec mine = spec;
+    const auto [lo, hi] = shard_range(
+        last - spec.first,
+        ShardIndex{static_cast<std::uint32_t>(ranks.rank), static_cast<std::uint32_t>(ranks.size)});
+    mine.first = spec.first + static_cast<std::uint32_t>(lo);
+    mine.last = spec.first + static_cast<std::uint32_t>(hi);
     const std::uint64_t total =
-        static_cast<std::uint64_t>(last - spec.first) * spec.premiums.size() * spec.firms.size();
-    const auto progress = stderr_progress("datasets", total, flags.quiet);
-    spec.progress = progress.get();
-    tally = power::run_study(spec);
-    spec.progress = nullptr;
+        static_cast<std::uint64_t>(hi - lo) * spec.premiums.size() * spec.firms.size();
+    const auto progress = stderr_progress("datasets", total, flags.quiet || ranks.rank != 0);
+    mine.progress = progress.get();
+    if (hi > lo) tally = power::run_study(mine);
+    if (ranks.size > 1) {
+      const std::vector<std::string> parts =
+          gather_strings(hi > lo ? power::power_json(mine, tally).dump() : std::string());
+      if (ranks.rank != 0) return;  // rank 0 writes the report
+      std::vector<power::StudyTally> tallies;
+      for (std::size_t r = 0; r < parts.size(); ++r)
+        if (!parts[r].empty())
+          tallies.push_back(power::tally_from_json(
+              spec, nlohmann::ordered_json::parse(parts[r]), "MPI rank " + std::to_string(r)));
+      tally = tallies.front();
+      for (std::size_t i = 1; i < tallies.size(); ++i)
+        tally = power::merge_tallies(tally, tallies[i]);
+    }
+    spec.first = tally.first;
+    spec.last = tally.last;
   }
   const double seconds = clock.lap();
 

@@ -49,6 +49,26 @@ TEST(MpiRanks, OneTwoThreeRanksWriteTheSingleRunReport) {
   }
 }
 
+// Power studies under MPI: ranks split the datasets, rank 0 merges the tallies exactly.
+TEST(MpiRanks, PowerStudySplitOverRanksEqualsOneProcess) {
+  const std::string dir = test::scratch_dir("mpi_power");
+  auto power = [&](const std::string& json_path) {
+    return std::vector<std::string>{"power",       "--firms",        "500",  "--member-share",
+                                    "0.2",         "--premium",      "0,0.05", "--datasets",
+                                    "10",          "--bootstrap",    "99",   "--permutations",
+                                    "99",          "--seed",         "3",    "--quiet",
+                                    "--json",      json_path};
+  };
+  ASSERT_EQ(test::run_klynge(power(dir + "/one.json")).exit_code, 0);
+  std::vector<std::string> args = {"--allow-run-as-root", "--oversubscribe", "-np", "3",
+                                   test::klynge_binary()};
+  const auto p = power(dir + "/three.json");
+  args.insert(args.end(), p.begin(), p.end());
+  const auto r = test::run_program("mpirun", args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(results_of(dir + "/three.json"), results_of(dir + "/one.json"));
+}
+
 // Checkpoints under MPI: SIGUSR1 (forwarded by mpirun to every rank) stops two ranks with exit
 // 75 after rank 0 saved; three ranks resume from the checkpoint to the plain run's report.
 TEST(MpiRanks, CheckpointStopsAndResumesWithAnotherRankCount) {

@@ -130,6 +130,34 @@ ReplicateTeam& mpi_team() {
   return team;
 }
 
+std::vector<std::string> gather_strings(const std::string& mine) {
+  if (!g_initialized) return {mine};
+  const int size = g_ranks.size;
+  const bool root = g_ranks.rank == 0;
+  const long long my_length = static_cast<long long>(mine.size());
+  if (my_length > 2147483647LL) throw Error(ExitCode::internal, "MPI: a part is too large");
+  const int length = static_cast<int>(my_length);
+  std::vector<int> lengths(root ? size : 1), displs(root ? size : 1);
+  check(MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD),
+        "MPI_Gather");
+  std::vector<char> all(1);
+  if (root) {
+    long long offset = 0;
+    for (int r = 0; r < size; ++r) {
+      displs[r] = static_cast<int>(offset);
+      offset += lengths[r];
+    }
+    if (offset > 2147483647LL) throw Error(ExitCode::internal, "MPI: the parts are too large");
+    all.resize(static_cast<std::size_t>(std::max<long long>(offset, 1)));
+  }
+  check(MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), displs.data(),
+                    MPI_CHAR, 0, MPI_COMM_WORLD),
+        "MPI_Gatherv");
+  std::vector<std::string> out;
+  for (int r = 0; root && r < size; ++r) out.emplace_back(all.data() + displs[r], lengths[r]);
+  return out;
+}
+
 std::vector<std::string> gather_rank_map(const std::string& device) {
   const std::string line = fmt::format("rank {}: host {}, local rank {}, device {}",
                                        g_ranks.rank, g_ranks.host, g_ranks.local_rank, device);

@@ -40,6 +40,10 @@ int local_rank_from_environment();
 // Every rank must ask for the same tables in the same order. A build without MPI: one process.
 ReplicateTeam& mpi_team();
 
+// Rank 0 receives every rank's `mine`, in rank order (the others get an empty list); outside
+// MPI: {mine}.
+std::vector<std::string> gather_strings(const std::string& mine);
+
 // Gathers one line per rank ("rank r: host h, device d") on rank 0 (empty elsewhere).
 std::vector<std::string> gather_rank_map(const std::string& device);
 
