@@ -15,40 +15,16 @@ Usually run through `klynge plot` or `klynge analyze --plot`. Exit codes follow 
 import argparse
 import csv
 import gzip
-import json
 import math
 import os
 import sys
 
-USAGE, BAD_DATA, NO_INPUT, CANT_CREATE = 64, 65, 66, 73
-
-
-def fail(code, message):
-    print(f"klynge: error: {message}", file=sys.stderr)
-    sys.exit(code)
-
-
-def load_matplotlib():
-    try:
-        import matplotlib
-        matplotlib.use("Agg")  # files only: no display needed (Slurm nodes, CI)
-        import matplotlib.pyplot as plt
-        return plt
-    except ImportError as e:
-        fail(NO_INPUT, f"plots need matplotlib ({e}); install it: apt-get install python3-matplotlib")
+from klynge_plot_common import (BAD_DATA, NO_INPUT, USAGE, fail, load_matplotlib, read_json_report,
+                                save)
 
 
 def read_report(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            report = json.load(f)
-    except OSError as e:
-        fail(NO_INPUT, f"{path}: cannot read: {e.strerror}")
-    except json.JSONDecodeError as e:
-        fail(BAD_DATA, f"{path}: not a JSON report: {e}")
-    if not isinstance(report, dict) or "results" not in report:
-        fail(BAD_DATA, f"{path}: not a klynge report (no \"results\")")
-    return report
+    return read_json_report(path, ["results"], "klynge report")
 
 
 def comparison_of(row):
@@ -90,21 +66,6 @@ def interval_methods(report, chosen):
     listed = report.get("settings", {}).get("ci", [])
     preferred = [m for m in ("percentile", "bca") if m in listed]
     return preferred + [m for m in listed if m not in preferred]
-
-
-def save(fig, path):
-    """Writes next to the final name, then renames: never a half-written picture."""
-    ext = os.path.splitext(path)[1].lower()
-    tmp = f"{path}.tmp.{os.getpid()}{ext}"
-    try:
-        fig.savefig(tmp, format=ext[1:], bbox_inches="tight", dpi=150)
-        os.replace(tmp, path)
-    except OSError as e:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        fail(CANT_CREATE, f"{path}: cannot create: {e.strerror}")
 
 
 def forest(report, args, plt):

@@ -10,39 +10,13 @@ Exit codes follow klynge's: 64 usage, 65 bad report, 66 missing input (or matplo
 installed), 73 output cannot be created.
 """
 import argparse
-import json
 import os
-import sys
 
-USAGE, BAD_DATA, NO_INPUT, CANT_CREATE = 64, 65, 66, 73
-
-
-def fail(code, message):
-    print(f"klynge: error: {message}", file=sys.stderr)
-    sys.exit(code)
-
-
-def load_matplotlib():
-    try:
-        import matplotlib
-        matplotlib.use("Agg")  # files only: no display needed (Slurm nodes, CI)
-        import matplotlib.pyplot as plt
-        return plt
-    except ImportError as e:
-        fail(NO_INPUT, f"plots need matplotlib ({e}); install it: apt-get install python3-matplotlib")
+from klynge_plot_common import BAD_DATA, USAGE, fail, load_matplotlib, read_json_report, save
 
 
 def read_report(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            report = json.load(f)
-    except OSError as e:
-        fail(NO_INPUT, f"{path}: cannot read: {e.strerror}")
-    except json.JSONDecodeError as e:
-        fail(BAD_DATA, f"{path}: not a JSON report: {e}")
-    if not isinstance(report, dict) or "power" not in report or "settings" not in report:
-        fail(BAD_DATA, f"{path}: not a klynge power report (no \"power\" or \"settings\")")
-    return report
+    return read_json_report(path, ["power", "settings"], "klynge power report")
 
 
 def curves(rows):
@@ -93,10 +67,7 @@ def main():
     fig.suptitle(f"{report['power'][0]['test']}: {settings['datasets']} datasets per point, "
                  f"member share {settings['member_share']}", fontsize="medium")
     fig.tight_layout()
-    try:
-        fig.savefig(args.output)
-    except OSError as e:
-        fail(CANT_CREATE, f"{args.output}: cannot create: {e.strerror}")
+    save(fig, args.output)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,51 @@
+"""What klynge's plotting scripts (klynge_plot.py, klynge_power_plot.py) share: klynge's exit
+codes, one-line errors, matplotlib without a display, reading a JSON report, and saving a
+picture atomically (temporary name, then rename: never a half-written file)."""
+import json
+import os
+import sys
+
+USAGE, BAD_DATA, NO_INPUT, CANT_CREATE = 64, 65, 66, 73
+
+
+def fail(code, message):
+    print(f"klynge: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def load_matplotlib():
+    try:
+        import matplotlib
+        matplotlib.use("Agg")  # files only: no display needed (Slurm nodes, CI)
+        import matplotlib.pyplot as plt
+        return plt
+    except ImportError as e:
+        fail(NO_INPUT, f"plots need matplotlib ({e}); install it: apt-get install python3-matplotlib")
+
+
+def read_json_report(path, required, what):
+    """The report at `path`, which must be a JSON object with every key of `required`."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            report = json.load(f)
+    except OSError as e:
+        fail(NO_INPUT, f"{path}: cannot read: {e.strerror}")
+    except json.JSONDecodeError as e:
+        fail(BAD_DATA, f"{path}: not a JSON report: {e}")
+    if not isinstance(report, dict) or any(k not in report for k in required):
+        fail(BAD_DATA, f"{path}: not a {what} (no " + " or ".join(f'"{k}"' for k in required) + ")")
+    return report
+
+
+def save(fig, path):
+    ext = os.path.splitext(path)[1].lower()
+    tmp = f"{path}.tmp.{os.getpid()}{ext}"
+    try:
+        fig.savefig(tmp, format=ext[1:], bbox_inches="tight", dpi=150)
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        fail(CANT_CREATE, f"{path}: cannot create: {e.strerror}")
