@@ -5,8 +5,10 @@
 #
 # Build machines without the Debian -dev packages (a lent GPU box): build here with
 #   scripts/gpu-check.sh --build-only
-# which makes build-gpu/ with sm_90 and libstdc++/cudart linked statically, carry build-gpu/
-# to the GPU machine, and run scripts/gpu-check.sh there; it uses the carried binaries as is.
+# which makes build-gpu/ with sm_90 and libstdc++/cudart linked statically (MPI off), carry
+# the three binaries it needs to the GPU machine (build-gpu/klynge,
+# build-gpu/tests/klynge_gpu_tests, build-gpu/tests/bench/klynge_gpu_bench: far below a
+# whole build folder's size), and run scripts/gpu-check.sh there; it uses them as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-out/gpu-check}
