@@ -200,8 +200,7 @@ std::uint64_t CheckpointSource::next_chunk(std::uint64_t left, double last_chunk
 
 template <typename Compute>
 void CheckpointSource::compute_table(TableKind kind, std::uint32_t analysis, std::uint64_t total,
-                                     std::size_t keys, Compute&& compute) {
-  (void)keys;
+                                     Compute&& compute) {
   const std::uint64_t stored = team_.root() ? std::min(store_.prefix(kind, analysis, dir_), total)
                                             : 0;
   std::uint64_t done = team_.from_root(stored);
@@ -229,7 +228,7 @@ void CheckpointSource::compute_table(TableKind kind, std::uint32_t analysis, std
 ReplicateTable CheckpointSource::bootstrap(const Sample& sample, const DesignOptions& design,
                                            const BootstrapSpec& spec, std::uint64_t B) {
   const ReplicateTable shape = bootstrap_shape(sample, design, spec);
-  compute_table(TableKind::bootstrap, spec.analysis, B, shape.keys.size(),
+  compute_table(TableKind::bootstrap, spec.analysis, B,
                 [&](std::uint64_t first, std::uint64_t count) {
                   ReplicateStore one;
                   one.add(run_bootstrap(sample, design, spec, first, count), spec.analysis, B);
@@ -245,7 +244,7 @@ PermutationTable CheckpointSource::permutations(const Sample& sample, const Desi
                                                 const PermutationPlan& plan) {
   const PermutationTable shape = permutation_shape(sample, design, spec, plan.exact);
   const std::uint64_t total = plan.replicates;
-  compute_table(TableKind::permutation, spec.analysis, total, shape.keys.size(),
+  compute_table(TableKind::permutation, spec.analysis, total,
                 [&](std::uint64_t first, std::uint64_t count) {
                   ReplicateStore one;
                   one.add(run_permutations(sample, design, spec, plan.exact, first, count),

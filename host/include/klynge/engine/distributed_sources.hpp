@@ -88,7 +88,7 @@ class CheckpointSource : public ReplicateSource {
   std::uint64_t next_chunk(std::uint64_t left, double last_chunk_s);
 
   template <typename Compute>
-  void compute_table(TableKind kind, std::uint32_t analysis, std::uint64_t total, std::size_t keys,
+  void compute_table(TableKind kind, std::uint32_t analysis, std::uint64_t total,
                      Compute&& compute);
 
   ReplicateTeam& team_;
