@@ -8,6 +8,7 @@
 #include <set>
 
 #include "klynge/engine/boot_data.hpp"
+#include "common/bitwise_equal.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/build_sample.hpp"
@@ -198,9 +199,7 @@ TEST(BootstrapEngine, WelchSeOfMeanDiffMatchesWelchT) {
   }
 }
 
-bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
+using test::bitwise_equal;
 
 class SchemeInvariance : public ::testing::TestWithParam<Scheme> {};
 

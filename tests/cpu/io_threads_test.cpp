@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/bitwise_equal.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/read_panel.hpp"
 
@@ -61,31 +62,27 @@ ReadOptions options(int threads) {
   return o;
 }
 
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
-}
+using klynge::test::bitwise_equal;
 
 void expect_same(const Panel& a, const Panel& b) {
   EXPECT_EQ(a.data_lines, b.data_lines);
   EXPECT_EQ(a.bytes, b.bytes);
   EXPECT_EQ(a.firm_ids, b.firm_ids);
-  EXPECT_TRUE(same_bits(a.firm, b.firm));
-  EXPECT_TRUE(same_bits(a.year, b.year));
-  EXPECT_TRUE(same_bits(a.line, b.line));
+  EXPECT_TRUE(bitwise_equal(a.firm, b.firm));
+  EXPECT_TRUE(bitwise_equal(a.year, b.year));
+  EXPECT_TRUE(bitwise_equal(a.line, b.line));
   ASSERT_EQ(a.metric.size(), b.metric.size());
   for (std::size_t k = 0; k < a.metric.size(); ++k)
-    EXPECT_TRUE(same_bits(a.metric[k], b.metric[k]));
-  EXPECT_TRUE(same_bits(a.member, b.member));
+    EXPECT_TRUE(bitwise_equal(a.metric[k], b.metric[k]));
+  EXPECT_TRUE(bitwise_equal(a.member, b.member));
   ASSERT_EQ(a.cluster.has_value(), b.cluster.has_value());
   EXPECT_EQ(a.cluster->labels, b.cluster->labels);
-  EXPECT_TRUE(same_bits(a.cluster->code, b.cluster->code));
-  EXPECT_TRUE(same_bits(a.entry, b.entry));
+  EXPECT_TRUE(bitwise_equal(a.cluster->code, b.cluster->code));
+  EXPECT_TRUE(bitwise_equal(a.entry, b.entry));
   ASSERT_EQ(a.strata.size(), b.strata.size());
   EXPECT_EQ(a.strata[0].labels, b.strata[0].labels);
-  EXPECT_TRUE(same_bits(a.strata[0].code, b.strata[0].code));
-  EXPECT_TRUE(same_bits(a.weight, b.weight));
+  EXPECT_TRUE(bitwise_equal(a.strata[0].code, b.strata[0].code));
+  EXPECT_TRUE(bitwise_equal(a.weight, b.weight));
 }
 
 TEST(IoThreads, SamePanelForAnyThreadCountAndChunking) {

@@ -111,6 +111,21 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
                            std::uint32_t begin, std::uint32_t m, double* n, double* sum,
                            double* sq) {
   const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  auto add_row = [&](std::uint32_t pick) {
+    const double* row = dv.d + static_cast<std::uint64_t>(begin + pick) * M;
+    for (std::uint32_t k = 0; k < M; ++k) {
+      const double x = row[k];
+      if (x == x) {
+        n[k] += 1.0;
+        sum[k] += x;
+        sq[k] += x * x;
+      }
+    }
+  };
+  if (chunked_group(m)) {  // as for_each_draw: large groups draw by chunks
+    for_each_chunked_index(v.seed, v.analysis, replicate, begin, m, add_row);
+    return;
+  }
   // Words in runs of kRun positions: the same words WordStream would read, from philox_blocks.
   constexpr std::uint32_t kRun = 256;
   std::uint32_t words[kRun + 8];
@@ -124,17 +139,7 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
     const std::uint32_t* w = words + (p0 & 3u);
     for (std::uint32_t j = 0; j < len; ++j) {
       const BoundedTry t = bounded_try(w[j], m);
-      const std::uint32_t pick =
-          t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m);
-      const double* row = dv.d + static_cast<std::uint64_t>(begin + pick) * M;
-      for (std::uint32_t k = 0; k < M; ++k) {
-        const double x = row[k];
-        if (x == x) {
-          n[k] += 1.0;
-          sum[k] += x;
-          sq[k] += x * x;
-        }
-      }
+      add_row(t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m));
     }
   }
 }

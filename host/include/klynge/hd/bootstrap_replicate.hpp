@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "klynge/hd/bootstrap_chunked.hpp"
 #include "klynge/hd/bootstrap_draws.hpp"
 #include "klynge/hd/group_stats.hpp"
 #include "klynge/hd/macros.hpp"
@@ -96,6 +97,8 @@ KLYNGE_HD void add_unit(const BootView& v, std::uint32_t unit, double count, dou
 // unbiased uniform index draws (multinomial counts); poisson: an independent Poisson(1) count
 // per unit; bayesian: Exp(1) per unit, normalised within each resample group to sum to its
 // number of units (Dirichlet(1) weights scaled to m, so Σ counts matches the other schemes).
+// A group of at least kChunkedMinUnits units draws its m indices by chunks instead
+// (hd/bootstrap_chunked.hpp): the same multinomial law, other draws.
 template <typename Sink>
 KLYNGE_HD void for_each_draw(const BootView& v, std::uint32_t replicate, Sink&& sink) {
   if (v.scheme == BootScheme::groups || v.scheme == BootScheme::strata) {
@@ -103,6 +106,11 @@ KLYNGE_HD void for_each_draw(const BootView& v, std::uint32_t replicate, Sink&& 
     for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
       const std::uint32_t begin = v.group_unit_begin[g], end = v.group_unit_begin[g + 1];
       const std::uint32_t m = end - begin;
+      if (chunked_group(m)) {
+        for_each_chunked_index(v.seed, v.analysis, replicate, begin, m,
+                               [&](std::uint32_t i) { sink(begin + i, 1.0); });
+        continue;
+      }
       for (std::uint32_t j = 0; j < m; ++j) sink(begin + bounded_index(s, begin + j, m), 1.0);
     }
   } else if (v.scheme == BootScheme::poisson) {
