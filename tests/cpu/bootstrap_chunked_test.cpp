@@ -5,6 +5,8 @@
 // check is deterministic; tolerances are several Monte Carlo standard errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -72,8 +74,8 @@ TEST(ChunkedDraws, BinomialSplitHasTheBinomialLaw) {
     std::vector<double> observed(c.trials + 1, 0.0);
     double sum = 0.0;
     for (std::uint32_t r = 0; r < kDraws; ++r) {
-      hd::WordStream s = hd::word_stream(2026, 5, hd::kPurposeBootstrapTree | 7u, r);
-      const std::uint32_t k = hd::binomial_split(s, c.trials, c.a, c.total);
+      const hd::NodeWords at{2026, 5, hd::kPurposeBootstrapTree | 7u, r};
+      const std::uint32_t k = hd::binomial_split(at, c.trials, c.a, c.total);
       ASSERT_LE(k, c.trials);
       observed[k] += 1.0;
       sum += k;
@@ -83,6 +85,47 @@ TEST(ChunkedDraws, BinomialSplitHasTheBinomialLaw) {
     EXPECT_LT(stat, chi_square_bound(df)) << c.trials << " " << c.a << "/" << c.total;
     const double sd = std::sqrt(c.trials * p * (1 - p) / kDraws);
     EXPECT_NEAR(sum / kDraws, c.trials * p, 5 * sd) << c.a << "/" << c.total;
+  }
+}
+
+// The split reads exactly the documented words: a word-at-a-time restatement through
+// WordStream (positions 0, 1, ... of the node's purpose) gives the same count.
+std::uint32_t naive_split(hd::WordStream s, std::uint32_t trials, std::uint32_t a,
+                          std::uint32_t total) {
+  std::uint64_t position = 0, remainder = a;
+  std::uint32_t successes = 0, undecided = trials;
+  while (undecided > 0) {
+    remainder *= 2;
+    const bool digit = remainder >= total;
+    if (digit) remainder -= total;
+    std::uint32_t ones = 0;
+    for (std::uint32_t left = undecided; left > 0;) {
+      const std::uint32_t take = std::min<std::uint32_t>(left, 32);
+      const std::uint32_t word = s.at(position++);
+      for (std::uint32_t b = 0; b < take; ++b) ones += (word >> b) & 1u;
+      left -= take;
+    }
+    if (digit) {
+      successes += undecided - ones;
+      undecided = ones;
+    } else {
+      undecided -= ones;
+    }
+    if (remainder == 0) break;
+  }
+  return successes;
+}
+
+TEST(ChunkedDraws, BinomialSplitReadsTheDocumentedWords) {
+  for (std::uint32_t r = 0; r < 200; ++r) {
+    for (const auto [trials, a, total] : {std::array<std::uint32_t, 3>{5000, 4096, 8192},
+                                          {70000, 65536, 70000}, {3, 1, 3}, {2049, 1024, 1808}}) {
+      const hd::NodeWords at{77, 1, hd::kPurposeBootstrapTree | 9u, r};
+      ASSERT_EQ(hd::binomial_split(at, trials, a, total),
+                naive_split(hd::word_stream(77, 1, hd::kPurposeBootstrapTree | 9u, r), trials, a,
+                            total))
+          << r << " " << trials << " " << a << "/" << total;
+    }
   }
 }
 

@@ -43,7 +43,8 @@ namespace klynge::hd {
 
 inline constexpr std::uint32_t kChunkBits = 10;
 inline constexpr std::uint32_t kChunkUnits = 1u << kChunkBits;
-inline constexpr std::uint32_t kChunkIndicesPerWord = 32 / kChunkBits;  // 3 fields of 10 bits
+inline constexpr std::uint32_t kChunkIndicesPerWord = 3;  // fields of 10 bits in a word
+static_assert(kChunkIndicesPerWord * kChunkBits <= 32);
 // Groups at least this large are drawn by chunks (at least 8 chunks; heap ids < group size).
 inline constexpr std::uint32_t kChunkedMinUnits = 1u << 13;
 // Purposes kPurposeBootstrapTree | id, id < 2^31: above every other purpose number.
@@ -64,21 +65,43 @@ KLYNGE_HD std::uint32_t popcount32(std::uint32_t x) {
 #endif
 }
 
-// The number of ones among the next `bits` random bits of s from *position (whole words, the
-// last one masked), advancing *position past them.
-KLYNGE_HD std::uint32_t count_random_ones(WordStream& s, std::uint64_t* position,
+// A node's word sequence: DrawKey{analysis, purpose, replicate, block = position / 4}.
+struct NodeWords {
+  std::uint64_t seed;
+  std::uint32_t analysis;
+  std::uint32_t purpose;
+  std::uint32_t replicate;
+};
+
+// The number of ones among the next `bits` random bits of a node's words from *position
+// (whole words, the last one masked), advancing *position past them. Words come from
+// philox_blocks in runs (the same words WordStream would read, four blocks interleaved).
+KLYNGE_HD std::uint32_t count_random_ones(const NodeWords& at, std::uint64_t* position,
                                           std::uint32_t bits) {
+  constexpr std::uint32_t kRunWords = 64;
+  std::uint32_t words[kRunWords + 8];
   std::uint32_t ones = 0;
-  while (bits >= 32) {
-    ones += popcount32(s.at((*position)++));
-    bits -= 32;
+  while (bits > 0) {
+    const std::uint32_t wanted = (bits + 31) / 32;
+    const std::uint32_t len = wanted < kRunWords ? wanted : kRunWords;
+    const std::uint64_t first_block = *position >> 2, last_block = (*position + len - 1) >> 2;
+    philox_blocks(at.seed, at.analysis, at.purpose, at.replicate,
+                  static_cast<std::uint32_t>(first_block),
+                  static_cast<std::uint32_t>(last_block - first_block + 1), words);
+    const std::uint32_t* w = words + (*position & 3u);
+    for (std::uint32_t k = 0; k < len; ++k) {
+      const std::uint32_t take = bits < 32 ? bits : 32;
+      ones += popcount32(take == 32 ? w[k] : w[k] & ((1u << take) - 1u));
+      bits -= take;
+    }
+    *position += len;
   }
-  if (bits > 0) ones += popcount32(s.at((*position)++) & ((1u << bits) - 1u));
   return ones;
 }
 
-// Binomial(trials, a / total), 0 < a < total, exact (see the header). Reads s from position 0.
-KLYNGE_HD std::uint32_t binomial_split(WordStream& s, std::uint32_t trials, std::uint32_t a,
+// Binomial(trials, a / total), 0 < a < total, exact (see the header). Reads the node's words
+// from position 0.
+KLYNGE_HD std::uint32_t binomial_split(const NodeWords& at, std::uint32_t trials, std::uint32_t a,
                                        std::uint32_t total) {
   std::uint64_t position = 0;
   std::uint32_t successes = 0, undecided = trials;
@@ -87,7 +110,7 @@ KLYNGE_HD std::uint32_t binomial_split(WordStream& s, std::uint32_t trials, std:
     remainder <<= 1;
     const bool digit = remainder >= total;
     if (digit) remainder -= total;
-    const std::uint32_t ones = count_random_ones(s, &position, undecided);
+    const std::uint32_t ones = count_random_ones(at, &position, undecided);
     if (digit) {  // a zero bit is below p's 1: success; a one bit ties and goes on
       successes += undecided - ones;
       undecided = ones;
@@ -121,10 +144,9 @@ KLYNGE_HD std::uint32_t node_units(const ChunkTree& t, std::uint32_t level, std:
   return static_cast<std::uint32_t>(rest < span ? rest : span);
 }
 
-KLYNGE_HD WordStream tree_stream(std::uint64_t seed, std::uint32_t analysis,
-                                 std::uint32_t replicate, std::uint32_t begin,
-                                 std::uint32_t node) {
-  return word_stream(seed, analysis, kPurposeBootstrapTree | (begin + node), replicate);
+KLYNGE_HD NodeWords node_words(std::uint64_t seed, std::uint32_t analysis,
+                               std::uint32_t replicate, std::uint32_t begin, std::uint32_t node) {
+  return NodeWords{seed, analysis, kPurposeBootstrapTree | (begin + node), replicate};
 }
 
 // The `draws` indices of one chunk (local to the group), in draw order.
@@ -145,7 +167,14 @@ KLYNGE_HD void chunk_draws(std::uint64_t seed, std::uint32_t analysis, std::uint
       philox_blocks(seed, analysis, purpose, replicate, w0 / 4, (run + 3) / 4, words);
       for (std::uint32_t k = 0; k < run; ++k) {
         std::uint32_t word = words[k];
-        for (std::uint32_t f = 0; f < kChunkIndicesPerWord && j < draws; ++f, ++j) {
+        if (draws - j >= kChunkIndicesPerWord) {  // all three fields (every word but the last)
+          sink(base + (word & (kChunkUnits - 1u)));
+          sink(base + ((word >> kChunkBits) & (kChunkUnits - 1u)));
+          sink(base + ((word >> (2 * kChunkBits)) & (kChunkUnits - 1u)));
+          j += kChunkIndicesPerWord;
+          continue;
+        }
+        for (; j < draws; ++j) {
           sink(base + (word & (kChunkUnits - 1u)));
           word >>= kChunkBits;
         }
@@ -162,12 +191,19 @@ KLYNGE_HD void chunk_draws(std::uint64_t seed, std::uint32_t analysis, std::uint
   }
 }
 
+// No preparation before a chunk's draws.
+struct NoChunkStart {
+  KLYNGE_HD void operator()(std::uint32_t, std::uint32_t) const {}
+};
+
 // Every draw of a chunked group of m units (chunked_group(m)): sink(local index in [0, m)),
-// chunk by chunk from the first, each chunk's draws in order.
-template <typename Sink>
+// chunk by chunk from the first, each chunk's draws in order. start(first unit, units) runs
+// before the draws of each chunk that has any (where a backend brings the chunk's rows close).
+template <typename Sink, typename ChunkStart = NoChunkStart>
 KLYNGE_HD void for_each_chunked_index(std::uint64_t seed, std::uint32_t analysis,
                                       std::uint32_t replicate, std::uint32_t begin,
-                                      std::uint32_t m, Sink&& sink) {
+                                      std::uint32_t m, Sink&& sink,
+                                      ChunkStart start = ChunkStart{}) {
   const ChunkTree tree = chunk_tree(m);
   struct Pending {
     std::uint32_t node, level, draws;
@@ -180,16 +216,17 @@ KLYNGE_HD void for_each_chunked_index(std::uint64_t seed, std::uint32_t analysis
     if (p.draws == 0) continue;
     if (p.level == tree.depth) {
       const std::uint32_t chunk = p.node - (1u << tree.depth);
-      chunk_draws(seed, analysis, replicate, begin, p.node, chunk,
-                  node_units(tree, p.level, p.node), p.draws, sink);
+      const std::uint32_t size = node_units(tree, p.level, p.node);
+      start(chunk << kChunkBits, size);
+      chunk_draws(seed, analysis, replicate, begin, p.node, chunk, size, p.draws, sink);
       continue;
     }
     const std::uint32_t left_units = node_units(tree, p.level + 1, 2 * p.node);
     const std::uint32_t right_units = node_units(tree, p.level + 1, 2 * p.node + 1);
     std::uint32_t left = p.draws;
     if (right_units > 0) {
-      WordStream s = tree_stream(seed, analysis, replicate, begin, p.node);
-      left = binomial_split(s, p.draws, left_units, left_units + right_units);
+      left = binomial_split(node_words(seed, analysis, replicate, begin, p.node), p.draws,
+                            left_units, left_units + right_units);
     }
     stack[top++] = Pending{2 * p.node + 1, p.level + 1, p.draws - left};
     stack[top++] = Pending{2 * p.node, p.level + 1, left};

@@ -8,3 +8,11 @@
 #else
 #define KLYNGE_HD inline
 #endif
+
+// A lambda the host compiler must inline into the loop that calls it (a sink called for every
+// draw: out of line, its captured sums would live in memory). nvcc inlines device lambdas.
+#if defined(__CUDACC__)
+#define KLYNGE_INLINE_LAMBDA
+#else
+#define KLYNGE_INLINE_LAMBDA __attribute__((always_inline))
+#endif
