@@ -5,15 +5,27 @@
 
 namespace klynge::cli {
 
+void add_file_layout_flags(CLI::App& cmd, std::string& delimiter, ColumnMap& columns) {
+  cmd.add_option("--delimiter", delimiter, "Field delimiter: auto, ',', ';' or tab")
+      ->capture_default_str()
+      ->group("Input");
+  cmd.add_option("--id", columns.id, "Firm id column")->capture_default_str()->group("Columns");
+  cmd.add_option("--year", columns.year, "Year column")->capture_default_str()->group("Columns");
+}
+
+char parse_delimiter(const std::string& text) {
+  if (text == "auto") return 0;
+  if (text == "," || text == "comma") return ',';
+  if (text == ";" || text == "semicolon") return ';';
+  if (text == "tab" || text == "\\t" || text == "\t") return '\t';
+  throw_usage_error("--delimiter must be auto, ',', ';' or tab, not '" + text + "'");
+}
+
 void add_panel_flags(CLI::App& cmd, PanelFlags& f) {
   cmd.add_option("-i,--input", f.input, "Panel file: CSV/TSV, .gz compressed by extension")
       ->required()
       ->group("Input");
-  cmd.add_option("--delimiter", f.delimiter, "Field delimiter: auto, ',', ';' or tab")
-      ->capture_default_str()
-      ->group("Input");
-  cmd.add_option("--id", f.columns.id, "Firm id column")->capture_default_str()->group("Columns");
-  cmd.add_option("--year", f.columns.year, "Year column")->capture_default_str()->group("Columns");
+  add_file_layout_flags(cmd, f.delimiter, f.columns);
   cmd.add_option("--metrics", f.columns.metrics, "Metric columns (comma list)")
       ->delimiter(',')
       ->capture_default_str()
@@ -66,11 +78,7 @@ ReadOptions read_options(const PanelFlags& f) {
   if (!f.cluster.empty()) r.columns.cluster = f.cluster;
   if (!f.entry.empty()) r.columns.entry = f.entry;
   if (!f.weight.empty()) r.columns.weight = f.weight;
-  if (f.delimiter == "auto") r.delimiter = 0;
-  else if (f.delimiter == "," || f.delimiter == "comma") r.delimiter = ',';
-  else if (f.delimiter == ";" || f.delimiter == "semicolon") r.delimiter = ';';
-  else if (f.delimiter == "tab" || f.delimiter == "\\t" || f.delimiter == "\t") r.delimiter = '\t';
-  else throw_usage_error("--delimiter must be auto, ',', ';' or tab, not '" + f.delimiter + "'");
+  r.delimiter = parse_delimiter(f.delimiter);
   if (r.columns.metrics.empty()) throw_usage_error("--metrics needs at least one column");
   r.threads = f.threads;
   return r;

@@ -36,6 +36,13 @@ struct PanelFlags {
 
 void add_panel_flags(CLI::App& cmd, PanelFlags& flags);
 
+// --delimiter, --id and --year alone (part of add_panel_flags), for a command that reads a panel
+// beside its own flags (`power --pool`).
+void add_file_layout_flags(CLI::App& cmd, std::string& delimiter, ColumnMap& columns);
+
+// --delimiter's value as ReadOptions::delimiter (0 = sniff); throws Error(usage) otherwise.
+char parse_delimiter(const std::string& text);
+
 // Translate parsed flags; throw Error(usage) for combinations CLI11 cannot check.
 ReadOptions read_options(const PanelFlags& flags);
 DesignOptions design_options(const PanelFlags& flags);

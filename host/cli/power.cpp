@@ -25,6 +25,7 @@
 #include "klynge/report/power_report.hpp"
 #include "klynge/report/provenance.hpp"
 #include "power_plot.hpp"
+#include "power_pool_flags.hpp"
 #include "stopwatch.hpp"
 
 namespace klynge::cli {
@@ -56,6 +57,7 @@ struct PowerFlags {
   std::vector<std::string> merge;
   bool quiet = false;
   bool print_config = false;
+  PoolFlags pool;
 };
 
 std::int64_t parse_in(std::string_view flag, const std::string& text, std::int64_t lo,
@@ -124,6 +126,7 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   if (f.device != "cpu" && f.device != "cuda" && f.device != "auto")
     throw_usage_error("--device: \"" + f.device + "\" (known: auto, cpu, cuda)");
   s.backend = choose_backend(f.device, static_cast<int>(parse_in("--gpu", f.gpu, 0, 1024)));
+  s.pool = named_pool(f.pool);  // only its name until read_pool: flags are checked first
   power::validate(s);
   return s;
 }
@@ -146,6 +149,13 @@ nlohmann::ordered_json read_report(const std::string& path) {
   return report;
 }
 
+// Settings as two shards of one study must agree on them: everything but where the pool file
+// was (shards may read copies of one pool on different machines; its SHA-256 must agree).
+nlohmann::ordered_json comparable(nlohmann::ordered_json settings) {
+  if (settings.contains("pool") && settings["pool"].is_object()) settings["pool"].erase("path");
+  return settings;
+}
+
 // Reads shard reports, checks that they are one study, and merges their tallies in dataset
 // order (the files may be given in any order).
 std::pair<power::PowerSpec, power::StudyTally> merge_reports(
@@ -160,7 +170,7 @@ std::pair<power::PowerSpec, power::StudyTally> merge_reports(
     if (!spec) {
       settings = report["settings"];
       spec = power::spec_from_settings(settings, path);
-    } else if (report["settings"] != settings) {
+    } else if (comparable(report["settings"]) != comparable(settings)) {
       throw_usage_error("--merge: " + path + " is from another study (its settings differ from " +
                         paths.front() + ")");
     }
@@ -188,10 +198,16 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
   Stopwatch clock;
   power::PowerSpec spec;
   power::StudyTally tally;
+  double pool_s = 0.0;
   if (!flags.merge.empty()) {
     std::tie(spec, tally) = merge_reports(flags.merge);
   } else {
     spec = to_spec(flags);
+    if (spec.pool) {
+      Stopwatch read_clock;
+      spec.pool = read_pool(flags.pool, spec.from, spec.to, spec.threads);
+      pool_s = read_clock.lap();
+    }
     const std::uint32_t last = spec.last == 0 ? spec.datasets : spec.last;
     // Under MPI, rank r computes part r of the datasets; rank 0 merges the tallies (exact).
     const RankInfo& ranks = mpi_ranks();
@@ -231,16 +247,21 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
   p.device = std::string(backend_name(spec.backend.backend));
   p.threads = spec.threads;
   p.configuration = configuration_json(cmd);
+  if (spec.pool) {
+    p.input_path = spec.pool->source.path;
+    p.input_sha256 = spec.pool->source.sha256;
+  }
   report["provenance"] = provenance_json(p);
   const std::uint64_t datasets =
       static_cast<std::uint64_t>(tally.last - tally.first) * tally.cells.size();
-  // Datasets per second leaves out the one-off measurement of the true premiums. A merge
-  // computes nothing: no timing.
-  const double study_s = std::max(seconds - tally.truth_seconds, 1e-9);
-  if (flags.merge.empty())
-    report["timing"] = {{"seconds", seconds},
-                        {"truth_s", tally.truth_seconds},
-                        {"datasets_per_second", static_cast<double>(datasets) / study_s}};
+  // Datasets per second leaves out the one-off measurement of the true premiums and the read of
+  // the pool. A merge computes nothing: no timing.
+  const double study_s = std::max(seconds - tally.truth_seconds - pool_s, 1e-9);
+  if (flags.merge.empty()) {
+    report["timing"] = {{"seconds", seconds}, {"truth_s", tally.truth_seconds}};
+    if (spec.pool) report["timing"]["pool_s"] = pool_s;
+    report["timing"]["datasets_per_second"] = static_cast<double>(datasets) / study_s;
+  }
   if (!flags.json_path.empty()) write_output(flags.json_path, report.dump(2) + "\n");
   if (!flags.csv_path.empty())
     write_output(flags.csv_path, power::power_csv(power::power_rows(spec, tally)));
@@ -257,7 +278,8 @@ void add_power_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "power",
       "Simulation study: power and size of the permutation test and coverage of the bootstrap "
-      "intervals over a grid of premiums x sample sizes (docs/power.md)");
+      "intervals over a grid of premiums x sample sizes, on simulated panels or on samples of "
+      "your own firms (--pool) (docs/power.md)");
   cmd->add_option("--premium", flags->premium,
                   "Member log-growth premium per year: numbers separated by commas (one grid "
                   "point each, every metric), or metric=value,... (one grid point); repeatable")
@@ -268,12 +290,14 @@ void add_power_command(CLI::App& app) {
       ->type_name("N")
       ->capture_default_str()
       ->group("Grid");
-  cmd->add_option("--member-share", flags->member_share, "Share of firms that are members")
+  cmd->add_option("--member-share", flags->member_share,
+                  "Share of firms that are members (with --pool exactly round(N x share) of them)")
       ->type_name("X")
       ->capture_default_str()
       ->group("Grid");
   cmd->add_option("--member-noise", flags->member_noise,
-                  "Sd of members' transitory shocks relative to controls' (unequal variances)")
+                  "Sd of members' transitory shocks relative to controls' (unequal variances; "
+                  "not with --pool)")
       ->type_name("X")
       ->capture_default_str()
       ->group("Grid");
@@ -320,7 +344,7 @@ void add_power_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--truth-firms", flags->truth_firms,
-                  "Firms in the panel that measures the true premium")
+                  "Firms in the panel that measures the true premium (not with --pool)")
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--threads", flags->threads, "Datasets run in parallel (0 = all cores)")
@@ -344,6 +368,7 @@ void add_power_command(CLI::App& app) {
       ->group("Output");
   cmd->add_flag("-q,--quiet", flags->quiet, "No progress and no summary line on stderr")
       ->group("Run");
+  add_pool_flags(*cmd, flags->pool);
   add_print_config_flag(*cmd, flags->print_config);
   cmd->callback([flags, cmd] { run_power(*flags, *cmd); });
 }

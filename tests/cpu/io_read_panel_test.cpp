@@ -315,6 +315,25 @@ TEST(IoReadPanel, MembershipDerivedFromEntry) {
   EXPECT_EQ(p.member_source, "entry");
 }
 
+// A pool of potential controls (`power --pool`): no membership column is needed, and one that
+// is there is not read (so neither are its values checked); every row is a non-member.
+TEST(IoReadPanel, MembershipOffReadsNoMembershipAndMakesEveryRowANonMember) {
+  ReadOptions o = minimal_options();
+  o.membership = false;
+  const Panel bare = parse("id,year,x\nA,2004,1\nB,2004,2\n", o);
+  EXPECT_EQ(bare.member, (std::vector<std::int8_t>{0, 0}));
+  EXPECT_EQ(bare.member_source, "");
+  EXPECT_FALSE(bare.member_derived);
+  const Panel full =
+      parse("id,year,x,member,cluster\nA,2004,1,maybe,K\nA,2005,1,1,L\nB,2004,1,0,\n", o);
+  EXPECT_EQ(full.member, (std::vector<std::int8_t>{0, 0, 0}));
+  EXPECT_FALSE(full.cluster.has_value());
+  // Without the option the same file lacks its membership column: an error naming it.
+  const Error e = parse_error("id,year,x\nA,2004,1\n", minimal_options());
+  EXPECT_EQ(e.code(), ExitCode::bad_data);
+  EXPECT_TRUE(contains(e.what(), "member")) << e.what();
+}
+
 TEST(IoReadPanel, UnknownColumnsIgnoredEvenWithOddQuoting) {
   const Panel p = parse(
       "note,id,year,x,member,junk\n"

@@ -32,6 +32,10 @@ struct ReadOptions {
   ColumnMap columns;
   char delimiter = 0;  // 0 = sniff from the header line among ',', ';', '\t'
   int threads = 0;     // 0 = all available
+  // false: no membership is read or derived (the member, cluster and entry columns are not
+  // looked for unless mapped) and every row is a non-member. For a pool of potential controls
+  // (`klynge power --pool`), whose file may have no membership column at all.
+  bool membership = true;
 };
 
 // A categorical column: per-row codes into `labels`, kNoLabel when the cell is empty.
@@ -61,6 +65,7 @@ struct Panel {
   std::vector<std::int8_t> member;
   // The column membership was read from, or derived from when the file has no member column
   // (then member_derived is true: cluster label non-empty = 1, or entry year present = 1).
+  // Empty when ReadOptions::membership is false.
   std::string member_source;
   bool member_derived = false;
   std::optional<CategoricalColumn> cluster;  // empty label = not in a cluster

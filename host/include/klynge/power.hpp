@@ -1,17 +1,19 @@
 // Simulation studies (`klynge power`, docs/power.md): over a grid of premiums x sample sizes,
-// simulate R panels from the `simulate` model in memory, run the permutation test and the
-// bootstrap intervals on each, and tally rejections (power; size at premium 0) and interval
-// coverage of the true premium.
+// simulate R panels from the `simulate` model in memory (or draw them from a user's own control
+// pool, power_pool.hpp), run the permutation test and the bootstrap intervals on each, and
+// tally rejections (power; size at premium 0) and interval coverage of the true premium.
 //
-// Reproducibility: dataset d of a grid point is the simulate panel with (seed, stream = d), and
-// its bootstrap and permutation draws use analysis = d. A dataset's outcome is therefore a pure
-// function of (spec, grid point, d): tallies are the same for any thread count and any split
-// of [0, R) into ranges, and tallies of adjacent ranges merge exactly (integer counts and
-// fixed-point width sums, so the merge is associative).
+// Reproducibility: dataset d of a grid point is the simulate panel with (seed, stream = d) (or
+// the pool draws keyed by (seed, d)), and its bootstrap and permutation draws use
+// analysis = d. A dataset's outcome is therefore a pure function of (spec, grid point, d):
+// tallies are the same for any thread count and any split of [0, R) into ranges, and tallies
+// of adjacent ranges merge exactly (integer counts and fixed-point width sums, so the merge is
+// associative).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,8 @@ using sim::kMetrics;
 // The simulate stream reserved for the large panel that measures the true estimand; datasets
 // use streams [0, kTruthStream).
 inline constexpr std::uint32_t kTruthStream = 0xFFFFFFFFu;
+
+struct Pool;  // power_pool.hpp: a user's own control pool (`--pool`)
 
 // One premium of the grid: per metric, log growth per year (sim::parse_premium's format).
 struct PremiumPoint {
@@ -58,6 +62,10 @@ struct PowerSpec {
   Statistic test_statistic = Statistic::welch_t;
   Alternative alternative = Alternative::two_sided;
   std::uint32_t truth_firms = 200'000;  // size of the panel that measures the true estimand
+  // Set: datasets are plasmode samples of this pool instead of simulated panels (docs/power.md
+  // "Your own control pool"); the model-only settings (member_noise, truth_firms) must then
+  // keep their defaults, and the true value is the premium itself.
+  std::shared_ptr<const Pool> pool;
   int threads = 0;                      // datasets in parallel; 0 = all
   BackendChoice backend;         // where the replicates run; datasets are simulated on the host
   Progress* progress = nullptr;  // counts finished datasets when set (progress.hpp)

@@ -457,12 +457,14 @@ Layout map_header(std::string_view text, const std::string& file, const RecordSc
   }
   if (m.cluster)
     layout.cluster = mapper.require(*m.cluster, "the cluster label");
-  else
+  else if (options.membership)
     layout.cluster = mapper.find("cluster");
   if (m.entry) layout.entry = mapper.require(*m.entry, "the entry year");
 
-  const int member = mapper.find(m.member);
-  if (member >= 0 && member != layout.cluster) {
+  const int member = options.membership ? mapper.find(m.member) : -1;
+  if (!options.membership) {
+    // Nothing to read: every row is a non-member (filled in after the parse).
+  } else if (member >= 0 && member != layout.cluster) {
     layout.member = member;
     layout.member_from = MemberFrom::column;
     bind(layout.member, Role::member);
@@ -668,15 +670,21 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
   vin.member = ref(layout.member);
   vin.cluster = ref(layout.cluster);
   vin.entry = ref(layout.entry);
-  panel.member_source = layout.names[static_cast<std::size_t>(layout.member)];
-  panel.member_derived = layout.member_from != MemberFrom::column;
-  vin.member_derived = panel.member_derived;
-  if (layout.member_from == MemberFrom::cluster) {
-    for (std::size_t r = 0; r < rows; ++r)
-      panel.member[r] = panel.cluster->code[r] != kNoLabel ? 1 : 0;
-  } else if (layout.member_from == MemberFrom::entry) {
-    for (std::size_t r = 0; r < rows; ++r) panel.member[r] = panel.entry[r] != kMissingYear ? 1 : 0;
+  if (!options.membership) {
+    // A pool of potential controls: nothing was read, every row is a non-member.
+    std::fill(panel.member.begin(), panel.member.end(), std::int8_t{0});
+  } else {
+    panel.member_source = layout.names[static_cast<std::size_t>(layout.member)];
+    panel.member_derived = layout.member_from != MemberFrom::column;
+    if (layout.member_from == MemberFrom::cluster) {
+      for (std::size_t r = 0; r < rows; ++r)
+        panel.member[r] = panel.cluster->code[r] != kNoLabel ? 1 : 0;
+    } else if (layout.member_from == MemberFrom::entry) {
+      for (std::size_t r = 0; r < rows; ++r)
+        panel.member[r] = panel.entry[r] != kMissingYear ? 1 : 0;
+    }
   }
+  vin.member_derived = panel.member_derived;
 
   validate_panel(panel, vin);
   return panel;

@@ -1,6 +1,6 @@
-// One dataset of a study, end to end: simulate -> window Sample -> bootstrap intervals and the
-// permutation test, reduced to what the tallies need. The inference is the library's own
-// (run_bootstrap, jackknife_values, compute_interval, run_permutations,
+// One dataset of a study, end to end: simulate (or draw from the pool) -> window Sample ->
+// bootstrap intervals and the permutation test, reduced to what the tallies need. The inference is
+// the library's own (run_bootstrap, jackknife_values, compute_interval, run_permutations,
 // permutation_p_values), the same calls `klynge analyze` makes, with one thread per dataset.
 #include <cmath>
 #include <span>
@@ -9,6 +9,7 @@
 #include "klynge/jackknife.hpp"
 #include "klynge/p_values.hpp"
 #include "klynge/power.hpp"
+#include "klynge/power_pool.hpp"
 #include "sim_sample.hpp"
 
 namespace klynge::power {
@@ -98,7 +99,9 @@ void add_test(const PowerSpec& spec, const Sample& sample, const DesignOptions& 
 DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
                            std::uint32_t dataset, const TruePremium& truth) {
   const DesignOptions design = window_design(spec.from, spec.to);
-  const Sample sample = simulated_sample(dataset_spec(spec, premium, firms, dataset), design);
+  const Sample sample =
+      spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset)
+                : simulated_sample(dataset_spec(spec, premium, firms, dataset), design);
   DatasetOutcome out;
   const std::array<double, kMetrics> estimate = estimates(describe_sample(sample, design));
   for (int m = 0; m < kMetrics; ++m) {

@@ -93,6 +93,21 @@ void validate(const PowerSpec& s) {
     bad(fmt::format("--truth-firms must be between {} and {} (got {})", kMinTruthFirms,
                     sim::kMaxFirms, s.truth_firms));
   if (s.threads < 0) bad(fmt::format("--threads must be >= 0 (got {})", s.threads));
+  if (s.pool) {
+    // These set the simulate model, which a pool replaces; a value that is not the default
+    // would be silently ignored. The defaults themselves pass (--print-config writes them).
+    const PowerSpec model_defaults;
+    if (s.member_noise != model_defaults.member_noise)
+      bad(
+          fmt::format("--member-noise {} cannot be combined with --pool: the growth of members "
+                      "and controls comes from the pool, there is no model noise to scale",
+                      s.member_noise));
+    if (s.truth_firms != model_defaults.truth_firms)
+      bad(
+          fmt::format("--truth-firms {} cannot be combined with --pool: with a pool the true "
+                      "value is the premium itself, no truth panel is simulated",
+                      s.truth_firms));
+  }
 }
 
 }  // namespace klynge::power

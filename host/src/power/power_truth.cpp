@@ -48,6 +48,10 @@ MeanSe mean_se(std::uint32_t begin, std::uint32_t end, F f) {
 }  // namespace
 
 TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
+  // A pool's datasets: members and controls are independent draws from the same firms, and a
+  // member's growth is its firm's growth + pi exactly, so E[g | M] - E[g | C] = pi with no
+  // Monte Carlo error (docs/power.md "Your own control pool").
+  if (spec.pool) return TruePremium{premium.premium, {}};
   PowerSpec truth_spec = spec;
   truth_spec.member_share = kTruthMemberShare;
   sim::SimSpec treated = dataset_spec(truth_spec, premium, spec.truth_firms, kTruthStream);

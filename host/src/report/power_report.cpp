@@ -1,8 +1,11 @@
 #include "klynge/report/power_report.hpp"
 
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "klynge/error.hpp"
+#include "klynge/power_pool.hpp"
 #include "klynge/report/json_values.hpp"
 
 namespace klynge::power {
@@ -13,7 +16,9 @@ using json = nlohmann::ordered_json;
 
 // The power report's own layout version, "MAJOR.MINOR" as in docs/report-schema.md: the minor
 // number grows when fields are added, the major number when one is removed or changes meaning.
-constexpr const char* kPowerSchemaVersion = "1.0";
+// 1.1 added settings.pool and timing.pool_s (`--pool`; such a study has no model settings
+// member_noise and truth_firms).
+constexpr const char* kPowerSchemaVersion = "1.1";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -33,6 +38,53 @@ std::string csv_number(double x) {
   return std::isfinite(x) ? fmt::format("{}", x) : "NA";
 }
 
+// --delimiter as the flag takes it (0 = sniffed).
+std::string delimiter_text(char d) {
+  if (d == 0) return "auto";
+  if (d == '\t') return "tab";
+  return std::string(1, d);
+}
+
+char delimiter_char(const std::string& text, const std::string& source) {
+  if (text == "auto") return 0;
+  if (text == "tab") return '\t';
+  if (text == "," || text == ";") return text[0];
+  bad(source, "unknown pool delimiter \"" + text + "\"");
+}
+
+// The pool's identity: the file (path and SHA-256), how it was read, and what it held.
+json pool_json(const PoolSource& p) {
+  json j;
+  j["path"] = p.path;
+  j["sha256"] = p.sha256;
+  j["id"] = p.columns.id;
+  j["year"] = p.columns.year;
+  j["delimiter"] = delimiter_text(p.columns.delimiter);
+  j["file_firms"] = p.file_firms;
+  j["firms"] = p.firms;
+  json valid = json::object();
+  for (int m = 0; m < kMetrics; ++m) valid[std::string(sim::kMetricNames[m])] = p.valid[m];
+  j["valid_firms"] = valid;
+  return j;
+}
+
+// The pool's identity back (without its firms: a merge draws no dataset).
+std::shared_ptr<const Pool> pool_from_json(const json& j, const std::string& source) {
+  auto pool = std::make_shared<Pool>();
+  PoolSource& p = pool->source;
+  p.path = field<std::string>(j, "path", source);
+  p.sha256 = field<std::string>(j, "sha256", source);
+  p.columns.id = field<std::string>(j, "id", source);
+  p.columns.year = field<std::string>(j, "year", source);
+  p.columns.delimiter = delimiter_char(field<std::string>(j, "delimiter", source), source);
+  p.file_firms = field<std::uint64_t>(j, "file_firms", source);
+  p.firms = field<std::uint64_t>(j, "firms", source);
+  const json valid = field<json>(j, "valid_firms", source);
+  for (int m = 0; m < kMetrics; ++m)
+    p.valid[m] = field<std::uint64_t>(valid, std::string(sim::kMetricNames[m]).c_str(), source);
+  return pool;
+}
+
 }  // namespace
 
 json settings_json(const PowerSpec& spec) {
@@ -42,7 +94,7 @@ json settings_json(const PowerSpec& spec) {
   s["premiums"] = premiums;
   s["firms"] = spec.firms;
   s["member_share"] = spec.member_share;
-  s["member_noise"] = spec.member_noise;
+  if (!spec.pool) s["member_noise"] = spec.member_noise;  // a model setting: none with a pool
   s["seed"] = spec.seed;
   s["datasets"] = spec.datasets;
   s["from"] = spec.from;
@@ -58,7 +110,10 @@ json settings_json(const PowerSpec& spec) {
   s["intervals"] = methods;
   s["test_statistic"] = statistic_name(spec.test_statistic);
   s["alternative"] = alternative_name(spec.alternative);
-  s["truth_firms"] = spec.truth_firms;
+  if (spec.pool)
+    s["pool"] = pool_json(spec.pool->source);
+  else
+    s["truth_firms"] = spec.truth_firms;
   return s;
 }
 
@@ -67,7 +122,10 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
   spec.premiums = parse_premium_grid(field<std::vector<std::string>>(s, "premiums", source));
   spec.firms = field<std::vector<std::uint32_t>>(s, "firms", source);
   spec.member_share = field<double>(s, "member_share", source);
-  spec.member_noise = field<double>(s, "member_noise", source);
+  if (s.contains("pool"))
+    spec.pool = pool_from_json(field<json>(s, "pool", source), source);
+  else
+    spec.member_noise = field<double>(s, "member_noise", source);
   spec.seed = field<std::uint64_t>(s, "seed", source);
   spec.datasets = field<std::uint32_t>(s, "datasets", source);
   spec.from = field<int>(s, "from", source);
@@ -87,7 +145,7 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
   if (!stat || !alt) bad(source, "unknown test statistic or alternative");
   spec.test_statistic = *stat;
   spec.alternative = *alt;
-  spec.truth_firms = field<std::uint32_t>(s, "truth_firms", source);
+  if (!spec.pool) spec.truth_firms = field<std::uint32_t>(s, "truth_firms", source);
   return spec;
 }
 

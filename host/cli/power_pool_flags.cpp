@@ -1,0 +1,63 @@
+#include "power_pool_flags.hpp"
+
+#include "klynge/error.hpp"
+#include "panel_flags.hpp"
+
+namespace klynge::cli {
+
+namespace {
+
+power::PoolColumns pool_columns(const PoolFlags& f) {
+  power::PoolColumns c;
+  c.id = f.columns.id;
+  c.year = f.columns.year;
+  c.delimiter = parse_delimiter(f.delimiter);
+  return c;
+}
+
+}  // namespace
+
+void add_pool_flags(CLI::App& cmd, PoolFlags& f) {
+  cmd.add_option("--pool", f.path,
+                 "Draw every dataset from this panel of real firms (CSV/TSV, .gz) instead of "
+                 "simulating it: firms with replacement, members marked at random, the premium "
+                 "added to their log growth")
+      ->type_name("FILE")
+      ->group("Pool");
+  add_file_layout_flags(cmd, f.delimiter, f.columns);
+  cmd.get_option("--delimiter")
+      ->description("Field delimiter of the --pool file: auto, ',', ';' or tab")
+      ->group("Pool");
+  cmd.get_option("--id")->description("Firm id column of the --pool file")->group("Pool");
+  cmd.get_option("--year")->description("Year column of the --pool file")->group("Pool");
+}
+
+std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
+  const power::PoolColumns columns = pool_columns(f);
+  if (f.path.empty()) {
+    // Compared with the defaults, not with "was it given": --print-config writes every flag,
+    // and reading that back must not look like a pool flag given on its own.
+    const power::PoolColumns defaults;
+    if (columns.id != defaults.id)
+      throw_usage_error(
+          "--id names a column of the --pool file: give --pool FILE, or leave --id out");
+    if (columns.year != defaults.year)
+      throw_usage_error(
+          "--year names a column of the --pool file: give --pool FILE, or leave --year out");
+    if (columns.delimiter != defaults.delimiter)
+      throw_usage_error(
+          "--delimiter applies to the --pool file: give --pool FILE, or leave --delimiter out");
+    return nullptr;
+  }
+  auto pool = std::make_shared<power::Pool>();
+  pool->source.path = f.path;
+  pool->source.columns = columns;
+  return pool;
+}
+
+std::shared_ptr<const power::Pool> read_pool(const PoolFlags& f, int from, int to, int threads) {
+  return std::make_shared<const power::Pool>(
+      power::read_pool(f.path, pool_columns(f), from, to, threads));
+}
+
+}  // namespace klynge::cli
