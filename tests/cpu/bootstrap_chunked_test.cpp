@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/bitwise_equal.hpp"
+#include "common/large_sample.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/hd/bootstrap_chunked.hpp"
 #include "klynge/sample.hpp"
@@ -221,47 +222,13 @@ TEST(ChunkedDraws, DrawsAreKeyedAndRepeatable) {
     ASSERT_LE(order[k - 1] >> hd::kChunkBits, order[k] >> hd::kChunkBits) << k;
 }
 
-// A window sample of 9 000 members and 12 000 controls (both groups chunked), two metrics with
-// a few dropped values: the count path and the fused/dense paths agree to rounding; results are
-// invariant to threads and range splits; and the bootstrap SE of the mean difference matches
-// its closed form sqrt(v1 / n1 + v2 / n2) (v with divisor n) within Monte Carlo error.
-Sample large_sample(bool weighted) {
-  constexpr std::uint32_t kMembers = 9000, kControls = 12000;
-  Sample s;
-  s.metric_names = {"revenue", "employees"};
-  const std::uint32_t n = kMembers + kControls;
-  s.cells.push_back(Cell{kWindowCohort, 2015, 2018, 0, kMembers, n});
-  s.growth.assign(2, std::vector<double>(n));
-  s.start.assign(2, std::vector<double>(n, 1.0));
-  s.end.assign(2, std::vector<double>(n, 1.0));
-  s.weight.assign(2, std::vector<double>(n, 1.0));
-  for (std::uint32_t i = 0; i < n; ++i) {
-    s.firm.push_back(static_cast<std::int32_t>(i));
-    s.stratum.push_back(-1);
-    s.firm_ids.push_back(std::to_string(i));
-    s.firm_cluster.push_back(i < kMembers ? 0 : -1);
-    const hd::Words4 w = hd::philox_words(99, hd::DrawKey{1, 2, i, 0});
-    for (int k = 0; k < 2; ++k) {
-      const double u = hd::uniform_open01(w.w[2 * k], w.w[2 * k + 1]);
-      const double y = (i < kMembers ? 0.03 : 0.0) + (k + 1) * 0.1 * std::log(u / (1 - u));
-      s.growth[k][i] = y;
-      s.start[k][i] = 10.0;
-      s.end[k][i] = 10.0 * std::exp(3 * y);
-      if (weighted) s.weight[k][i] = 0.5 + (w.w[0] & 3);
-    }
-    if (i % 97 == 5) {  // dropped for employees only
-      s.growth[1][i] = std::nan("");
-      s.weight[1][i] = 0.0;
-    }
-  }
-  s.cluster_labels = {"c"};
-  s.weighted = weighted;
-  return s;
-}
-
+// On test::large_sample (both groups chunked): the count path and the fused/dense paths agree
+// to rounding; results are invariant to threads and range splits; and the bootstrap SE of the
+// mean difference matches its closed form sqrt(v1 / n1 + v2 / n2) (v with divisor n) within
+// Monte Carlo error.
 TEST(ChunkedBootstrap, PathsAgreeAndAreInvariant) {
   for (bool weighted : {false, true}) {
-    const Sample sample = large_sample(weighted);
+    const Sample sample = test::large_sample(weighted);
     DesignOptions design;
     design.from = 2015;
     design.to = 2018;
@@ -287,7 +254,7 @@ TEST(ChunkedBootstrap, PathsAgreeAndAreInvariant) {
 }
 
 TEST(ChunkedBootstrap, StandardErrorMatchesTheClosedForm) {
-  const Sample sample = large_sample(false);
+  const Sample sample = test::large_sample(false);
   DesignOptions design;
   design.from = 2015;
   design.to = 2018;

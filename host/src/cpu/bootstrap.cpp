@@ -302,6 +302,7 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
     d.group_segment[g] = g < d.member_groups ? 0u : 1u;
   d.dense_view =
       hd::DenseView{d.dense_d.data(), d.group_segment.data(), static_cast<std::uint32_t>(M), 2u};
+  build_dense_items(d);
 }
 
 ScratchBuffers::ScratchBuffers(const BootData& d)

@@ -7,6 +7,7 @@
 
 #include "klynge/bootstrap.hpp"
 #include "klynge/hd/bootstrap_fused.hpp"
+#include "klynge/hd/dense_items.hpp"
 
 namespace klynge::engine {
 
@@ -32,7 +33,14 @@ struct BootData {
   std::vector<double> dense_d;
   std::vector<std::uint32_t> group_segment;
   hd::DenseView dense_view{};
+  // The dense replicate cut into work items for the GPU (hd/dense_items.hpp).
+  std::vector<hd::DenseItem> dense_items;
+  std::vector<std::uint32_t> group_first_item, chunked_groups;
+  hd::DenseItemsView items_view{};
 };
+
+// Fills the dense work items of data (dense path only; view must be built).
+void build_dense_items(BootData& data);
 
 // Builds the segments, units and groups; view points into the vectors (do not copy BootData).
 void build_boot_data(const Sample& sample, const DesignOptions& options, const BootstrapSpec& spec,

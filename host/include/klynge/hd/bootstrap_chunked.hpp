@@ -99,10 +99,20 @@ KLYNGE_HD std::uint32_t count_random_ones(const NodeWords& at, std::uint64_t* po
   return ones;
 }
 
+// The ones of a plane counted by one thread (count_random_ones); a team of threads counts the
+// same words in parts and adds them (hd/bootstrap_lanes.hpp).
+struct SerialPlaneCounter {
+  KLYNGE_HD std::uint32_t operator()(const NodeWords& at, std::uint64_t position,
+                                     std::uint32_t bits) const {
+    return count_random_ones(at, &position, bits);
+  }
+};
+
 // Binomial(trials, a / total), 0 < a < total, exact (see the header). Reads the node's words
-// from position 0.
+// from position 0; plane k takes the ceil(undecided / 32) words after plane k - 1's.
+template <typename PlaneCounter = SerialPlaneCounter>
 KLYNGE_HD std::uint32_t binomial_split(const NodeWords& at, std::uint32_t trials, std::uint32_t a,
-                                       std::uint32_t total) {
+                                       std::uint32_t total, PlaneCounter count = PlaneCounter{}) {
   std::uint64_t position = 0;
   std::uint32_t successes = 0, undecided = trials;
   std::uint64_t remainder = a;  // p = a / total; its next digit is floor(2 r / total)
@@ -110,7 +120,8 @@ KLYNGE_HD std::uint32_t binomial_split(const NodeWords& at, std::uint32_t trials
     remainder <<= 1;
     const bool digit = remainder >= total;
     if (digit) remainder -= total;
-    const std::uint32_t ones = count_random_ones(at, &position, undecided);
+    const std::uint32_t ones = count(at, position, undecided);
+    position += (undecided + 31) / 32;
     if (digit) {  // a zero bit is below p's 1: success; a one bit ties and goes on
       successes += undecided - ones;
       undecided = ones;
@@ -191,6 +202,39 @@ KLYNGE_HD void chunk_draws(std::uint64_t seed, std::uint32_t analysis, std::uint
   }
 }
 
+// Every chunk of a chunked group of m units that receives draws, from the first:
+// leaf(leaf node, chunk, units of the chunk, draws in it). The tree's splits run depth-first,
+// each through `count` (one thread, or a team sharing the words of each plane).
+template <typename PlaneCounter, typename Leaf>
+KLYNGE_HD void for_each_leaf(std::uint64_t seed, std::uint32_t analysis, std::uint32_t replicate,
+                             std::uint32_t begin, std::uint32_t m, PlaneCounter count,
+                             Leaf&& leaf) {
+  const ChunkTree tree = chunk_tree(m);
+  struct Pending {
+    std::uint32_t node, level, draws;
+  };
+  Pending stack[34];  // depth-first, left first: at most depth + 1 entries
+  int top = 0;
+  stack[top++] = Pending{1, 0, m};
+  while (top > 0) {
+    const Pending p = stack[--top];
+    if (p.draws == 0) continue;
+    if (p.level == tree.depth) {
+      leaf(p.node, p.node - (1u << tree.depth), node_units(tree, p.level, p.node), p.draws);
+      continue;
+    }
+    const std::uint32_t left_units = node_units(tree, p.level + 1, 2 * p.node);
+    const std::uint32_t right_units = node_units(tree, p.level + 1, 2 * p.node + 1);
+    std::uint32_t left = p.draws;
+    if (right_units > 0) {
+      left = binomial_split(node_words(seed, analysis, replicate, begin, p.node), p.draws,
+                            left_units, left_units + right_units, count);
+    }
+    stack[top++] = Pending{2 * p.node + 1, p.level + 1, p.draws - left};
+    stack[top++] = Pending{2 * p.node, p.level + 1, left};
+  }
+}
+
 // No preparation before a chunk's draws.
 struct NoChunkStart {
   KLYNGE_HD void operator()(std::uint32_t, std::uint32_t) const {}
@@ -204,33 +248,12 @@ KLYNGE_HD void for_each_chunked_index(std::uint64_t seed, std::uint32_t analysis
                                       std::uint32_t replicate, std::uint32_t begin,
                                       std::uint32_t m, Sink&& sink,
                                       ChunkStart start = ChunkStart{}) {
-  const ChunkTree tree = chunk_tree(m);
-  struct Pending {
-    std::uint32_t node, level, draws;
-  };
-  Pending stack[34];  // depth-first, left first: at most depth + 1 entries
-  int top = 0;
-  stack[top++] = Pending{1, 0, m};
-  while (top > 0) {
-    const Pending p = stack[--top];
-    if (p.draws == 0) continue;
-    if (p.level == tree.depth) {
-      const std::uint32_t chunk = p.node - (1u << tree.depth);
-      const std::uint32_t size = node_units(tree, p.level, p.node);
-      start(chunk << kChunkBits, size);
-      chunk_draws(seed, analysis, replicate, begin, p.node, chunk, size, p.draws, sink);
-      continue;
-    }
-    const std::uint32_t left_units = node_units(tree, p.level + 1, 2 * p.node);
-    const std::uint32_t right_units = node_units(tree, p.level + 1, 2 * p.node + 1);
-    std::uint32_t left = p.draws;
-    if (right_units > 0) {
-      left = binomial_split(node_words(seed, analysis, replicate, begin, p.node), p.draws,
-                            left_units, left_units + right_units);
-    }
-    stack[top++] = Pending{2 * p.node + 1, p.level + 1, p.draws - left};
-    stack[top++] = Pending{2 * p.node, p.level + 1, left};
-  }
+  for_each_leaf(seed, analysis, replicate, begin, m, SerialPlaneCounter{},
+                [&](std::uint32_t leaf, std::uint32_t chunk, std::uint32_t size,
+                    std::uint32_t draws) {
+                  start(chunk << kChunkBits, size);
+                  chunk_draws(seed, analysis, replicate, begin, leaf, chunk, size, draws, sink);
+                });
 }
 
 }  // namespace klynge::hd

@@ -165,6 +165,22 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
   }
 }
 
+// Adds one resample group's sums (count, Σx, Σx² per metric; unit weights) to the fused
+// accumulators of its segments.
+KLYNGE_HD void dense_group_acc(const DenseView& dv, std::uint32_t group, const double* n,
+                               const double* sum, const double* sq, double* acc) {
+  for (std::uint32_t k = 0; k < dv.metrics; ++k) {
+    double* a = acc + (dv.group_segment[group] + k * dv.metric_segment_stride) * kFusedAccumulators;
+    a[0] += n[k];
+    a[1] += n[k];
+    a[2] += sum[k];
+    a[3] += sq[k];
+    a[4] += sq[k];
+    a[5] += sum[k];
+    a[6] += n[k];
+  }
+}
+
 KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const DenseView& dv,
                                std::uint32_t replicate, double* acc, double* values, double* se) {
   for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
@@ -191,16 +207,7 @@ KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const Dens
         dense_group<0>(v, dv, replicate, begin, m, n, sum, sq);
         break;
     }
-    for (std::uint32_t k = 0; k < M; ++k) {
-      double* a = acc + (dv.group_segment[g] + k * dv.metric_segment_stride) * kFusedAccumulators;
-      a[0] += n[k];
-      a[1] += n[k];
-      a[2] += sum[k];
-      a[3] += sq[k];
-      a[4] += sq[k];
-      a[5] += sum[k];
-      a[6] += n[k];
-    }
+    dense_group_acc(dv, g, n, sum, sq, acc);
   }
   fused_finish(v, f, acc, values, se);
 }

@@ -1,0 +1,143 @@
+// The dense replicate (hd/bootstrap_fused.hpp) cut into work items so that a GPU can spread one
+// replicate over many warps: an item is one chunk of a chunked resample group or a whole
+// small group. Three steps, each a pure function of (seed, analysis, replicate):
+//   1. dense_leaf_counts: the chunk tree's splits of each chunked group (a team shares each
+//      plane's words) give the draws of each chunk;
+//   2. dense_item_lane_sums: each lane of a team sums the rows of its share of an item's draws
+//      (count, Σx, Σx² per metric); the team adds its lanes;
+//   3. dense_items_finish: a replicate's item sums, added in item order per group, feed the
+//      fused accumulators and the statistics, as in dense_replicate.
+// The draws are exactly dense_replicate's; only the order of the sums differs (the GPU tests
+// compare with the CPU at 1e-12; tests/cpu/bootstrap_lanes_test.cpp runs the steps on the CPU).
+#pragma once
+
+#include <cstdint>
+
+#include "klynge/hd/bootstrap_chunked.hpp"
+#include "klynge/hd/bootstrap_fused.hpp"
+#include "klynge/hd/bootstrap_lanes.hpp"
+#include "klynge/hd/macros.hpp"
+
+namespace klynge::hd {
+
+inline constexpr std::uint32_t kWholeGroup = 0xFFFFFFFFu;  // DenseItem::chunk of a small group
+
+struct DenseItem {
+  std::uint32_t group;
+  std::uint32_t chunk;  // chunk of a chunked group, or kWholeGroup
+};
+
+struct DenseItemsView {
+  const DenseItem* items;             // groups in order; a chunked group's chunks in order
+  std::uint32_t count;
+  const std::uint32_t* group_first;   // [resample_groups + 1]: items of group g
+  const std::uint32_t* chunked;       // the chunked groups, in order
+  std::uint32_t chunked_count;
+};
+
+// Step 1 for chunked group `group`: counts[group_first[group] + chunk] = draws in the chunk,
+// written by `writer` for every chunk with draws (the caller zeroes counts first).
+template <typename PlaneCounter>
+KLYNGE_HD void dense_leaf_counts(const BootView& v, const DenseItemsView& iv, std::uint32_t group,
+                                 std::uint32_t replicate, PlaneCounter count, bool writer,
+                                 std::uint32_t* counts) {
+  const std::uint32_t begin = v.group_unit_begin[group];
+  const std::uint32_t m = v.group_unit_begin[group + 1] - begin;
+  std::uint32_t* group_counts = counts + iv.group_first[group];
+  for_each_leaf(v.seed, v.analysis, replicate, begin, m, count,
+                [&](std::uint32_t, std::uint32_t chunk, std::uint32_t, std::uint32_t draws) {
+                  if (writer) group_counts[chunk] = draws;
+                });
+}
+
+// How many draws item `item` has: its chunk's count, or its whole group's size.
+KLYNGE_HD std::uint32_t dense_item_draws(const BootView& v, const DenseItemsView& iv,
+                                         std::uint32_t item, const std::uint32_t* counts) {
+  const DenseItem it = iv.items[item];
+  if (it.chunk != kWholeGroup) return counts[item];
+  return v.group_unit_begin[it.group + 1] - v.group_unit_begin[it.group];
+}
+
+// Step 2: this lane's sums over its share of the item's draws, written to out[0 .. 3M):
+// counts, then Σx, then Σx², one per metric. kM > 0 fixes the metric count at compile time.
+template <std::uint32_t kM>
+KLYNGE_HD void dense_item_lane_sums(const BootView& v, const DenseView& dv,
+                                    const DenseItemsView& iv, std::uint32_t item,
+                                    std::uint32_t draws, std::uint32_t replicate,
+                                    std::uint32_t lane, std::uint32_t lanes, double* out) {
+  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  const DenseItem it = iv.items[item];
+  const std::uint32_t begin = v.group_unit_begin[it.group];
+  const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
+  double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
+  for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
+  const double* rows = dv.d + static_cast<std::uint64_t>(begin) * M;
+  auto add_row = [&](std::uint32_t pick) KLYNGE_INLINE_LAMBDA {
+    const double* row = rows + static_cast<std::uint64_t>(pick) * M;
+    for (std::uint32_t k = 0; k < M; ++k) {
+      const double x = row[k];
+      if (x == x) {
+        n[k] += 1.0;
+        sum[k] += x;
+        sq[k] += x * x;
+      }
+    }
+  };
+  if (it.chunk == kWholeGroup) {
+    group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, add_row);
+  } else {
+    const ChunkTree tree = chunk_tree(m);
+    const std::uint32_t leaf = (1u << tree.depth) + it.chunk;
+    chunk_draws_of_lane(v.seed, v.analysis, replicate, begin, leaf, it.chunk,
+                        node_units(tree, tree.depth, leaf), draws, lane, lanes, add_row);
+  }
+  for (std::uint32_t k = 0; k < M; ++k) {
+    out[k] = n[k];
+    out[M + k] = sum[k];
+    out[2 * M + k] = sq[k];
+  }
+}
+
+// Step 2 for any metric count (the compile-time variants for 1 to 4 metrics).
+KLYNGE_HD void dense_item_lane_sums_any(const BootView& v, const DenseView& dv,
+                                        const DenseItemsView& iv, std::uint32_t item,
+                                        std::uint32_t draws, std::uint32_t replicate,
+                                        std::uint32_t lane, std::uint32_t lanes, double* out) {
+  switch (dv.metrics) {
+    case 1:
+      return dense_item_lane_sums<1>(v, dv, iv, item, draws, replicate, lane, lanes, out);
+    case 2:
+      return dense_item_lane_sums<2>(v, dv, iv, item, draws, replicate, lane, lanes, out);
+    case 3:
+      return dense_item_lane_sums<3>(v, dv, iv, item, draws, replicate, lane, lanes, out);
+    case 4:
+      return dense_item_lane_sums<4>(v, dv, iv, item, draws, replicate, lane, lanes, out);
+    default:
+      return dense_item_lane_sums<0>(v, dv, iv, item, draws, replicate, lane, lanes, out);
+  }
+}
+
+// Step 3: one replicate's statistics from its items' sums (partial: 3M doubles per item, item
+// order). acc: the fused accumulators' scratch.
+KLYNGE_HD void dense_items_finish(const BootView& v, const FusedView& f, const DenseView& dv,
+                                  const DenseItemsView& iv, const double* partial, double* acc,
+                                  double* values, double* se) {
+  for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
+  const std::uint32_t M = dv.metrics;
+  for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
+    double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
+    for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
+    for (std::uint32_t item = iv.group_first[g]; item < iv.group_first[g + 1]; ++item) {
+      const double* p = partial + static_cast<std::uint64_t>(item) * 3 * M;
+      for (std::uint32_t k = 0; k < M; ++k) {
+        n[k] += p[k];
+        sum[k] += p[M + k];
+        sq[k] += p[2 * M + k];
+      }
+    }
+    dense_group_acc(dv, g, n, sum, sq, acc);
+  }
+  fused_finish(v, f, acc, values, se);
+}
+
+}  // namespace klynge::hd

@@ -1,0 +1,133 @@
+// A team of lanes (a GPU warp) run lane by lane on the CPU: the lanes' shares of a plane, a
+// chunk and a small group add up to exactly one thread's draws (hd/bootstrap_lanes.hpp), and the
+// dense replicate cut into items (hd/dense_items.hpp) gives the dense replicate's statistics.
+// The CUDA kernels run these same functions, one lane per thread.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "common/large_sample.hpp"
+#include "klynge/engine/boot_data.hpp"
+#include "klynge/hd/bootstrap_lanes.hpp"
+#include "klynge/hd/dense_items.hpp"
+
+namespace klynge {
+namespace {
+
+// A plane counter that deals the words out to `lanes` lanes and adds their shares, as a warp
+// does with a reduction.
+struct TeamCounter {
+  std::uint32_t lanes;
+  std::uint32_t operator()(const hd::NodeWords& at, std::uint64_t position,
+                           std::uint32_t bits) const {
+    std::uint32_t ones = 0;
+    for (std::uint32_t lane = 0; lane < lanes; ++lane)
+      ones += hd::plane_ones_of_lane(at, position, bits, lane, lanes);
+    return ones;
+  }
+};
+
+TEST(BootstrapLanes, PlaneSharesAddUpToTheCount) {
+  const hd::NodeWords at{5, 2, hd::kPurposeBootstrapTree | 3u, 8};
+  for (std::uint64_t position : {0ull, 1ull, 3ull, 6ull, 129ull}) {
+    for (std::uint32_t bits : {1u, 31u, 32u, 33u, 100u, 4096u, 70001u}) {
+      std::uint64_t p = position;
+      const std::uint32_t one_thread = hd::count_random_ones(at, &p, bits);
+      for (std::uint32_t lanes : {1u, 5u, 32u})
+        ASSERT_EQ(TeamCounter{lanes}(at, position, bits), one_thread)
+            << position << " " << bits << " " << lanes;
+    }
+  }
+}
+
+TEST(BootstrapLanes, TeamSplitsEqualOneThread) {
+  for (std::uint32_t r = 0; r < 50; ++r) {
+    const hd::NodeWords at{9, 1, hd::kPurposeBootstrapTree | 77u, r};
+    for (const auto [t, a, total] : {std::array<std::uint32_t, 3>{100000, 65536, 100000},
+                                     {2048, 1024, 2048}, {9, 2, 3}}) {
+      EXPECT_EQ(hd::binomial_split(at, t, a, total, TeamCounter{32}),
+                hd::binomial_split(at, t, a, total))
+          << r << " " << t;
+    }
+  }
+}
+
+// Per-unit counts of one thread's draws of a chunked group, chunk by chunk, against the
+// union of the lanes' draws of each chunk.
+TEST(BootstrapLanes, ChunkDrawsOfTheLanesAreTheChunkDraws) {
+  constexpr std::uint32_t m = 9500, begin = 40;  // the last chunk holds 284 units
+  for (std::uint32_t r = 0; r < 20; ++r) {
+    std::vector<std::uint32_t> one(m, 0), team(m, 0);
+    hd::for_each_chunked_index(3, 4, r, begin, m, [&](std::uint32_t i) { ++one[i]; });
+    hd::for_each_leaf(3, 4, r, begin, m, TeamCounter{32},
+                      [&](std::uint32_t leaf, std::uint32_t chunk, std::uint32_t size,
+                          std::uint32_t draws) {
+                        auto sink = [&](std::uint32_t i) { ++team[i]; };
+                        for (std::uint32_t lane = 0; lane < 32; ++lane)
+                          hd::chunk_draws_of_lane(3, 4, r, begin, leaf, chunk, size, draws, lane,
+                                                  32, sink);
+                      });
+    ASSERT_EQ(one, team) << r;
+  }
+}
+
+TEST(BootstrapLanes, GroupDrawsOfTheLanesAreTheGroupDraws) {
+  for (const auto [begin, m] : {std::array<std::uint32_t, 2>{0, 5000}, {7, 13}, {1, 1}, {3, 4}}) {
+    std::vector<std::uint32_t> one(m, 0), team(m, 0);
+    hd::WordStream s = hd::word_stream(6, 2, hd::kPurposeBootstrapIndex, 11);
+    for (std::uint32_t j = 0; j < m; ++j) ++one[hd::bounded_index(s, begin + j, m)];
+    auto sink = [&](std::uint32_t i) { ++team[i]; };
+    for (std::uint32_t lane = 0; lane < 32; ++lane)
+      hd::group_draws_of_lane(6, 2, 11, begin, m, lane, 32, sink);
+    EXPECT_EQ(one, team) << begin << " " << m;
+  }
+}
+
+// Steps 1-3 of hd/dense_items.hpp with 32 lanes against dense_replicate, on a sample with one
+// small group (members) and one chunked group (controls), for 1 and 2 metrics' worth of keys.
+TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
+  const Sample sample = test::large_sample(false, 5000, 12000);
+  DesignOptions design;
+  design.from = 2015;
+  design.to = 2018;
+  BootstrapSpec spec;
+  spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
+  spec.seed = 21;
+  engine::BootData d;
+  engine::build_boot_data(sample, design, spec, d);
+  ASSERT_TRUE(d.dense);
+  const hd::DenseItemsView& iv = d.items_view;
+  ASSERT_EQ(iv.chunked_count, 1u);
+  ASSERT_EQ(iv.count, 1u + 12u);
+  const std::uint32_t M = d.dense_view.metrics, keys = static_cast<std::uint32_t>(d.keys.size());
+  std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+  for (std::uint32_t r = 0; r < 8; ++r) {
+    std::vector<double> want(keys), want_se(keys), got(keys), got_se(keys);
+    hd::dense_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(), want.data(),
+                        want_se.data());
+    std::vector<std::uint32_t> counts(iv.count, 0);
+    for (std::uint32_t k = 0; k < iv.chunked_count; ++k)
+      hd::dense_leaf_counts(d.view, iv, iv.chunked[k], r, TeamCounter{32}, true, counts.data());
+    std::vector<double> partial(iv.count * 3 * M, 0.0), lane_sums(3 * M);
+    for (std::uint32_t item = 0; item < iv.count; ++item) {
+      const std::uint32_t draws = hd::dense_item_draws(d.view, iv, item, counts.data());
+      for (std::uint32_t lane = 0; lane < 32; ++lane) {
+        hd::dense_item_lane_sums_any(d.view, d.dense_view, iv, item, draws, r, lane, 32,
+                                     lane_sums.data());
+        for (std::uint32_t k = 0; k < 3 * M; ++k) partial[item * 3 * M + k] += lane_sums[k];
+      }
+    }
+    hd::dense_items_finish(d.view, d.fused_view, d.dense_view, iv, partial.data(), acc.data(),
+                           got.data(), got_se.data());
+    for (std::uint32_t k = 0; k < keys; ++k) {
+      EXPECT_NEAR(got[k], want[k], 1e-12 * (1.0 + std::abs(want[k]))) << r << " " << k;
+      if (!std::isnan(want_se[k])) EXPECT_NEAR(got_se[k], want_se[k], 1e-12 * want_se[k]);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace klynge
