@@ -1,8 +1,12 @@
 // The CUDA bootstrap launcher, twin of host/src/cpu/bootstrap.cpp: the host-built arrays are
-// uploaded once, then batches of replicates run one per GPU thread through the same functor
-// the OpenMP loop calls (dense, fused or count path, chosen by the host from the data). A
-// replicate is a pure function of (seed, analysis, replicate) and its sums run in the
-// functor's fixed order, so each value equals the CPU's (tests/gpu/bootstrap_matches_cpu.cpp).
+// uploaded once, then batches of replicates run on the device (path chosen by the host from
+// the data). The fused and count paths run one replicate per GPU thread through the same
+// functor the OpenMP loop calls. The dense path (unweighted window design, the common case)
+// spreads each replicate over many warps (hd/dense_items.hpp): one warp per chunked group
+// draws the chunk tree, one warp per work item (a chunk, or a whole small group) sums its
+// draws' rows with the lanes sharing the Philox blocks, one thread per replicate adds the
+// items in order and computes the statistics. The draws are the CPU's; sums differ only in
+// order (tests/gpu/bootstrap_matches_cpu.cpp: 1e-12).
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -14,6 +18,7 @@
 #include "klynge/engine/cuda_backend.hpp"
 #include "klynge/hd/bootstrap_fused.hpp"
 #include "klynge/hd/bootstrap_replicate.hpp"
+#include "klynge/hd/dense_items.hpp"
 
 namespace klynge::cuda {
 namespace {
@@ -42,7 +47,16 @@ BootScratchShape scratch_shape(const engine::BootData& d, int path) {
   return s;
 }
 
-__global__ void bootstrap_kernel(hd::BootView v, hd::FusedView fv, hd::DenseView dv, int path,
+// Writes one replicate's key values into the key-major output block (row pitch n).
+__device__ void store_keys(std::uint64_t j, std::uint32_t n, std::uint32_t keys, const double* vals,
+                           const double* se, double* values, double* welch_se) {
+  for (std::uint32_t k = 0; k < keys; ++k) {
+    values[k * static_cast<std::uint64_t>(n) + j] = vals[k];
+    welch_se[k * static_cast<std::uint64_t>(n) + j] = se[k];
+  }
+}
+
+__global__ void bootstrap_kernel(hd::BootView v, hd::FusedView fv, int path,
                                  std::uint32_t first, std::uint32_t n, BootScratchShape shape,
                                  double* scratch, hd::Moments* moments, std::uint32_t keys,
                                  double* key_tmp, double* values, double* welch_se) {
@@ -52,9 +66,7 @@ __global__ void bootstrap_kernel(hd::BootView v, hd::FusedView fv, hd::DenseView
   double* my = scratch + j * shape.doubles;
   double* vals = key_tmp + j * 2 * keys;
   double* se = vals + keys;
-  if (path == kDensePath) {
-    hd::dense_replicate(v, fv, dv, replicate, my, vals, se);
-  } else if (path == kFusedPath) {
+  if (path == kFusedPath) {
     hd::fused_replicate(v, fv, replicate, my, vals, se);
   } else {
     hd::BootScratch sc;
@@ -68,9 +80,123 @@ __global__ void bootstrap_kernel(hd::BootView v, hd::FusedView fv, hd::DenseView
     sc.cell_moments = moments + j * shape.moments;
     hd::bootstrap_replicate(v, replicate, sc, vals, se);
   }
-  for (std::uint32_t k = 0; k < keys; ++k) {
-    values[k * static_cast<std::uint64_t>(n) + j] = vals[k];
-    welch_se[k * static_cast<std::uint64_t>(n) + j] = se[k];
+  store_keys(j, n, keys, vals, se, values, welch_se);
+}
+
+// ---- The dense path, warp-cooperative (hd/dense_items.hpp) -------------------------------------
+
+constexpr unsigned kWarp = 32;
+constexpr unsigned kFullMask = 0xFFFFFFFFu;
+
+// A plane's ones counted by the 32 lanes of a warp, each lane its share of the Philox blocks,
+// added by a butterfly so every lane gets the total (integers: order-free).
+struct WarpPlaneCounter {
+  std::uint32_t lane;
+  KLYNGE_HD std::uint32_t operator()(const hd::NodeWords& at, std::uint64_t position,
+                                     std::uint32_t bits) const {
+#if defined(__CUDA_ARCH__)
+    std::uint32_t ones = hd::plane_ones_of_lane(at, position, bits, lane, kWarp);
+    for (int offset = 16; offset > 0; offset >>= 1)
+      ones += __shfl_xor_sync(kFullMask, ones, offset);
+    return ones;
+#else
+    return hd::SerialPlaneCounter{}(at, position, bits);  // nvcc's host pass; never called
+#endif
+  }
+};
+
+// Step 1: one warp per (replicate, chunked group) writes the group's chunk counts.
+__global__ void dense_tree_kernel(hd::BootView v, hd::DenseItemsView iv, std::uint32_t first,
+                                  std::uint32_t n, std::uint32_t* counts) {
+  const std::uint64_t warp = (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
+  const std::uint32_t lane = threadIdx.x % kWarp;
+  const std::uint64_t j = warp / iv.chunked_count;
+  if (j >= n) return;  // the whole warp: blockDim is a multiple of 32
+  const std::uint32_t group = iv.chunked[warp % iv.chunked_count];
+  hd::dense_leaf_counts(v, iv, group, first + static_cast<std::uint32_t>(j),
+                        WarpPlaneCounter{lane}, lane == 0, counts + j * iv.count);
+}
+
+// Step 2: one warp per (replicate, item); lane sums added in a fixed shuffle order.
+__global__ void dense_items_kernel(hd::BootView v, hd::DenseView dv, hd::DenseItemsView iv,
+                                   std::uint32_t first, std::uint32_t n,
+                                   const std::uint32_t* counts, double* partial) {
+  const std::uint64_t warp = (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
+  const std::uint32_t lane = threadIdx.x % kWarp;
+  const std::uint64_t j = warp / iv.count;
+  if (j >= n) return;
+  const std::uint32_t item = static_cast<std::uint32_t>(warp % iv.count);
+  const std::uint32_t draws = hd::dense_item_draws(v, iv, item, counts + j * iv.count);
+  double sums[3 * hd::kDenseMaxMetrics];
+  hd::dense_item_lane_sums_any(v, dv, iv, item, draws, first + static_cast<std::uint32_t>(j), lane,
+                               kWarp, sums);
+  const std::uint32_t width = 3 * dv.metrics;
+  double* out = partial + (j * iv.count + item) * width;
+  for (std::uint32_t k = 0; k < width; ++k) {
+    double x = sums[k];
+    for (int offset = 16; offset > 0; offset >>= 1) x += __shfl_down_sync(kFullMask, x, offset);
+    if (lane == 0) out[k] = x;
+  }
+}
+
+// Step 3: one thread per replicate adds its items in order and computes the statistics.
+__global__ void dense_finish_kernel(hd::BootView v, hd::FusedView fv, hd::DenseView dv,
+                                    hd::DenseItemsView iv, std::uint32_t n, const double* partial,
+                                    std::size_t acc_doubles, double* acc, std::uint32_t keys,
+                                    double* key_tmp, double* values, double* welch_se) {
+  const std::uint64_t j = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (j >= n) return;
+  double* vals = key_tmp + j * 2 * keys;
+  double* se = vals + keys;
+  hd::dense_items_finish(v, fv, dv, iv, partial + j * iv.count * 3 * dv.metrics,
+                         acc + j * acc_doubles, vals, se);
+  store_keys(j, n, keys, vals, se, values, welch_se);
+}
+
+// The dense path's batches: step 1 (if any group is chunked), 2 and 3 per batch.
+void dense_items_range(const hd::BootView& v, const hd::FusedView& fv, const hd::DenseView& dv,
+                       const hd::DenseItemsView& iv, std::size_t acc_doubles, std::size_t keys,
+                       const BackendChoice& choice, std::uint64_t first, std::uint64_t count,
+                       std::vector<double>& values, std::vector<double>& welch_se) {
+  const std::size_t width = 3 * dv.metrics;
+  const std::size_t per_replicate = iv.count * (sizeof(std::uint32_t) + width * sizeof(double)) +
+                                    acc_doubles * sizeof(double) + 4 * keys * sizeof(double);
+  constexpr unsigned kThreads = 128;
+  // A launch has at most 2^31 - 1 blocks of kThreads threads, one warp per item.
+  const std::uint64_t max_batch =
+      std::max<std::uint64_t>(1, ((std::uint64_t{1} << 31) - 1) * (kThreads / kWarp) / iv.count);
+  RawDeviceMemory counts, partial, acc, key_tmp, out;
+  std::uint64_t batch = std::min(initial_batch(choice, count, per_replicate), max_batch);
+  batch = allocate_shrinking(batch, [&](std::uint64_t b) {
+    cudaError_t s = counts.allocate(b * iv.count * sizeof(std::uint32_t));
+    if (s == cudaSuccess) s = partial.allocate(b * iv.count * width * sizeof(double));
+    if (s == cudaSuccess) s = acc.allocate(b * acc_doubles * sizeof(double));
+    if (s == cudaSuccess) s = key_tmp.allocate(b * 2 * keys * sizeof(double));
+    if (s == cudaSuccess) s = out.allocate(b * 2 * keys * sizeof(double));
+    return s;
+  });
+  for (std::uint64_t done = 0; done < count; done += batch) {
+    const std::uint64_t n = std::min(batch, count - done);
+    const auto first_replicate = static_cast<std::uint32_t>(first + done);
+    const auto n32 = static_cast<std::uint32_t>(n);
+    if (iv.chunked_count > 0) {
+      // Chunks without draws are never written: start from zero.
+      KLYNGE_CUDA_CHECK(cudaMemset(counts.as<void>(), 0, n * iv.count * sizeof(std::uint32_t)));
+      dense_tree_kernel<<<blocks_for(n * iv.chunked_count * kWarp, kThreads), kThreads>>>(
+          v, iv, first_replicate, n32, counts.as<std::uint32_t>());
+      KLYNGE_CUDA_CHECK(cudaGetLastError());
+    }
+    dense_items_kernel<<<blocks_for(n * iv.count * kWarp, kThreads), kThreads>>>(
+        v, dv, iv, first_replicate, n32, counts.as<std::uint32_t>(), partial.as<double>());
+    KLYNGE_CUDA_CHECK(cudaGetLastError());
+    double* dev_values = out.as<double>();
+    double* dev_se = dev_values + n * keys;
+    dense_finish_kernel<<<blocks_for(n, kThreads), kThreads>>>(
+        v, fv, dv, iv, n32, partial.as<double>(), acc_doubles, acc.as<double>(),
+        static_cast<std::uint32_t>(keys), key_tmp.as<double>(), dev_values, dev_se);
+    KLYNGE_CUDA_CHECK(cudaGetLastError());
+    copy_rows(dev_values, n, keys, values, count, done);
+    copy_rows(dev_se, n, keys, welch_se, count, done);
   }
 }
 
@@ -114,6 +240,15 @@ void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std
   }
 
   const BootScratchShape shape = scratch_shape(d, path);
+  if (path == kDensePath) {
+    hd::DenseItemsView iv = d.items_view;
+    iv.items = up.upload(d.dense_items);
+    iv.group_first = up.upload(d.group_first_item);
+    iv.chunked = up.upload(d.chunked_groups);
+    dense_items_range(v, fv, dv, iv, shape.doubles, keys, choice, first, count, values,
+                      welch_se);
+    return;
+  }
   const std::size_t per_replicate = shape.doubles * sizeof(double) +
                                     shape.moments * sizeof(hd::Moments) +
                                     4 * keys * sizeof(double);
@@ -135,7 +270,7 @@ void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std
     double* dev_values = out.as<double>();
     double* dev_se = dev_values + n * keys;
     bootstrap_kernel<<<blocks_for(n, kThreads), kThreads>>>(
-        v, fv, dv, path, static_cast<std::uint32_t>(first + done), static_cast<std::uint32_t>(n),
+        v, fv, path, static_cast<std::uint32_t>(first + done), static_cast<std::uint32_t>(n),
         shape, scratch.as<double>(), moments.as<hd::Moments>(), static_cast<std::uint32_t>(keys),
         key_tmp.as<double>(), dev_values, dev_se);
     KLYNGE_CUDA_CHECK(cudaGetLastError());

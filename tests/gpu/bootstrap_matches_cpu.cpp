@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 
+#include "common/large_sample.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/build_sample.hpp"
@@ -114,6 +115,39 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"cohort_groups_all", true, false, false, Scheme::groups, ResampleUnit::firm, kAll},
         Case{"cohort_poisson_all", true, false, false, Scheme::poisson, ResampleUnit::firm, kAll}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// Groups large enough for the chunked multinomial (hd/bootstrap_chunked.hpp): the dense path's
+// warp-cooperative items (a small member group and a chunked control group), the count path
+// (every statistic) and the weighted fused path, each against the CPU, and batches of 3.
+TEST(BootstrapMatchesCpu, ChunkedGroups) {
+  if (no_gpu()) GTEST_SKIP() << query_cuda().problem;
+  DesignOptions design;
+  design.from = 2015;
+  design.to = 2018;
+  struct Chunked {
+    const char* name;
+    bool weighted;
+    std::uint32_t members;
+    std::vector<Statistic> statistics;
+  };
+  for (const Chunked& c : {Chunked{"dense_items", false, 5000, kMeanType},
+                           Chunked{"dense_items_both_chunked", false, 9000, kMeanType},
+                           Chunked{"count_all", false, 9000, kAll},
+                           Chunked{"fused_weighted", true, 9000, kMeanType}}) {
+    const Sample sample = test::large_sample(c.weighted, c.members, 12000);
+    BootstrapSpec spec;
+    spec.statistics = c.statistics;
+    spec.seed = 20261127;
+    constexpr std::uint64_t first = 3, count = 40;
+    const ReplicateTable cpu = run_bootstrap(sample, design, spec, first, count);
+    spec.backend.backend = Backend::cuda;
+    const ReplicateTable gpu = run_bootstrap(sample, design, spec, first, count);
+    expect_close(gpu.values, cpu.values, std::string(c.name) + " values");
+    expect_close(gpu.welch_se, cpu.welch_se, std::string(c.name) + " welch_se");
+    spec.backend.batch = 3;
+    EXPECT_EQ(run_bootstrap(sample, design, spec, first, count).values, gpu.values) << c.name;
+  }
+}
 
 // --device cuda through the CLI: every interval endpoint within 1e-9 relative of --device
 // cpu's (order statistics of replicates equal to 1e-12), every p-value identical, and the
