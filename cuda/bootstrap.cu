@@ -56,10 +56,10 @@ __device__ void store_keys(std::uint64_t j, std::uint32_t n, std::uint32_t keys,
   }
 }
 
-__global__ void bootstrap_kernel(hd::BootView v, hd::FusedView fv, int path,
-                                 std::uint32_t first, std::uint32_t n, BootScratchShape shape,
-                                 double* scratch, hd::Moments* moments, std::uint32_t keys,
-                                 double* key_tmp, double* values, double* welch_se) {
+__global__ void bootstrap_kernel(hd::BootView v, hd::FusedView fv, int path, std::uint32_t first,
+                                 std::uint32_t n, BootScratchShape shape, double* scratch,
+                                 hd::Moments* moments, std::uint32_t keys, double* key_tmp,
+                                 double* values, double* welch_se) {
   const std::uint64_t j = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (j >= n) return;
   const std::uint32_t replicate = first + static_cast<std::uint32_t>(j);
@@ -108,20 +108,22 @@ struct WarpPlaneCounter {
 // Step 1: one warp per (replicate, chunked group) writes the group's chunk counts.
 __global__ void dense_tree_kernel(hd::BootView v, hd::DenseItemsView iv, std::uint32_t first,
                                   std::uint32_t n, std::uint32_t* counts) {
-  const std::uint64_t warp = (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
+  const std::uint64_t warp =
+      (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
   const std::uint32_t lane = threadIdx.x % kWarp;
   const std::uint64_t j = warp / iv.chunked_count;
   if (j >= n) return;  // the whole warp: blockDim is a multiple of 32
   const std::uint32_t group = iv.chunked[warp % iv.chunked_count];
-  hd::dense_leaf_counts(v, iv, group, first + static_cast<std::uint32_t>(j),
-                        WarpPlaneCounter{lane}, lane == 0, counts + j * iv.count);
+  hd::dense_leaf_counts(v, iv, group, first + static_cast<std::uint32_t>(j), WarpPlaneCounter{lane},
+                        lane == 0, counts + j * iv.count);
 }
 
 // Step 2: one warp per (replicate, item); lane sums added in a fixed shuffle order.
 __global__ void dense_items_kernel(hd::BootView v, hd::DenseView dv, hd::DenseItemsView iv,
                                    std::uint32_t first, std::uint32_t n,
                                    const std::uint32_t* counts, double* partial) {
-  const std::uint64_t warp = (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
+  const std::uint64_t warp =
+      (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
   const std::uint32_t lane = threadIdx.x % kWarp;
   const std::uint64_t j = warp / iv.count;
   if (j >= n) return;
@@ -245,13 +247,11 @@ void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std
     iv.items = up.upload(d.dense_items);
     iv.group_first = up.upload(d.group_first_item);
     iv.chunked = up.upload(d.chunked_groups);
-    dense_items_range(v, fv, dv, iv, shape.doubles, keys, choice, first, count, values,
-                      welch_se);
+    dense_items_range(v, fv, dv, iv, shape.doubles, keys, choice, first, count, values, welch_se);
     return;
   }
   const std::size_t per_replicate = shape.doubles * sizeof(double) +
-                                    shape.moments * sizeof(hd::Moments) +
-                                    4 * keys * sizeof(double);
+                                    shape.moments * sizeof(hd::Moments) + 4 * keys * sizeof(double);
   RawDeviceMemory scratch, moments, key_tmp, out;
   std::uint64_t batch = initial_batch(choice, count, per_replicate);
   batch = allocate_shrinking(batch, [&](std::uint64_t b) {
@@ -270,8 +270,8 @@ void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std
     double* dev_values = out.as<double>();
     double* dev_se = dev_values + n * keys;
     bootstrap_kernel<<<blocks_for(n, kThreads), kThreads>>>(
-        v, fv, path, static_cast<std::uint32_t>(first + done), static_cast<std::uint32_t>(n),
-        shape, scratch.as<double>(), moments.as<hd::Moments>(), static_cast<std::uint32_t>(keys),
+        v, fv, path, static_cast<std::uint32_t>(first + done), static_cast<std::uint32_t>(n), shape,
+        scratch.as<double>(), moments.as<hd::Moments>(), static_cast<std::uint32_t>(keys),
         key_tmp.as<double>(), dev_values, dev_se);
     KLYNGE_CUDA_CHECK(cudaGetLastError());
     copy_rows(dev_values, n, keys, values, count, done);

@@ -50,10 +50,10 @@ void add_panel_flags(CLI::App& cmd, PanelFlags& f) {
       ->group("Design");
   f.from_option = cmd.add_option("--from", f.from, "Window design: start year")->group("Design");
   f.to_option = cmd.add_option("--to", f.to, "Window design: end year")->group("Design");
-  f.horizon_option = cmd.add_option("--horizon", f.horizon,
-                                    "Cohort design: years from window start to end")
-                         ->capture_default_str()
-                         ->group("Design");
+  f.horizon_option =
+      cmd.add_option("--horizon", f.horizon, "Cohort design: years from window start to end")
+          ->capture_default_str()
+          ->group("Design");
   f.offset_option = cmd.add_option("--offset", f.offset,
                                    "Cohort design: window start relative to the entry year "
                                    "(-1 = base year before entry)")
@@ -91,8 +91,9 @@ DesignOptions design_options(const PanelFlags& f) {
   if (has_from != has_to) throw_usage_error("the window design needs both --from and --to");
   if (has_from) {
     if (!f.entry.empty() && (f.horizon_option->count() || f.offset_option->count()))
-      throw_usage_error("--from/--to (window design) cannot be combined with --horizon/--offset "
-                        "(cohort design)");
+      throw_usage_error(
+          "--from/--to (window design) cannot be combined with --horizon/--offset "
+          "(cohort design)");
     d.from = f.from;
     d.to = f.to;
   } else if (f.entry.empty()) {

@@ -15,10 +15,10 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "klynge/engine/distributed_sources.hpp"
-#include "klynge/engine/mpi_ranks.hpp"
 #include "configuration.hpp"
 #include "device_choice.hpp"
+#include "klynge/engine/distributed_sources.hpp"
+#include "klynge/engine/mpi_ranks.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/output_file.hpp"
 #include "klynge/power.hpp"
@@ -229,8 +229,8 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
       std::vector<power::StudyTally> tallies;
       for (std::size_t r = 0; r < parts.size(); ++r)
         if (!parts[r].empty())
-          tallies.push_back(power::tally_from_json(
-              spec, nlohmann::ordered_json::parse(parts[r]), "MPI rank " + std::to_string(r)));
+          tallies.push_back(power::tally_from_json(spec, nlohmann::ordered_json::parse(parts[r]),
+                                                   "MPI rank " + std::to_string(r)));
       tally = tallies.front();
       for (std::size_t i = 1; i < tallies.size(); ++i)
         tally = power::merge_tallies(tally, tallies[i]);

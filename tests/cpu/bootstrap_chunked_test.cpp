@@ -25,8 +25,7 @@ namespace {
 std::vector<double> binomial_pmf(std::uint32_t t, double p) {
   std::vector<double> pmf(t + 1);
   pmf[0] = std::pow(1.0 - p, t);
-  for (std::uint32_t k = 0; k < t; ++k)
-    pmf[k + 1] = pmf[k] * (t - k) / (k + 1.0) * p / (1.0 - p);
+  for (std::uint32_t k = 0; k < t; ++k) pmf[k + 1] = pmf[k] * (t - k) / (k + 1.0) * p / (1.0 - p);
   return pmf;
 }
 
@@ -120,11 +119,13 @@ std::uint32_t naive_split(hd::WordStream s, std::uint32_t trials, std::uint32_t 
 TEST(ChunkedDraws, BinomialSplitReadsTheDocumentedWords) {
   for (std::uint32_t r = 0; r < 200; ++r) {
     for (const auto [trials, a, total] : {std::array<std::uint32_t, 3>{5000, 4096, 8192},
-                                          {70000, 65536, 70000}, {3, 1, 3}, {2049, 1024, 1808}}) {
+                                          {70000, 65536, 70000},
+                                          {3, 1, 3},
+                                          {2049, 1024, 1808}}) {
       const hd::NodeWords at{77, 1, hd::kPurposeBootstrapTree | 9u, r};
-      ASSERT_EQ(hd::binomial_split(at, trials, a, total),
-                naive_split(hd::word_stream(77, 1, hd::kPurposeBootstrapTree | 9u, r), trials, a,
-                            total))
+      ASSERT_EQ(
+          hd::binomial_split(at, trials, a, total),
+          naive_split(hd::word_stream(77, 1, hd::kPurposeBootstrapTree | 9u, r), trials, a, total))
           << r << " " << trials << " " << a << "/" << total;
     }
   }
@@ -161,7 +162,7 @@ TEST(ChunkedDraws, CountsHaveTheMultinomialLaw) {
   struct Block {
     std::uint32_t from, to;
   };
-  const std::vector<Block> blocks = {{0, 1},       {100, 612},  {1000, 1048}, {0, 1024},
+  const std::vector<Block> blocks = {{0, 1},       {100, 612},   {1000, 1048},  {0, 1024},
                                      {3000, 7000}, {8000, 9500}, {9216, 10000}, {0, 5000},
                                      {8191, 8193}, {0, 9999}};
   std::vector<double> block_sum(blocks.size(), 0.0), block_sum2(blocks.size(), 0.0);

@@ -7,11 +7,11 @@
 #include <map>
 #include <set>
 
-#include "klynge/engine/boot_data.hpp"
 #include "common/bitwise_equal.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/build_sample.hpp"
+#include "klynge/engine/boot_data.hpp"
 #include "klynge/error.hpp"
 #include "klynge/hd/bootstrap_draws.hpp"
 #include "klynge/hd/bootstrap_replicate.hpp"

@@ -46,8 +46,8 @@ TEST(BootstrapLanes, PlaneSharesAddUpToTheCount) {
 TEST(BootstrapLanes, TeamSplitsEqualOneThread) {
   for (std::uint32_t r = 0; r < 50; ++r) {
     const hd::NodeWords at{9, 1, hd::kPurposeBootstrapTree | 77u, r};
-    for (const auto [t, a, total] : {std::array<std::uint32_t, 3>{100000, 65536, 100000},
-                                     {2048, 1024, 2048}, {9, 2, 3}}) {
+    for (const auto [t, a, total] :
+         {std::array<std::uint32_t, 3>{100000, 65536, 100000}, {2048, 1024, 2048}, {9, 2, 3}}) {
       EXPECT_EQ(hd::binomial_split(at, t, a, total, TeamCounter{32}),
                 hd::binomial_split(at, t, a, total))
           << r << " " << t;
@@ -62,14 +62,13 @@ TEST(BootstrapLanes, ChunkDrawsOfTheLanesAreTheChunkDraws) {
   for (std::uint32_t r = 0; r < 20; ++r) {
     std::vector<std::uint32_t> one(m, 0), team(m, 0);
     hd::for_each_chunked_index(3, 4, r, begin, m, [&](std::uint32_t i) { ++one[i]; });
-    hd::for_each_leaf(3, 4, r, begin, m, TeamCounter{32},
-                      [&](std::uint32_t leaf, std::uint32_t chunk, std::uint32_t size,
-                          std::uint32_t draws) {
-                        auto sink = [&](std::uint32_t i) { ++team[i]; };
-                        for (std::uint32_t lane = 0; lane < 32; ++lane)
-                          hd::chunk_draws_of_lane(3, 4, r, begin, leaf, chunk, size, draws, lane,
-                                                  32, sink);
-                      });
+    hd::for_each_leaf(
+        3, 4, r, begin, m, TeamCounter{32},
+        [&](std::uint32_t leaf, std::uint32_t chunk, std::uint32_t size, std::uint32_t draws) {
+          auto sink = [&](std::uint32_t i) { ++team[i]; };
+          for (std::uint32_t lane = 0; lane < 32; ++lane)
+            hd::chunk_draws_of_lane(3, 4, r, begin, leaf, chunk, size, draws, lane, 32, sink);
+        });
     ASSERT_EQ(one, team) << r;
   }
 }

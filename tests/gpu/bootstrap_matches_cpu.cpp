@@ -19,7 +19,9 @@
 namespace klynge {
 namespace {
 
-bool no_gpu() { return query_cuda().devices.empty(); }
+bool no_gpu() {
+  return query_cuda().devices.empty();
+}
 
 struct Loaded {
   Panel panel;
@@ -66,7 +68,9 @@ struct Case {
   std::vector<Statistic> statistics;
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name;
+}
 
 const std::vector<Statistic> kAll = {Statistic::mean_diff, Statistic::median_diff,
                                      Statistic::trimmed_mean_diff, Statistic::agg_diff,

@@ -46,14 +46,14 @@ struct CategoricalColumn {
 };
 
 struct Panel {
-  std::string path;           // as given by the user, used in messages
+  std::string path;              // as given by the user, used in messages
   std::uint64_t data_lines = 0;  // rows read, excluding the header
   std::uint64_t bytes = 0;       // uncompressed bytes read
 
   // Per row (all vectors have rows() entries), in file order.
-  std::vector<std::int32_t> firm;   // index into firm_ids
+  std::vector<std::int32_t> firm;  // index into firm_ids
   std::vector<std::int32_t> year;
-  std::vector<std::int64_t> line;   // physical line number of the row in the file (1 = header)
+  std::vector<std::int64_t> line;  // physical line number of the row in the file (1 = header)
 
   // Firm ids in order of first appearance.
   std::vector<std::string> firm_ids;
@@ -69,9 +69,9 @@ struct Panel {
   std::string member_source;
   bool member_derived = false;
   std::optional<CategoricalColumn> cluster;  // empty label = not in a cluster
-  std::vector<std::int32_t> entry;           // per row; kMissingYear when empty; empty vector when no column
+  std::vector<std::int32_t> entry;  // per row; kMissingYear when empty; empty vector when no column
   std::vector<CategoricalColumn> strata;
-  std::vector<double> weight;                // per row; NaN missing; empty vector when no column
+  std::vector<double> weight;  // per row; NaN missing; empty vector when no column
 
   std::size_t rows() const { return year.size(); }
   std::size_t firms() const { return firm_ids.size(); }

@@ -66,7 +66,7 @@ struct PowerSpec {
   // "Your own control pool"); the model-only settings (member_noise, truth_firms) must then
   // keep their defaults, and the true value is the premium itself.
   std::shared_ptr<const Pool> pool;
-  int threads = 0;                      // datasets in parallel; 0 = all
+  int threads = 0;               // datasets in parallel; 0 = all
   BackendChoice backend;         // where the replicates run; datasets are simulated on the host
   Progress* progress = nullptr;  // counts finished datasets when set (progress.hpp)
 };

@@ -20,10 +20,10 @@ void build_dense_items(BootData& d) {
     }
     d.group_first_item.push_back(static_cast<std::uint32_t>(d.dense_items.size()));
   }
-  d.items_view = hd::DenseItemsView{d.dense_items.data(),
-                                    static_cast<std::uint32_t>(d.dense_items.size()),
-                                    d.group_first_item.data(), d.chunked_groups.data(),
-                                    static_cast<std::uint32_t>(d.chunked_groups.size())};
+  d.items_view =
+      hd::DenseItemsView{d.dense_items.data(), static_cast<std::uint32_t>(d.dense_items.size()),
+                         d.group_first_item.data(), d.chunked_groups.data(),
+                         static_cast<std::uint32_t>(d.chunked_groups.size())};
 }
 
 }  // namespace klynge::engine

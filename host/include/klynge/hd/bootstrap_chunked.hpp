@@ -155,8 +155,8 @@ KLYNGE_HD std::uint32_t node_units(const ChunkTree& t, std::uint32_t level, std:
   return static_cast<std::uint32_t>(rest < span ? rest : span);
 }
 
-KLYNGE_HD NodeWords node_words(std::uint64_t seed, std::uint32_t analysis,
-                               std::uint32_t replicate, std::uint32_t begin, std::uint32_t node) {
+KLYNGE_HD NodeWords node_words(std::uint64_t seed, std::uint32_t analysis, std::uint32_t replicate,
+                               std::uint32_t begin, std::uint32_t node) {
   return NodeWords{seed, analysis, kPurposeBootstrapTree | (begin + node), replicate};
 }
 
@@ -245,15 +245,14 @@ struct NoChunkStart {
 // before the draws of each chunk that has any (where a backend brings the chunk's rows close).
 template <typename Sink, typename ChunkStart = NoChunkStart>
 KLYNGE_HD void for_each_chunked_index(std::uint64_t seed, std::uint32_t analysis,
-                                      std::uint32_t replicate, std::uint32_t begin,
-                                      std::uint32_t m, Sink&& sink,
-                                      ChunkStart start = ChunkStart{}) {
-  for_each_leaf(seed, analysis, replicate, begin, m, SerialPlaneCounter{},
-                [&](std::uint32_t leaf, std::uint32_t chunk, std::uint32_t size,
-                    std::uint32_t draws) {
-                  start(chunk << kChunkBits, size);
-                  chunk_draws(seed, analysis, replicate, begin, leaf, chunk, size, draws, sink);
-                });
+                                      std::uint32_t replicate, std::uint32_t begin, std::uint32_t m,
+                                      Sink&& sink, ChunkStart start = ChunkStart{}) {
+  for_each_leaf(
+      seed, analysis, replicate, begin, m, SerialPlaneCounter{},
+      [&](std::uint32_t leaf, std::uint32_t chunk, std::uint32_t size, std::uint32_t draws) {
+        start(chunk << kChunkBits, size);
+        chunk_draws(seed, analysis, replicate, begin, leaf, chunk, size, draws, sink);
+      });
 }
 
 }  // namespace klynge::hd

@@ -103,29 +103,43 @@ struct DenseView {
   std::uint32_t metric_segment_stride;  // segments between metric m and m + 1 (cells * 2)
 };
 
-// One resample group of the dense path: m draws, each a gather of one row of M values into
-// local sums. kM > 0 fixes the number of metrics at compile time (unrolled inner loop);
-// kM == 0 reads it from dv.
+// The sums of the rows that draws pick, one sink call per draw: count, Σx, Σx² per metric
+// (NaN = not valid for that metric). kM > 0 fixes the number of metrics at compile time
+// (unrolled inner loop); kM == 0 reads it from the constructor. Kept by value in the caller,
+// so the sums stay in registers (the caller's arrays could alias the rows).
+template <std::uint32_t kM>
+struct DenseRowSums {
+  const double* rows;  // the group's first row
+  std::uint32_t metrics;
+  double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
+
+  KLYNGE_HD DenseRowSums(const double* group_rows, std::uint32_t metric_count)
+      : rows(group_rows), metrics(kM > 0 ? kM : metric_count) {
+    for (std::uint32_t k = 0; k < metrics; ++k) n[k] = sum[k] = sq[k] = 0.0;
+  }
+
+  KLYNGE_HD KLYNGE_ALWAYS_INLINE void operator()(std::uint32_t pick) {
+    const std::uint32_t M = kM > 0 ? kM : metrics;
+    const double* row = rows + static_cast<std::uint64_t>(pick) * M;
+    for (std::uint32_t k = 0; k < M; ++k) {
+      const double x = row[k];
+      if (x == x) {
+        n[k] += 1.0;
+        sum[k] += x;
+        sq[k] += x * x;
+      }
+    }
+  }
+};
+
+// One resample group of the dense path: m draws, each a gather of one row of M values.
 template <std::uint32_t kM>
 KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t replicate,
                            std::uint32_t begin, std::uint32_t m, double* n, double* sum,
                            double* sq) {
   const std::uint32_t M = kM > 0 ? kM : dv.metrics;
-  // Local sums (the caller's arrays could alias the rows, which would keep them in memory).
-  double ln[kDenseMaxMetrics], lsum[kDenseMaxMetrics], lsq[kDenseMaxMetrics];
-  for (std::uint32_t k = 0; k < M; ++k) ln[k] = lsum[k] = lsq[k] = 0.0;
   const double* rows = dv.d + static_cast<std::uint64_t>(begin) * M;
-  auto add_row = [&](std::uint32_t pick) KLYNGE_INLINE_LAMBDA {
-    const double* row = rows + static_cast<std::uint64_t>(pick) * M;
-    for (std::uint32_t k = 0; k < M; ++k) {
-      const double x = row[k];
-      if (x == x) {
-        ln[k] += 1.0;
-        lsum[k] += x;
-        lsq[k] += x * x;
-      }
-    }
-  };
+  DenseRowSums<kM> add_row(rows, M);
   if (chunked_group(m)) {  // as for_each_draw: large groups draw by chunks
     auto fetch_chunk = [&](std::uint32_t first, std::uint32_t units) {
 #if !defined(__CUDA_ARCH__)
@@ -159,9 +173,9 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
     }
   }
   for (std::uint32_t k = 0; k < M; ++k) {
-    n[k] += ln[k];
-    sum[k] += lsum[k];
-    sq[k] += lsq[k];
+    n[k] += add_row.n[k];
+    sum[k] += add_row.sum[k];
+    sq[k] += add_row.sq[k];
   }
 }
 

@@ -16,9 +16,8 @@
 namespace klynge::hd {
 
 KLYNGE_HD Words4 node_block(const NodeWords& at, std::uint64_t block) {
-  return philox_words(at.seed,
-                      DrawKey{at.analysis, at.purpose, at.replicate,
-                              static_cast<std::uint32_t>(block)});
+  return philox_words(
+      at.seed, DrawKey{at.analysis, at.purpose, at.replicate, static_cast<std::uint32_t>(block)});
 }
 
 // This lane's share of count_random_ones(at, position, bits): the ones in the plane's words
@@ -46,10 +45,9 @@ KLYNGE_HD std::uint32_t plane_ones_of_lane(const NodeWords& at, std::uint64_t po
 // draws (4 words of 3 fields), the partial chunk by single draws j = lane, lane + lanes, ...
 template <typename Sink>
 KLYNGE_HD void chunk_draws_of_lane(std::uint64_t seed, std::uint32_t analysis,
-                                   std::uint32_t replicate, std::uint32_t begin,
-                                   std::uint32_t leaf, std::uint32_t chunk, std::uint32_t size,
-                                   std::uint32_t draws, std::uint32_t lane, std::uint32_t lanes,
-                                   Sink& sink) {
+                                   std::uint32_t replicate, std::uint32_t begin, std::uint32_t leaf,
+                                   std::uint32_t chunk, std::uint32_t size, std::uint32_t draws,
+                                   std::uint32_t lane, std::uint32_t lanes, Sink& sink) {
   const std::uint32_t base = chunk << kChunkBits;
   const NodeWords at{seed, analysis, kPurposeBootstrapTree | (begin + leaf), replicate};
   if (size == kChunkUnits) {

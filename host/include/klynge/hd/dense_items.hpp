@@ -28,10 +28,10 @@ struct DenseItem {
 };
 
 struct DenseItemsView {
-  const DenseItem* items;             // groups in order; a chunked group's chunks in order
+  const DenseItem* items;  // groups in order; a chunked group's chunks in order
   std::uint32_t count;
-  const std::uint32_t* group_first;   // [resample_groups + 1]: items of group g
-  const std::uint32_t* chunked;       // the chunked groups, in order
+  const std::uint32_t* group_first;  // [resample_groups + 1]: items of group g
+  const std::uint32_t* chunked;      // the chunked groups, in order
   std::uint32_t chunked_count;
 };
 
@@ -69,20 +69,7 @@ KLYNGE_HD void dense_item_lane_sums(const BootView& v, const DenseView& dv,
   const DenseItem it = iv.items[item];
   const std::uint32_t begin = v.group_unit_begin[it.group];
   const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
-  double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
-  for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
-  const double* rows = dv.d + static_cast<std::uint64_t>(begin) * M;
-  auto add_row = [&](std::uint32_t pick) KLYNGE_INLINE_LAMBDA {
-    const double* row = rows + static_cast<std::uint64_t>(pick) * M;
-    for (std::uint32_t k = 0; k < M; ++k) {
-      const double x = row[k];
-      if (x == x) {
-        n[k] += 1.0;
-        sum[k] += x;
-        sq[k] += x * x;
-      }
-    }
-  };
+  DenseRowSums<kM> add_row(dv.d + static_cast<std::uint64_t>(begin) * M, M);
   if (it.chunk == kWholeGroup) {
     group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, add_row);
   } else {
@@ -92,9 +79,9 @@ KLYNGE_HD void dense_item_lane_sums(const BootView& v, const DenseView& dv,
                         node_units(tree, tree.depth, leaf), draws, lane, lanes, add_row);
   }
   for (std::uint32_t k = 0; k < M; ++k) {
-    out[k] = n[k];
-    out[M + k] = sum[k];
-    out[2 * M + k] = sq[k];
+    out[k] = add_row.n[k];
+    out[M + k] = add_row.sum[k];
+    out[2 * M + k] = add_row.sq[k];
   }
 }
 

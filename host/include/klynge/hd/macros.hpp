@@ -9,10 +9,11 @@
 #define KLYNGE_HD inline
 #endif
 
-// A lambda the host compiler must inline into the loop that calls it (a sink called for every
-// draw: out of line, its captured sums would live in memory). nvcc inlines device lambdas.
+// A function the host compiler must inline into the loop that calls it (a sink called for
+// every draw: out of line, the sums it keeps would live in memory). Under nvcc KLYNGE_HD is
+// already __forceinline__.
 #if defined(__CUDACC__)
-#define KLYNGE_INLINE_LAMBDA
+#define KLYNGE_ALWAYS_INLINE
 #else
-#define KLYNGE_INLINE_LAMBDA __attribute__((always_inline))
+#define KLYNGE_ALWAYS_INLINE __attribute__((always_inline))
 #endif
