@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "cuda_check.hpp"
@@ -155,6 +156,57 @@ __global__ void dense_finish_kernel(hd::BootView v, hd::FusedView fv, hd::DenseV
   store_keys(j, n, keys, vals, se, values, welch_se);
 }
 
+// Device copies of every array the views point to, made once per analysis (per BootData) and
+// kept in BootData::device for its later ranges (checkpoint chunks, ranks' parts).
+struct DeviceBootData {
+  int gpu = -1;
+  Uploads up;
+  hd::BootView v{};
+  hd::FusedView fv{};
+  hd::DenseView dv{};
+  hd::DenseItemsView iv{};
+};
+
+const DeviceBootData& device_copies(const engine::BootData& d, const BackendChoice& choice) {
+  if (auto cached = std::static_pointer_cast<DeviceBootData>(d.device);
+      cached && cached->gpu == choice.gpu)
+    return *cached;
+  auto dev = std::make_shared<DeviceBootData>();
+  Uploads& up = dev->up;
+  dev->gpu = choice.gpu;
+  hd::BootView& v = dev->v;
+  v = d.view;
+  v.seg_begin = up.upload(d.seg_begin);
+  v.y = up.upload(d.y);
+  v.w = up.upload(d.w);
+  v.x0 = up.upload(d.x0);
+  v.x1 = up.upload(d.x1);
+  v.firm = up.upload(d.firm);
+  v.ys = up.upload(d.ys);
+  v.ws = up.upload(d.ws);
+  v.sorted_firm = up.upload(d.sorted_firm);
+  v.group_unit_begin = up.upload(d.group_unit_begin);
+  v.unit_firm_begin = up.upload(d.unit_firm_begin);
+  v.unit_firms = up.upload(d.unit_firms);
+  dev->fv = d.fused_view;
+  dev->dv = d.dense_view;
+  dev->iv = d.items_view;
+  if (d.fused) {
+    dev->fv.unit_record_begin = up.upload(d.unit_record_begin);
+    dev->fv.records = up.upload(d.records);
+    dev->fv.center = up.upload(d.center);
+  }
+  if (d.dense) {
+    dev->dv.d = up.upload(d.dense_d);
+    dev->dv.group_segment = up.upload(d.group_segment);
+    dev->iv.items = up.upload(d.dense_items);
+    dev->iv.group_first = up.upload(d.group_first_item);
+    dev->iv.chunked = up.upload(d.chunked_groups);
+  }
+  d.device = dev;
+  return *dev;
+}
+
 // The dense path's batches: step 1 (if any group is chunked), 2 and 3 per batch.
 void dense_items_range(const hd::BootView& v, const hd::FusedView& fv, const hd::DenseView& dv,
                        const hd::DenseItemsView& iv, std::size_t acc_doubles, std::size_t keys,
@@ -213,41 +265,14 @@ void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std
   if (count == 0 || keys == 0) return;
   use_device(choice);
   const int path = d.dense ? kDensePath : d.fused ? kFusedPath : kCountPath;
-
-  // Device copies of every array the views point to.
-  Uploads up;
-  hd::BootView v = d.view;
-  v.seg_begin = up.upload(d.seg_begin);
-  v.y = up.upload(d.y);
-  v.w = up.upload(d.w);
-  v.x0 = up.upload(d.x0);
-  v.x1 = up.upload(d.x1);
-  v.firm = up.upload(d.firm);
-  v.ys = up.upload(d.ys);
-  v.ws = up.upload(d.ws);
-  v.sorted_firm = up.upload(d.sorted_firm);
-  v.group_unit_begin = up.upload(d.group_unit_begin);
-  v.unit_firm_begin = up.upload(d.unit_firm_begin);
-  v.unit_firms = up.upload(d.unit_firms);
-  hd::FusedView fv = d.fused_view;
-  hd::DenseView dv = d.dense_view;
-  if (d.fused) {
-    fv.unit_record_begin = up.upload(d.unit_record_begin);
-    fv.records = up.upload(d.records);
-    fv.center = up.upload(d.center);
-  }
-  if (d.dense) {
-    dv.d = up.upload(d.dense_d);
-    dv.group_segment = up.upload(d.group_segment);
-  }
+  const DeviceBootData& dev = device_copies(d, choice);
+  const hd::BootView& v = dev.v;
+  const hd::FusedView& fv = dev.fv;
 
   const BootScratchShape shape = scratch_shape(d, path);
   if (path == kDensePath) {
-    hd::DenseItemsView iv = d.items_view;
-    iv.items = up.upload(d.dense_items);
-    iv.group_first = up.upload(d.group_first_item);
-    iv.chunked = up.upload(d.chunked_groups);
-    dense_items_range(v, fv, dv, iv, shape.doubles, keys, choice, first, count, values, welch_se);
+    dense_items_range(v, fv, dev.dv, dev.iv, shape.doubles, keys, choice, first, count, values,
+                      welch_se);
     return;
   }
   const std::size_t per_replicate = shape.doubles * sizeof(double) +

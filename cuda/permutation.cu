@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "cuda_check.hpp"
@@ -50,10 +51,9 @@ struct PermScratchArrays {
   std::uint32_t* chosen;
 };
 
-__global__ void permutation_kernel(hd::PermView v, bool exact, std::uint64_t first,
-                                   std::uint64_t n, PermScratchShape shape,
-                                   PermScratchArrays arrays, std::uint32_t keys, double* key_tmp,
-                                   double* values) {
+__global__ void permutation_kernel(hd::PermView v, bool exact, std::uint64_t first, std::uint64_t n,
+                                   PermScratchShape shape, PermScratchArrays arrays,
+                                   std::uint32_t keys, double* key_tmp, double* values) {
   const std::uint64_t j = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (j >= n) return;
   hd::PermScratch sc;
@@ -76,17 +76,23 @@ __global__ void permutation_kernel(hd::PermView v, bool exact, std::uint64_t fir
   for (std::uint32_t k = 0; k < keys; ++k) values[k * n + j] = vals[k];
 }
 
-}  // namespace
-
-void permutation_range(const engine::PermData& d, const BackendChoice& choice, bool exact,
-                       std::uint64_t first, std::uint64_t count, std::vector<double>& values) {
-  const std::size_t keys = d.keys.size();
-  values.assign(keys * count, 0.0);
-  if (count == 0 || keys == 0) return;
-  use_device(choice);
-
+// Device copies of every array the view points to, made once per analysis (per PermData) and
+// kept in PermData::device for its later ranges (checkpoint chunks, ranks' parts).
+struct DevicePermData {
+  int gpu = -1;
   Uploads up;
-  hd::PermView v = d.view;
+  hd::PermView v{};
+};
+
+const hd::PermView& device_copies(const engine::PermData& d, const BackendChoice& choice) {
+  if (auto cached = std::static_pointer_cast<DevicePermData>(d.device);
+      cached && cached->gpu == choice.gpu)
+    return cached->v;
+  auto dev = std::make_shared<DevicePermData>();
+  dev->gpu = choice.gpu;
+  Uploads& up = dev->up;
+  hd::PermView& v = dev->v;
+  v = d.view;
   v.block_begin = up.upload(d.block_begin);
   v.block_pos = up.upload(d.block_pos);
   v.block_members = up.upload(d.block_members);
@@ -107,6 +113,20 @@ void permutation_range(const engine::PermData& d, const BackendChoice& choice, b
   v.cell_totals = up.upload(d.cell_totals);
   v.block_totals = up.upload(d.block_totals);
   v.block_cell = up.upload(d.block_cell);
+  d.device = dev;
+  return dev->v;
+}
+
+}  // namespace
+
+void permutation_range(const engine::PermData& d, const BackendChoice& choice, bool exact,
+                       std::uint64_t first, std::uint64_t count, std::vector<double>& values) {
+  const std::size_t keys = d.keys.size();
+  values.assign(keys * count, 0.0);
+  if (count == 0 || keys == 0) return;
+  use_device(choice);
+
+  const hd::PermView& v = device_copies(d, choice);
 
   const PermScratchShape shape = scratch_shape(d);
   const std::size_t per_replicate = shape.bytes() + 2 * keys * sizeof(double);

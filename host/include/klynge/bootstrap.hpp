@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,7 @@ struct BootstrapSpec {
   // Use the fused gather-accumulate replicate when it applies (window design, only mean_diff
   // and welch_t requested). Same draws as the count path; sums differ only in rounding.
   bool fused = true;
-  BackendChoice backend;  // where the replicates run (same replicates on each)
+  BackendChoice backend;         // where the replicates run (same replicates on each)
   Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };
 
@@ -62,6 +63,30 @@ struct ReplicateTable {
   std::vector<double> welch_se;
 
   double value(std::size_t key, std::uint64_t j) const { return values[key * count + j]; }
+};
+
+namespace engine {
+struct BootData;
+}
+
+// A bootstrap prepared once per analysis: the resampling arrays built from the sample (and, on
+// the CUDA backend, their device copies, made by the first run) serve every replicate range,
+// so checkpoint chunks and ranks' parts do not rebuild or re-upload them. Throws Error(usage)
+// for an impossible spec (e.g. --unit cluster without cluster labels, strata with cluster
+// units). run() is const but not for concurrent calls on one object.
+class PreparedBootstrap {
+ public:
+  PreparedBootstrap(const Sample& sample, const DesignOptions& options, const BootstrapSpec& spec);
+  ~PreparedBootstrap();
+  PreparedBootstrap(PreparedBootstrap&&) noexcept;
+  PreparedBootstrap& operator=(PreparedBootstrap&&) noexcept;
+
+  // Replicates [first, first + count); see run_bootstrap.
+  ReplicateTable run(std::uint64_t first, std::uint64_t count) const;
+
+ private:
+  std::unique_ptr<engine::BootData> data_;
+  BootstrapSpec spec_;
 };
 
 // Replicates [first, first + count) of the bootstrap. Bit-identical for any thread count and

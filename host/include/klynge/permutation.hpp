@@ -5,12 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
 
-#include "klynge/bootstrap.hpp"  // ResultKey, kDefaultSeed
 #include "klynge/backend.hpp"
+#include "klynge/bootstrap.hpp"  // ResultKey, kDefaultSeed
 #include "klynge/design.hpp"
 #include "klynge/sample.hpp"
 #include "klynge/statistics.hpp"
@@ -38,7 +39,7 @@ struct PermutationSpec {
   // from the totals, O(smaller group) per replicate. Same relabelings as the general path;
   // statistics differ only in rounding.
   bool fast = true;
-  BackendChoice backend;  // where the replicates run (same replicates on each)
+  BackendChoice backend;         // where the replicates run (same replicates on each)
   Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };
 
@@ -66,6 +67,30 @@ struct PermutationTable {
   std::vector<double> values;
 
   double value(std::size_t key, std::uint64_t j) const { return values[key * count + j]; }
+};
+
+namespace engine {
+struct PermData;
+}
+
+// A permutation test prepared once per analysis (blocks, cells, records and, on the CUDA
+// backend, their device copies, made by the first run), for any range of replicates or
+// relabeling ranks: checkpoint chunks do not rebuild or re-upload them. run() is const but
+// not for concurrent calls on one object.
+class PreparedPermutations {
+ public:
+  PreparedPermutations(const Sample& sample, const DesignOptions& options,
+                       const PermutationSpec& spec);
+  ~PreparedPermutations();
+  PreparedPermutations(PreparedPermutations&&) noexcept;
+  PreparedPermutations& operator=(PreparedPermutations&&) noexcept;
+
+  // See run_permutations.
+  PermutationTable run(bool exact, std::uint64_t first, std::uint64_t count) const;
+
+ private:
+  std::unique_ptr<engine::PermData> data_;
+  PermutationSpec spec_;
 };
 
 // Replicates [first, first + count) (Monte Carlo, exact == false; indices < 2^32) or relabeling

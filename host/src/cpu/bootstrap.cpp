@@ -321,18 +321,32 @@ ScratchBuffers::ScratchBuffers(const BootData& d)
 
 }  // namespace engine
 
+PreparedBootstrap::PreparedBootstrap(const Sample& sample, const DesignOptions& options,
+                                     const BootstrapSpec& spec)
+    : data_(std::make_unique<engine::BootData>()), spec_(spec) {
+  engine::build_boot_data(sample, options, spec, *data_);
+}
+
+PreparedBootstrap::~PreparedBootstrap() = default;
+PreparedBootstrap::PreparedBootstrap(PreparedBootstrap&&) noexcept = default;
+PreparedBootstrap& PreparedBootstrap::operator=(PreparedBootstrap&&) noexcept = default;
+
 ReplicateTable run_bootstrap(const Sample& sample, const DesignOptions& options,
                              const BootstrapSpec& spec, std::uint64_t first, std::uint64_t count) {
+  return PreparedBootstrap(sample, options, spec).run(first, count);
+}
+
+ReplicateTable PreparedBootstrap::run(std::uint64_t first, std::uint64_t count) const {
   if (first + count > (std::uint64_t{1} << 32))
     throw_usage_error("bootstrap: replicate indices must stay below 2^32");
-  engine::BootData data;
-  engine::build_boot_data(sample, options, spec, data);
+  const engine::BootData& data = *data_;
+  const BootstrapSpec& spec = spec_;
   ReplicateTable table;
   table.keys = data.keys;
   table.first = first;
   table.count = count;
   const std::size_t keys = data.keys.size();
-  if (spec.backend.backend == Backend::cuda) {  // same functor, one GPU thread per replicate
+  if (spec.backend.backend == Backend::cuda) {  // the same draws on the device (cuda/bootstrap.cu)
     cuda::bootstrap_range(data, spec.backend, first, count, table.values, table.welch_se);
     return table;
   }

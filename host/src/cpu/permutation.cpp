@@ -9,10 +9,10 @@
 #include <map>
 #include <numeric>
 
-#include "klynge/error.hpp"
-#include "klynge/hd/permutation_replicate.hpp"
 #include "klynge/engine/cuda_backend.hpp"
 #include "klynge/engine/perm_data.hpp"
+#include "klynge/error.hpp"
+#include "klynge/hd/permutation_replicate.hpp"
 #include "klynge/permutation.hpp"
 
 namespace klynge {
@@ -272,11 +272,26 @@ PermutationPlan plan_permutations(const Sample& sample, const DesignOptions& opt
   return plan;
 }
 
+PreparedPermutations::PreparedPermutations(const Sample& sample, const DesignOptions& options,
+                                           const PermutationSpec& spec)
+    : data_(std::make_unique<engine::PermData>()), spec_(spec) {
+  engine::build_perm_data(sample, options, spec, *data_);
+}
+
+PreparedPermutations::~PreparedPermutations() = default;
+PreparedPermutations::PreparedPermutations(PreparedPermutations&&) noexcept = default;
+PreparedPermutations& PreparedPermutations::operator=(PreparedPermutations&&) noexcept = default;
+
 PermutationTable run_permutations(const Sample& sample, const DesignOptions& options,
                                   const PermutationSpec& spec, bool exact, std::uint64_t first,
                                   std::uint64_t count) {
-  engine::PermData data;
-  engine::build_perm_data(sample, options, spec, data);
+  return PreparedPermutations(sample, options, spec).run(exact, first, count);
+}
+
+PermutationTable PreparedPermutations::run(bool exact, std::uint64_t first,
+                                           std::uint64_t count) const {
+  const engine::PermData& data = *data_;
+  const PermutationSpec& spec = spec_;
   if (exact && first + count > data.relabelings)
     throw_usage_error("permutation: relabeling ranks beyond the number of relabelings");
   if (!exact && first + count > (std::uint64_t{1} << 32))

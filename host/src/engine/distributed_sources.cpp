@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "klynge/engine/stop_signal.hpp"
@@ -17,8 +18,7 @@ namespace klynge {
 namespace {
 
 double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // Keys (and, for permutations, the observed statistics) of a table without computing any
@@ -201,8 +201,8 @@ std::uint64_t CheckpointSource::next_chunk(std::uint64_t left, double last_chunk
 template <typename Compute>
 void CheckpointSource::compute_table(TableKind kind, std::uint32_t analysis, std::uint64_t total,
                                      Compute&& compute) {
-  const std::uint64_t stored = team_.root() ? std::min(store_.prefix(kind, analysis, dir_), total)
-                                            : 0;
+  const std::uint64_t stored =
+      team_.root() ? std::min(store_.prefix(kind, analysis, dir_), total) : 0;
   std::uint64_t done = team_.from_root(stored);
   resumed_ += done;
   if (dir_.empty()) {  // no checkpoint: one chunk, split over the team
@@ -228,13 +228,14 @@ void CheckpointSource::compute_table(TableKind kind, std::uint32_t analysis, std
 ReplicateTable CheckpointSource::bootstrap(const Sample& sample, const DesignOptions& design,
                                            const BootstrapSpec& spec, std::uint64_t B) {
   const ReplicateTable shape = bootstrap_shape(sample, design, spec);
-  compute_table(TableKind::bootstrap, spec.analysis, B,
-                [&](std::uint64_t first, std::uint64_t count) {
-                  ReplicateStore one;
-                  one.add(run_bootstrap(sample, design, spec, first, count), spec.analysis, B);
-                  return one.take_only(TableKind::bootstrap, spec.analysis, B, shape.keys.size(),
-                                       first);
-                });
+  std::optional<PreparedBootstrap> prepared;  // built for the first chunk, reused by the rest
+  compute_table(
+      TableKind::bootstrap, spec.analysis, B, [&](std::uint64_t first, std::uint64_t count) {
+        if (!prepared) prepared.emplace(sample, design, spec);
+        ReplicateStore one;
+        one.add(prepared->run(first, count), spec.analysis, B);
+        return one.take_only(TableKind::bootstrap, spec.analysis, B, shape.keys.size(), first);
+      });
   if (!team_.root()) return shape;  // a part only: the root reports
   return store_.bootstrap_table(spec.analysis, B, shape.keys, dir_.empty() ? "gather" : dir_);
 }
@@ -244,17 +245,18 @@ PermutationTable CheckpointSource::permutations(const Sample& sample, const Desi
                                                 const PermutationPlan& plan) {
   const PermutationTable shape = permutation_shape(sample, design, spec, plan.exact);
   const std::uint64_t total = plan.replicates;
-  compute_table(TableKind::permutation, spec.analysis, total,
-                [&](std::uint64_t first, std::uint64_t count) {
-                  ReplicateStore one;
-                  one.add(run_permutations(sample, design, spec, plan.exact, first, count),
-                          spec.analysis, total);
-                  StoredRange r = one.take_only(TableKind::permutation, spec.analysis, total,
-                                                shape.keys.size(), first);
-                  r.exact = plan.exact;
-                  r.observed = shape.observed;
-                  return r;
-                });
+  std::optional<PreparedPermutations> prepared;  // built for the first chunk, reused
+  compute_table(
+      TableKind::permutation, spec.analysis, total, [&](std::uint64_t first, std::uint64_t count) {
+        if (!prepared) prepared.emplace(sample, design, spec);
+        ReplicateStore one;
+        one.add(prepared->run(plan.exact, first, count), spec.analysis, total);
+        StoredRange r =
+            one.take_only(TableKind::permutation, spec.analysis, total, shape.keys.size(), first);
+        r.exact = plan.exact;
+        r.observed = shape.observed;
+        return r;
+      });
   if (!team_.root()) return shape;
   PermutationTable t = store_.permutation_table(spec.analysis, total, shape.keys, plan.exact,
                                                 dir_.empty() ? "gather" : dir_);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "klynge/bootstrap.hpp"
@@ -37,6 +38,9 @@ struct BootData {
   std::vector<hd::DenseItem> dense_items;
   std::vector<std::uint32_t> group_first_item, chunked_groups;
   hd::DenseItemsView items_view{};
+  // The device copies of these arrays, made by the CUDA launcher on its first range and kept
+  // for the later ones (cuda/bootstrap.cu); empty on the CPU backend.
+  mutable std::shared_ptr<void> device;
 };
 
 // Fills the dense work items of data (dense path only; view must be built).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "klynge/hd/permutation_replicate.hpp"
@@ -25,6 +26,9 @@ struct PermData {
   std::uint64_t relabelings = 1;
   std::uint32_t longest_cell = 0, longest_sorted = 0, longest_block = 0;
   hd::PermView view{};
+  // The device copies of these arrays, made by the CUDA launcher on its first range and kept
+  // for the later ones (cuda/permutation.cu); empty on the CPU backend.
+  mutable std::shared_ptr<void> device;
 };
 
 // Builds the blocks, cells and records of the test; view points into the vectors (do not copy).
