@@ -111,25 +111,37 @@ template <std::uint32_t kM>
 struct DenseRowSums {
   const double* rows;  // the group's first row
   std::uint32_t metrics;
-  double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
+  // Draws, and per metric the draws whose value is missing: counts stay integers, so the
+  // common case (a valid value) costs one add to Σx and one to Σx² per metric.
+  std::uint32_t draws;
+  std::uint32_t missing[kDenseMaxMetrics];
+  double sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
 
   KLYNGE_HD DenseRowSums(const double* group_rows, std::uint32_t metric_count)
-      : rows(group_rows), metrics(kM > 0 ? kM : metric_count) {
-    for (std::uint32_t k = 0; k < metrics; ++k) n[k] = sum[k] = sq[k] = 0.0;
+      : rows(group_rows), metrics(kM > 0 ? kM : metric_count), draws(0) {
+    for (std::uint32_t k = 0; k < metrics; ++k) {
+      missing[k] = 0;
+      sum[k] = sq[k] = 0.0;
+    }
   }
 
   KLYNGE_HD KLYNGE_ALWAYS_INLINE void operator()(std::uint32_t pick) {
     const std::uint32_t M = kM > 0 ? kM : metrics;
     const double* row = rows + static_cast<std::uint64_t>(pick) * M;
+    ++draws;
     for (std::uint32_t k = 0; k < M; ++k) {
       const double x = row[k];
       if (x == x) {
-        n[k] += 1.0;
         sum[k] += x;
         sq[k] += x * x;
+      } else {
+        ++missing[k];
       }
     }
   }
+
+  // Draws with a valid value of metric k.
+  KLYNGE_HD double count(std::uint32_t k) const { return static_cast<double>(draws - missing[k]); }
 };
 
 // One resample group of the dense path: m draws, each a gather of one row of M values.
@@ -173,7 +185,7 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
     }
   }
   for (std::uint32_t k = 0; k < M; ++k) {
-    n[k] += add_row.n[k];
+    n[k] += add_row.count(k);
     sum[k] += add_row.sum[k];
     sq[k] += add_row.sq[k];
   }

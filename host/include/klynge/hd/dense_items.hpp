@@ -79,7 +79,7 @@ KLYNGE_HD void dense_item_lane_sums(const BootView& v, const DenseView& dv,
                         node_units(tree, tree.depth, leaf), draws, lane, lanes, add_row);
   }
   for (std::uint32_t k = 0; k < M; ++k) {
-    out[k] = add_row.n[k];
+    out[k] = add_row.count(k);
     out[M + k] = add_row.sum[k];
     out[2 * M + k] = add_row.sq[k];
   }
