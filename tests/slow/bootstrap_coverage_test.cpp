@@ -289,5 +289,35 @@ TEST(BootstrapCoverage, CohortAggregateMeanDiffPercentileAndBca) {
   expect_outside("cohort contrast shared controls split", split_controls, 0.95);
 }
 
+// ---- groups drawn by the chunked multinomial -----------------------------------------------
+// 9 000 members and 12 000 controls (both groups >= 8 192 units: hd/bootstrap_chunked.hpp), the
+// window study's distributions. At these sizes the methods' own error is negligible, so the
+// band is the Monte Carlo one; a chunked sampler with a wrong law (say, chunk counts that
+// ignored the partial last chunk) would move the replicates' spread and leave it.
+TEST(BootstrapCoverage, ChunkedGroupsPercentileAndBca) {
+  constexpr int R = 400, kBigMembers = 9000, kBigControls = 12000;
+  constexpr std::uint64_t B = 399;
+  const double truth = lognormal_mean(0.0, kSigmaM) - kScaleC * lognormal_mean(0.0, kSigmaC);
+  Normals z(20261127);
+  Tally perc, bca;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int r = 0; r < R; ++r) {
+    std::vector<double> m(kBigMembers), c(kBigControls);
+    for (double& x : m) x = std::exp(kSigmaM * z());
+    for (double& x : c) x = kScaleC * std::exp(kSigmaC * z());
+    const Sample s = test::make_sample({test::CellSpec{kWindowCohort, {m}, {c}, {}, {}, {}, {}}});
+    const KeyIntervals iv = intervals_of(s, DesignOptions{}, kWindowCohort, 500 + r, B);
+    perc.add(iv.percentile, truth);
+    bca.add(iv.bca, truth);
+  }
+  std::printf("chunked groups: R = %d, B = %llu, %.1f s; percentile %.4f (below %d, above %d), "
+              "BCa %.4f (below %d, above %d)\n",
+              R, static_cast<unsigned long long>(B), seconds_since(t0), perc.rate(), perc.below,
+              perc.above, bca.rate(), bca.below, bca.above);
+  const double se = mc_se(0.95, R);
+  EXPECT_NEAR(perc.rate(), 0.95, 3 * se);
+  EXPECT_NEAR(bca.rate(), 0.95, 3 * se);
+}
+
 }  // namespace
 }  // namespace klynge
