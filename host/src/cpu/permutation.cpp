@@ -248,7 +248,7 @@ struct Scratch {
         cell_diff(cell_value.size()),
         chosen(std::max<std::uint64_t>(d.total_draws, 1)),
         member_sums(cell_value.size() * std::max<std::uint32_t>(d.view.metrics, 1)),
-        drawn_sums(std::max<std::uint32_t>(d.view.metrics, 1)) {
+        drawn_sums(hd::kPermLanes * std::max<std::uint32_t>(d.view.metrics, 1)) {
     view = hd::PermScratch{label.data(),         taken.data(),         member_count.data(),
                            control_count.data(), sorted_member.data(), sorted_control.data(),
                            cell_value.data(),    cell_units.data(),    cell_se2.data(),

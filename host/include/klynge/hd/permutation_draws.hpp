@@ -41,9 +41,9 @@ __host__ __device__ __noinline__ inline
 #else
 [[gnu::noinline]] inline
 #endif
-std::uint32_t permutation_retry(std::uint64_t seed, std::uint32_t analysis,
-                                std::uint32_t replicate, std::uint64_t position,
-                                std::uint32_t n) {
+    std::uint32_t
+    permutation_retry(std::uint64_t seed, std::uint32_t analysis, std::uint32_t replicate,
+                      std::uint64_t position, std::uint32_t n) {
   for (std::uint32_t attempt = 1;; ++attempt) {
     const BoundedTry r = bounded_try(
         draw_word(seed, analysis, kPurposePermutationRetry + attempt, replicate, position), n);
@@ -69,6 +69,35 @@ KLYNGE_HD void floyd_bits(WordStream& s, std::uint64_t offset, std::uint32_t n, 
     const std::uint32_t take = (taken[t >> 6] >> (t & 63u)) & 1u ? j : t;
     taken[take >> 6] |= std::uint64_t{1} << (take & 63u);
   }
+}
+
+// Floyd's sampler a batch of kFloydBatch steps at a time (the CUDA backend gives each step of a
+// batch to one lane of a warp; docs/permutation.md, "Within a replicate, on the GPU"). The
+// batch's draws do not depend on the takes, so every lane draws its own t; what a lane cannot
+// see alone is whether an earlier step of the same batch took its t. Step l of a batch whose
+// first step has j = j_first draws t[l] in [0, j_first + l]; bit l of in_set says whether
+// t[l] was taken before the batch. The step takes t[l] unless it was taken before the batch or
+// by an earlier step of the batch, else j_first + l: exactly the sequential sampler's take.
+// O(lane^2) compares; the device calls it only for the rare batches that need it
+// (floyd_batch_simple false somewhere in the batch).
+inline constexpr std::uint32_t kFloydBatch = 32;
+
+KLYNGE_HD std::uint32_t floyd_batch_take(const std::uint32_t* t, std::uint32_t in_set,
+                                         std::uint32_t j_first, std::uint32_t lane) {
+  std::uint32_t take[kFloydBatch];
+  for (std::uint32_t l = 0; l <= lane; ++l) {
+    bool hit = ((in_set >> l) & 1u) != 0;
+    for (std::uint32_t e = 0; e < l && !hit; ++e) hit = take[e] == t[l];
+    take[l] = hit ? j_first + l : t[l];
+  }
+  return take[lane];
+}
+
+// True when step l's take needs no other step of its batch: t is below every j of the batch
+// (so it is no earlier step's j) and no other step drew the same t (known to the caller, on
+// the device from a warp match). Then the take is in_set ? j : t.
+KLYNGE_HD bool floyd_batch_simple(std::uint32_t t, std::uint32_t j_first, bool duplicate) {
+  return t < j_first && !duplicate;
 }
 
 KLYNGE_HD std::uint32_t lowest_bit(std::uint64_t x) {

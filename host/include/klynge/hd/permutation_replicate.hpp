@@ -20,18 +20,13 @@
 
 #include "klynge/hd/group_stats.hpp"
 #include "klynge/hd/macros.hpp"
+#include "klynge/hd/perm_sums.hpp"
 #include "klynge/hd/permutation_draws.hpp"
 
 namespace klynge::hd {
 
 // Statistic order as klynge::Statistic.
 inline constexpr int kPermMean = 0, kPermMedian = 1, kPermTrimmed = 2, kPermAgg = 3, kPermWelch = 4;
-
-// Sums of one group's valid entries, with d = y - center: units, W = sum w, sum w d,
-// sum w d^2, sum w^2 d^2, sum w^2 d, sum w^2 (the moments of group_stats.hpp, shifted).
-struct PermSums {
-  double u, w, s1, s2, a, b, f;
-};
 
 struct PermView {
   // Blocks: positions block_pos[block_begin[b] .. block_begin[b + 1]) (contribution indices,
@@ -87,40 +82,6 @@ struct PermView {
   std::uint64_t total_draws;        // sum of k_b
 };
 
-// Branch-free: an invalid entry is a record (0, 0), which adds exact zeros except to u.
-KLYNGE_HD void sums_add(PermSums& s, double w, double d) {
-  s.u += w > 0.0 ? 1.0 : 0.0;
-  s.w += w;
-  s.s1 += w * d;
-  s.s2 += w * d * d;
-  s.a += w * w * d * d;
-  s.b += w * w * d;
-  s.f += w * w;
-}
-
-KLYNGE_HD PermSums sums_sub(const PermSums& x, const PermSums& y) {
-  return PermSums{x.u - y.u, x.w - y.w, x.s1 - y.s1, x.s2 - y.s2, x.a - y.a, x.b - y.b, x.f - y.f};
-}
-
-KLYNGE_HD PermSums sums_plus(const PermSums& x, const PermSums& y) {
-  return PermSums{x.u + y.u, x.w + y.w, x.s1 + y.s1, x.s2 + y.s2, x.a + y.a, x.b + y.b, x.f + y.f};
-}
-
-// Moments from shifted sums (the same algebra as moments(): mean = center + delta, the
-// second moments corrected for delta). Empty (sum_w = 0) when no unit is left.
-KLYNGE_HD Moments sums_moments(const PermSums& s, double center) {
-  Moments m{s.u, 0.0, nan_value(), nan_value(), nan_value()};
-  if (!(s.u > 0.5) || !(s.w > 0.0)) return m;
-  m.sum_w = s.w;
-  const double delta = s.s1 / s.w;
-  m.mean = center + delta;
-  const double m2 = s.s2 - s.s1 * delta;
-  const double m2_ww = s.a - 2.0 * delta * s.b + delta * delta * s.f;
-  m.m2 = m2 > 0.0 ? m2 : 0.0;
-  m.m2_ww = m2_ww > 0.0 ? m2_ww : 0.0;
-  return m;
-}
-
 // Per-thread scratch, sized by the host.
 struct PermScratch {
   std::uint8_t* label;     // [contributions]
@@ -136,7 +97,7 @@ struct PermScratch {
   std::uint32_t* chosen;   // [total draws] the drawn contributions (fast path: block
                            // positions), block by block
   PermSums* member_sums;   // [metrics * cells] fast path
-  PermSums* drawn_sums;    // [metrics] fast path
+  PermSums* drawn_sums;    // [kPermLanes * metrics] fast path (lane partial sums)
 };
 
 KLYNGE_HD std::uint32_t perm_keys_per_metric(const PermView& v) {
@@ -338,16 +299,17 @@ KLYNGE_HD void prefetch_record(const double* p) {
 }
 
 // Floyd's sampler (floyd_bits) fused with the sums of the drawn group: a record is added the
-// moment its position is taken, in draw order, so no second pass over the bitmap or a list
-// of positions is needed. `taken` (n bits) must be clear on entry and is cleared on return.
+// moment its position is taken, so no second pass over the bitmap or a list of positions is
+// needed. The steps are summed in kPermLanes contiguous segments, added by lane_tree_sum: the
+// order of the CUDA warp kernel (hd/perm_sums.hpp). `taken` (n bits) must be clear on entry
+// and is cleared on return. `out` has room for kPermLanes * metrics sums (the lanes' sums);
+// the block's sums are left in out[0 .. metrics).
 template <std::uint32_t kM>
 KLYNGE_HD void floyd_sums(const PermView& v, WordStream& s, std::uint32_t b, const BlockShape& sh,
                           std::uint64_t* taken, PermSums* out) {
+  static_assert(kPermLanes == kFloydBatch, "a warp's lanes take a Floyd batch's steps");
   const std::uint32_t M = kM > 0 ? kM : v.metrics;
-  PermSums acc[kM > 0 ? kM : 1] = {};
-  PermSums* a = kM > 0 ? acc : out;
-  if (kM == 0)
-    for (std::uint32_t m = 0; m < M; ++m) a[m] = PermSums{0, 0, 0, 0, 0, 0, 0};
+  PermSums acc[kM > 0 ? kM : 1];
   const double* rec = v.rec + static_cast<std::size_t>(v.block_begin[b]) * M * 2;
   const std::uint64_t offset = v.block_draw_offset[b];
   const std::uint32_t n = sh.n, k = sh.k;
@@ -361,31 +323,37 @@ KLYNGE_HD void floyd_sums(const PermView& v, WordStream& s, std::uint32_t b, con
     ahead[i] = permutation_bounded(s, offset + i, n - k + i + 1);
     prefetch_record(rec + static_cast<std::size_t>(ahead[i]) * M * 2);
   }
-  for (std::uint32_t i = 0; i < k; ++i) {
-    const std::uint32_t j = n - k + i;
-    const std::uint32_t t = ahead[i % kAhead];
-    if (i + kAhead < k) {
-      const std::uint32_t u = permutation_bounded(s, offset + i + kAhead, j + kAhead + 1);
-      ahead[i % kAhead] = u;
-      prefetch_record(rec + static_cast<std::size_t>(u) * M * 2);
+  std::uint32_t i = 0;
+  for (std::uint32_t lane = 0; lane < kPermLanes; ++lane) {
+    // Records of up to four metrics accumulate in registers; more in place.
+    PermSums* a = kM > 0 ? acc : out + lane * M;
+    for (std::uint32_t m = 0; m < M; ++m) a[m] = PermSums{0, 0, 0, 0, 0, 0, 0};
+    for (const std::uint32_t end = lane_segment_begin(lane + 1, k); i < end; ++i) {
+      const std::uint32_t j = n - k + i;
+      const std::uint32_t t = ahead[i % kAhead];
+      if (i + kAhead < k) {
+        const std::uint32_t u = permutation_bounded(s, offset + i + kAhead, j + kAhead + 1);
+        ahead[i % kAhead] = u;
+        prefetch_record(rec + static_cast<std::size_t>(u) * M * 2);
+      }
+      const std::uint32_t take = (taken[t >> 6] >> (t & 63u)) & 1u ? j : t;
+      taken[take >> 6] |= std::uint64_t{1} << (take & 63u);
+      const double* r = rec + static_cast<std::size_t>(take) * M * 2;
+      for (std::uint32_t m = 0; m < M; ++m) sums_add(a[m], r[2 * m + 1], r[2 * m]);
     }
-    const std::uint32_t take = (taken[t >> 6] >> (t & 63u)) & 1u ? j : t;
-    taken[take >> 6] |= std::uint64_t{1} << (take & 63u);
-    const double* r = rec + static_cast<std::size_t>(take) * M * 2;
-    for (std::uint32_t m = 0; m < M; ++m) sums_add(a[m], r[2 * m + 1], r[2 * m]);
+    if (kM > 0)
+      for (std::uint32_t m = 0; m < M; ++m) out[lane * M + m] = acc[m];
   }
   const std::uint32_t words = (n + 63u) >> 6;
   for (std::uint32_t w = 0; w < words; ++w) taken[w] = 0;
-  if (kM > 0)
-    for (std::uint32_t m = 0; m < M; ++m) out[m] = acc[m];
+  lane_tree_sum(out, M);
 }
 
 // The drawn group's sums of block b into sc.drawn_sums[0..metrics): Monte Carlo (mode 0,
 // fused Floyd), exact relabeling (mode 1, block-local rank) or observed (mode 2).
 template <std::uint32_t kM>
-KLYNGE_HD void drawn_block_sums(const PermView& v, std::uint32_t b, const BlockShape& sh,
-                                int mode, std::uint64_t rank, WordStream& s,
-                                const PermScratch& sc) {
+KLYNGE_HD void drawn_block_sums(const PermView& v, std::uint32_t b, const BlockShape& sh, int mode,
+                                std::uint64_t rank, WordStream& s, const PermScratch& sc) {
   if (mode == 0) {
     floyd_sums<kM>(v, s, b, sh, sc.taken, sc.drawn_sums);
     return;
@@ -402,6 +370,18 @@ KLYNGE_HD void drawn_block_sums(const PermView& v, std::uint32_t b, const BlockS
   listed_sums<kM>(v, chosen, sh.k, sc.drawn_sums);
 }
 
+// Adds block b's members to their cell's member sums, given the drawn group's sums of the block
+// (the members themselves, or the block's complement of them).
+KLYNGE_HD void add_block_members(const PermView& v, std::uint32_t b, const BlockShape& sh,
+                                 const PermSums* drawn, PermSums* members) {
+  const std::uint32_t cell = v.block_cell[b];
+  for (std::uint32_t m = 0; m < v.metrics; ++m) {
+    PermSums& ms = members[m * v.cells + cell];
+    const PermSums& d = drawn[m];
+    ms = sums_plus(ms, sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d));
+  }
+}
+
 // Member sums of every (metric, cell) under relabeling `index` of `mode` (as drawn_block_sums),
 // into sc.member_sums. Exact ranks: the last block is the least significant digit.
 template <std::uint32_t kM>
@@ -409,8 +389,8 @@ KLYNGE_HD void member_sums(const PermView& v, std::uint64_t index, int mode,
                            const PermScratch& sc) {
   const std::uint32_t M = v.metrics;
   for (std::uint32_t x = 0; x < M * v.cells; ++x) sc.member_sums[x] = PermSums{0, 0, 0, 0, 0, 0, 0};
-  WordStream s = word_stream(v.seed, v.analysis, kPurposePermutation,
-                             static_cast<std::uint32_t>(index));
+  WordStream s =
+      word_stream(v.seed, v.analysis, kPurposePermutation, static_cast<std::uint32_t>(index));
   std::uint64_t rank = index;
   for (std::uint32_t bb = 0; bb < v.blocks; ++bb) {
     const std::uint32_t b = mode == 1 ? v.blocks - 1 - bb : bb;
@@ -421,29 +401,17 @@ KLYNGE_HD void member_sums(const PermView& v, std::uint64_t index, int mode,
       rank /= v.block_radix[b];
     }
     drawn_block_sums<kM>(v, b, sh, mode, block_rank, s, sc);
-    const std::uint32_t cell = v.block_cell[b];
-    for (std::uint32_t m = 0; m < M; ++m) {
-      PermSums& ms = sc.member_sums[m * v.cells + cell];
-      const PermSums& d = sc.drawn_sums[m];
-      ms = sums_plus(ms, sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d));
-    }
+    add_block_members(v, b, sh, sc.drawn_sums, sc.member_sums);
   }
 }
 
-// Fast path: the statistics of every key from the member sums (controls = cell totals - members).
-KLYNGE_HD void fast_statistics(const PermView& v, std::uint64_t index, int mode,
-                               const PermScratch& sc, double* values) {
+// Fast path: the statistics of every key from the member sums in sc.member_sums (controls =
+// cell totals - members).
+KLYNGE_HD void statistics_from_member_sums(const PermView& v, const PermScratch& sc,
+                                           double* values) {
   const double nan = nan_value();
   const std::uint32_t per_metric = perm_keys_per_metric(v);
   const std::uint32_t M = v.metrics;
-  // Records of up to four metrics accumulate in registers; more in scratch memory.
-  switch (M) {
-    case 1: member_sums<1>(v, index, mode, sc); break;
-    case 2: member_sums<2>(v, index, mode, sc); break;
-    case 3: member_sums<3>(v, index, mode, sc); break;
-    case 4: member_sums<4>(v, index, mode, sc); break;
-    default: member_sums<0>(v, index, mode, sc); break;
-  }
   for (std::uint32_t m = 0; m < M; ++m) {
     double* out = values + m * per_metric;
     for (std::uint32_t c = 0; c < v.cells; ++c) {
@@ -468,6 +436,31 @@ KLYNGE_HD void fast_statistics(const PermView& v, std::uint64_t index, int mode,
     }
     if (v.cohort_design) out[v.cells] = aggregate_statistic(v, sc);
   }
+}
+
+// Fast path: the statistics of every key under relabeling `index` of `mode` (as
+// drawn_block_sums).
+KLYNGE_HD void fast_statistics(const PermView& v, std::uint64_t index, int mode,
+                               const PermScratch& sc, double* values) {
+  // Records of up to four metrics accumulate in registers; more in scratch memory.
+  switch (v.metrics) {
+    case 1:
+      member_sums<1>(v, index, mode, sc);
+      break;
+    case 2:
+      member_sums<2>(v, index, mode, sc);
+      break;
+    case 3:
+      member_sums<3>(v, index, mode, sc);
+      break;
+    case 4:
+      member_sums<4>(v, index, mode, sc);
+      break;
+    default:
+      member_sums<0>(v, index, mode, sc);
+      break;
+  }
+  statistics_from_member_sums(v, sc, values);
 }
 
 // The observed statistics (labels as observed), by the path the replicates use.
