@@ -80,7 +80,9 @@ std::uint64_t parse_u64(std::string_view flag, const std::string& text) {
 
 power::PowerSpec to_spec(const PowerFlags& f) {
   power::PowerSpec s;
-  s.premiums = power::parse_premium_grid(f.premium);
+  // The pool's name and columns first: its metric columns are the names --premium may use.
+  s.pool = named_pool(f.pool);  // only its name until read_pool: flags are checked first
+  s.premiums = power::parse_premium_grid(f.premium, power::study_metrics(s));
   s.firms = power::parse_firms_grid(f.firms);
   s.member_share = sim::parse_double("--member-share", f.member_share);
   s.member_noise = sim::parse_double("--member-noise", f.member_noise);
@@ -126,7 +128,6 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   if (f.device != "cpu" && f.device != "cuda" && f.device != "auto")
     throw_usage_error("--device: \"" + f.device + "\" (known: auto, cpu, cuda)");
   s.backend = choose_backend(f.device, static_cast<int>(parse_in("--gpu", f.gpu, 0, 1024)));
-  s.pool = named_pool(f.pool);  // only its name until read_pool: flags are checked first
   power::validate(s);
   return s;
 }
@@ -156,6 +157,18 @@ nlohmann::ordered_json comparable(nlohmann::ordered_json settings) {
   return settings;
 }
 
+// The pool's metric columns as the settings record them, as --metrics takes them ("" for a
+// simulated study, or for a pool recorded before they were).
+std::string pool_metrics(const nlohmann::ordered_json& settings) {
+  if (!settings.contains("pool") || !settings["pool"].is_object() ||
+      !settings["pool"].contains("metrics") || !settings["pool"]["metrics"].is_array())
+    return "";
+  std::string out;
+  for (const auto& name : settings["pool"]["metrics"])
+    out += (out.empty() ? "" : ",") + (name.is_string() ? name.get<std::string>() : name.dump());
+  return out;
+}
+
 // Reads shard reports, checks that they are one study, and merges their tallies in dataset
 // order (the files may be given in any order).
 std::pair<power::PowerSpec, power::StudyTally> merge_reports(
@@ -170,6 +183,14 @@ std::pair<power::PowerSpec, power::StudyTally> merge_reports(
     if (!spec) {
       settings = report["settings"];
       spec = power::spec_from_settings(settings, path);
+    } else if (const std::string theirs = pool_metrics(report["settings"]),
+               first = pool_metrics(settings);
+               !theirs.empty() && !first.empty() && theirs != first) {
+      // Said apart from the other settings: such shards' rows are of other metrics.
+      throw_usage_error(
+          fmt::format("--merge: {} is from another study: its pool's metric columns are {}, "
+                      "those of {} are {}",
+                      path, theirs, paths.front(), first));
     } else if (comparable(report["settings"]) != comparable(settings)) {
       throw_usage_error("--merge: " + path + " is from another study (its settings differ from " +
                         paths.front() + ")");

@@ -11,6 +11,7 @@ power::PoolColumns pool_columns(const PoolFlags& f) {
   power::PoolColumns c;
   c.id = f.columns.id;
   c.year = f.columns.year;
+  c.metrics = f.columns.metrics;
   c.delimiter = parse_delimiter(f.delimiter);
   return c;
 }
@@ -30,6 +31,13 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& f) {
       ->group("Pool");
   cmd.get_option("--id")->description("Firm id column of the --pool file")->group("Pool");
   cmd.get_option("--year")->description("Year column of the --pool file")->group("Pool");
+  // As analyze's --metrics (panel_flags.cpp): a comma list, in the order of the report's rows.
+  cmd.add_option("--metrics", f.columns.metrics,
+                 "Metric columns of the --pool file (comma list, any names, at least one); "
+                 "they name the report's rows and --premium's metric=value pairs")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->group("Pool");
 }
 
 std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
@@ -47,8 +55,13 @@ std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
     if (columns.delimiter != defaults.delimiter)
       throw_usage_error(
           "--delimiter applies to the --pool file: give --pool FILE, or leave --delimiter out");
+    if (columns.metrics != defaults.metrics)
+      throw_usage_error(
+          "--metrics names metric columns of the --pool file (simulated panels have "
+          "employees, revenue and value_added): give --pool FILE, or leave --metrics out");
     return nullptr;
   }
+  power::check_pool_metrics(columns.metrics);
   auto pool = std::make_shared<power::Pool>();
   pool->source.path = f.path;
   pool->source.columns = columns;

@@ -28,16 +28,16 @@ ExitCode usage_code(const std::function<void()>& f) {
 TEST(PowerGrid, NumbersSeparatedByCommasAreOnePointEach) {
   const auto grid = power::parse_premium_grid({"0,0.02", "0.05"});
   ASSERT_EQ(grid.size(), 3u);
-  EXPECT_EQ(grid[0].premium, (std::array<double, 3>{0, 0, 0}));
-  EXPECT_EQ(grid[1].premium, (std::array<double, 3>{0.02, 0.02, 0.02}));
-  EXPECT_EQ(grid[2].premium, (std::array<double, 3>{0.05, 0.05, 0.05}));
+  EXPECT_EQ(grid[0].premium, (std::vector<double>{0, 0, 0}));
+  EXPECT_EQ(grid[1].premium, (std::vector<double>{0.02, 0.02, 0.02}));
+  EXPECT_EQ(grid[2].premium, (std::vector<double>{0.05, 0.05, 0.05}));
   EXPECT_EQ(grid[1].label, "0.02");
 }
 
 TEST(PowerGrid, MetricPairsAreOnePoint) {
   const auto grid = power::parse_premium_grid({"0", "employees=0.01,revenue=0.03"});
   ASSERT_EQ(grid.size(), 2u);
-  EXPECT_EQ(grid[1].premium, (std::array<double, 3>{0.01, 0.03, 0.0}));
+  EXPECT_EQ(grid[1].premium, (std::vector<double>{0.01, 0.03, 0.0}));
   EXPECT_EQ(grid[1].label, "employees=0.01,revenue=0.03");
 }
 

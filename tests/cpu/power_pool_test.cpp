@@ -22,6 +22,8 @@ namespace klynge {
 namespace {
 
 constexpr int kFrom = 2017, kTo = 2020;
+// examples/firms.csv read with the default metric columns: employees, revenue, value_added.
+constexpr int kPoolMetrics = 3;
 
 // examples/firms.csv (2 000 firms, 2008-2020) as a pool over [2017, 2020], read once.
 std::shared_ptr<const power::Pool> example_pool() {
@@ -55,9 +57,10 @@ TEST(PowerPool, PoolHoldsTheWindowLogGrowthOfEveryFirmWithOne) {
   EXPECT_LE(pool.firms(), 2000u);
   EXPECT_EQ(pool.source.firms, pool.firms());
   EXPECT_EQ(pool.source.sha256.size(), 64u);
+  EXPECT_EQ(pool.metrics(), (std::vector<std::string>{"employees", "revenue", "value_added"}));
   for (std::uint32_t k = 0; k < pool.firms(); ++k) {
     bool any = false;
-    for (int m = 0; m < power::kMetrics; ++m) {
+    for (int m = 0; m < kPoolMetrics; ++m) {
       const double g = pool.growth[m][k];
       if (!std::isfinite(g)) continue;
       any = true;
@@ -65,7 +68,7 @@ TEST(PowerPool, PoolHoldsTheWindowLogGrowthOfEveryFirmWithOne) {
     }
     EXPECT_TRUE(any) << pool.firm_ids[k];
   }
-  for (int m = 0; m < power::kMetrics; ++m) {
+  for (int m = 0; m < kPoolMetrics; ++m) {
     EXPECT_LE(pool.source.valid[m], pool.firms());
     EXPECT_GT(pool.source.valid[m], pool.firms() / 2);
   }
@@ -85,14 +88,14 @@ TEST(PowerPool, DatasetIsWhatBuildSampleMakesOfTheDrawnFirms) {
   panel.path = "drawn firms";
   panel.firm_ids = s.firm_ids;
   panel.metric_names = s.metric_names;
-  panel.metric.resize(power::kMetrics);
+  panel.metric.resize(kPoolMetrics);
   for (std::uint32_t j = 0; j < n; ++j)
     for (int year : {kFrom, kTo}) {
       panel.firm.push_back(static_cast<std::int32_t>(j));
       panel.year.push_back(year);
       panel.line.push_back(static_cast<std::int64_t>(panel.line.size()) + 2);
       panel.member.push_back(j < members ? 1 : 0);
-      for (int m = 0; m < power::kMetrics; ++m)
+      for (int m = 0; m < kPoolMetrics; ++m)
         panel.metric[m].push_back(year == kFrom ? s.start[m][j] : s.end[m][j]);
     }
   panel.data_lines = panel.rows();
@@ -111,7 +114,7 @@ TEST(PowerPool, DatasetIsWhatBuildSampleMakesOfTheDrawnFirms) {
   EXPECT_EQ(s.firm_cluster, b.firm_cluster);
   EXPECT_EQ(s.firm_ids, b.firm_ids);
   EXPECT_EQ(s.metric_names, b.metric_names);
-  for (int m = 0; m < power::kMetrics; ++m)
+  for (int m = 0; m < kPoolMetrics; ++m)
     for (std::uint32_t j = 0; j < n; ++j) {
       EXPECT_TRUE(same_double(s.growth[m][j], b.growth[m][j])) << m << " " << j;
       EXPECT_TRUE(same_double(s.start[m][j], b.start[m][j]));
@@ -134,7 +137,7 @@ TEST(PowerPool, PremiumIsAddedToTheMembersLogGrowthExactly) {
   const Sample base = power::pool_sample(pool, grid[0], 300, 0.25, 9, 1);
   const Sample with = power::pool_sample(pool, grid[1], 300, 0.25, 9, 1);
   const std::uint32_t members = base.cells[0].member_end;
-  for (int m = 0; m < power::kMetrics; ++m)
+  for (int m = 0; m < kPoolMetrics; ++m)
     for (std::uint32_t j = 0; j < 300; ++j) {
       const double pi = j < members ? grid[1].premium[m] : 0.0;
       EXPECT_TRUE(same_double(with.growth[m][j], base.growth[m][j] + pi)) << m << " " << j;
@@ -247,16 +250,16 @@ TEST(PowerPool, MeanEstimateOverDatasetsIsThePremium) {
   const auto point = power::parse_premium_grid({"0.05"})[0];
   const power::TruePremium truth = power::true_premium(s, point);
   constexpr int R = 200;
-  std::array<double, power::kMetrics> sum{}, sum2{};
+  std::array<double, kPoolMetrics> sum{}, sum2{};
   for (int d = 0; d < R; ++d) {
     const auto o = power::run_dataset(s, point, 300, static_cast<std::uint32_t>(d), truth);
-    for (int m = 0; m < power::kMetrics; ++m) {
+    for (int m = 0; m < kPoolMetrics; ++m) {
       ASSERT_TRUE(std::isfinite(o.metric[m].estimate));
       sum[m] += o.metric[m].estimate;
       sum2[m] += o.metric[m].estimate * o.metric[m].estimate;
     }
   }
-  for (int m = 0; m < power::kMetrics; ++m) {
+  for (int m = 0; m < kPoolMetrics; ++m) {
     const double mean = sum[m] / R;
     const double se = std::sqrt((sum2[m] / R - mean * mean) / (R - 1));
     std::printf("metric %d: mean estimate %.5f (premium 0.05), se %.5f\n", m, mean, se);
@@ -276,7 +279,7 @@ TEST(PowerPool, NullHoldsItsSizeAndPowerGrowsWithThePremium) {
   const auto rows = power::power_rows(s, power::run_study(s));
   ASSERT_EQ(rows.size(), 9u);
   const double band = 4 * std::sqrt(0.05 * 0.95 / 1000);  // 0.028
-  for (int m = 0; m < power::kMetrics; ++m) {
+  for (int m = 0; m < kPoolMetrics; ++m) {
     const power::PowerRow& null = rows[m];
     const power::PowerRow& small = rows[3 + m];
     const power::PowerRow& large = rows[6 + m];

@@ -75,7 +75,7 @@ TEST(PowerStudy, DatasetsDependOnTheirNumberNotOnTheirNeighbours) {
   const auto alone = power::run_study(s);
   const auto truth = power::true_premium(s, s.premiums[0]);
   const power::DatasetOutcome o = power::run_dataset(s, s.premiums[0], 300, 5, truth);
-  for (int m = 0; m < power::kMetrics; ++m) {
+  for (int m = 0; m < sim::kMetrics; ++m) {
     EXPECT_EQ(alone.cells[0].metric[m].rejected, o.metric[m].rejected ? 1u : 0u);
     EXPECT_EQ(alone.cells[0].metric[m].methods[0].covered,
               o.metric[m].methods[0].covered ? 1u : 0u);

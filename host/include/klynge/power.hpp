@@ -9,9 +9,12 @@
 // tallies are the same for any thread count and any split of [0, R) into ranges, and tallies
 // of adjacent ranges merge exactly (integer counts and fixed-point width sums, so the merge is
 // associative).
+//
+// Metrics: a simulated study measures the simulate model's three (sim::kMetricNames); a pool
+// study measures the pool's metric columns, any number and any names (PoolColumns::metrics).
+// Everything per metric below is therefore sized at run time, in study_metrics() order.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,17 +30,15 @@
 
 namespace klynge::power {
 
-using sim::kMetrics;
-
 // The simulate stream reserved for the large panel that measures the true estimand; datasets
 // use streams [0, kTruthStream).
 inline constexpr std::uint32_t kTruthStream = 0xFFFFFFFFu;
 
 struct Pool;  // power_pool.hpp: a user's own control pool (`--pool`)
 
-// One premium of the grid: per metric, log growth per year (sim::parse_premium's format).
+// One premium of the grid: log growth per year, one per metric of the study in its order.
 struct PremiumPoint {
-  std::array<double, kMetrics> premium{};
+  std::vector<double> premium;
   std::string label;  // as given: "0.02" or "employees=0.01,revenue=0.03"
 };
 
@@ -74,13 +75,24 @@ struct PowerSpec {
 // Throws Error(usage) naming the flag for an impossible spec.
 void validate(const PowerSpec& spec);
 
+// The simulate model's metric names (sim::kMetricNames), the metrics of a simulated study.
+std::vector<std::string> simulated_metrics();
+
+// The metrics the study measures, in the order of its rows and tallies: the pool's metric
+// columns with a pool, else simulated_metrics().
+std::vector<std::string> study_metrics(const PowerSpec& spec);
+
 // The simulate spec of dataset `dataset` at one grid point (docs/power.md "Design").
 sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
                           std::uint32_t dataset);
 
 // Grid parsing (usage errors name the flag). Each --premium value is either numbers separated
-// by commas (one grid point each, every metric) or one metric=value,... list (one point).
-std::vector<PremiumPoint> parse_premium_grid(const std::vector<std::string>& values);
+// by commas (one grid point each, every metric) or one metric=value,... list (one point;
+// metrics not named get 0). `metrics` are the names a metric=value pair may use, in the order
+// of the premiums it gives: the study's metrics (study_metrics).
+std::vector<PremiumPoint> parse_premium_grid(
+    const std::vector<std::string>& values,
+    const std::vector<std::string>& metrics = simulated_metrics());
 // "2000,50000" (values may also be given one per flag occurrence).
 std::vector<std::uint32_t> parse_firms_grid(const std::vector<std::string>& values);
 
@@ -98,7 +110,7 @@ struct MetricOutcome {
   std::vector<MethodOutcome> methods;  // spec.methods order
 };
 struct DatasetOutcome {
-  std::array<MetricOutcome, kMetrics> metric;
+  std::vector<MetricOutcome> metric;  // study_metrics order
 };
 
 // The true value of the estimand (mean difference of annualised log growth, members minus
@@ -106,8 +118,8 @@ struct DatasetOutcome {
 // premium"): the members' exact counterfactual gap plus, when members' noise differs, the
 // baseline gap of the two groups.
 struct TruePremium {
-  std::array<double, kMetrics> value{};
-  std::array<double, kMetrics> mc_se{};  // Monte Carlo standard error of value
+  std::vector<double> value;  // study_metrics order
+  std::vector<double> mc_se;  // Monte Carlo standard error of value
 };
 TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium);
 
@@ -134,7 +146,7 @@ struct CellTally {
   std::size_t firms = 0;    // index into spec.firms
   std::uint64_t datasets = 0;
   TruePremium truth;
-  std::array<MetricTally, kMetrics> metric;
+  std::vector<MetricTally> metric;  // study_metrics order
 };
 
 struct StudyTally {
@@ -147,7 +159,7 @@ struct StudyTally {
 StudyTally run_study(const PowerSpec& spec);
 
 // Merges tallies of adjacent dataset ranges of the same study (either order): counts add.
-// Throws Error(usage) when the ranges do not join up or the grids differ.
+// Throws Error(usage) when the ranges do not join up or the grids or metrics differ.
 StudyTally merge_tallies(const StudyTally& a, const StudyTally& b);
 
 // One reported row: grid point x metric x test.
@@ -161,8 +173,8 @@ struct PowerRow {
   double premium = 0.0;  // this metric's premium at the grid point
   std::string premium_label;
   std::uint32_t firms = 0;
-  std::string metric;
-  std::string test;  // "permutation_<statistic>"
+  std::string metric;  // its name: a simulate metric or a pool's metric column
+  std::string test;    // "permutation_<statistic>"
   std::uint64_t datasets = 0, rejected = 0, undefined = 0;
   double rejection_rate = 0.0, ci_low = 0.0, ci_high = 0.0;  // 95% Clopper-Pearson
   double true_value = 0.0, true_value_mc_se = 0.0;

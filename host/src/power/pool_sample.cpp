@@ -29,6 +29,8 @@ std::uint32_t pool_members(std::uint32_t firms, double member_share) {
 Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t firms,
                    double member_share, std::uint64_t seed, std::uint32_t dataset) {
   if (pool.firms() < 1) throw Error(ExitCode::internal, "pool_sample: the pool has no firms");
+  if (premium.premium.size() != pool.metrics().size())
+    throw Error(ExitCode::internal, "pool_sample: a premium per metric of the pool is needed");
   const std::uint32_t members = pool_members(firms, member_share);
   const double h = static_cast<double>(pool.to) - static_cast<double>(pool.from);
 
@@ -49,8 +51,10 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
   s.stratum.assign(firms, -1);
   s.firm_cluster.assign(firms, -1);
 
-  for (int m = 0; m < kMetrics; ++m) {
-    s.metric_names.emplace_back(sim::kMetricNames[m]);
+  // The draws above pick firms, never metrics: which firms a dataset holds does not depend on
+  // which metric columns the pool has, only on the population (pool.firms()).
+  for (std::size_t m = 0; m < pool.metrics().size(); ++m) {
+    s.metric_names.push_back(pool.metrics()[m]);
     const double pi = premium.premium[m];
     // The level at the window's end that carries the premium, for the statistics that read
     // levels (agg_diff); the growth itself gets + pi exactly, not through exp and log.

@@ -4,6 +4,7 @@
 // permutation_p_values), the same calls `klynge analyze` makes, with one thread per dataset.
 #include <cmath>
 #include <span>
+#include <vector>
 
 #include "klynge/bootstrap.hpp"
 #include "klynge/jackknife.hpp"
@@ -22,12 +23,11 @@ bool wants(const PowerSpec& spec, IntervalMethod method) {
   return false;
 }
 
-// The mean-difference estimate per metric (NaN where describe has no value).
-std::array<double, kMetrics> estimates(const Description& description) {
-  std::array<double, kMetrics> out;
-  out.fill(NAN);
+// The mean-difference estimate per metric of the Sample (NaN where describe has no value).
+std::vector<double> estimates(const Description& description, std::size_t metrics) {
+  std::vector<double> out(metrics, NAN);
   for (const Estimate& e : description.results)
-    if (e.statistic == Statistic::mean_diff && e.status == "ok" && e.metric < kMetrics)
+    if (e.statistic == Statistic::mean_diff && e.status == "ok" && e.metric < metrics)
       out[e.metric] = e.value;
   return out;
 }
@@ -102,9 +102,12 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
   const Sample sample =
       spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset)
                 : simulated_sample(dataset_spec(spec, premium, firms, dataset), design);
+  // The Sample's metrics are the study's (the simulate model's, or the pool's columns).
+  const std::size_t metrics = sample.metrics();
+  const std::vector<double> estimate = estimates(describe_sample(sample, design), metrics);
   DatasetOutcome out;
-  const std::array<double, kMetrics> estimate = estimates(describe_sample(sample, design));
-  for (int m = 0; m < kMetrics; ++m) {
+  out.metric.resize(metrics);
+  for (std::size_t m = 0; m < metrics; ++m) {
     out.metric[m].estimate = estimate[m];
     out.metric[m].methods.assign(spec.methods.size(), MethodOutcome{});
   }

@@ -17,15 +17,16 @@ constexpr double kRateLevel = 0.95;
 std::vector<PowerRow> power_rows(const PowerSpec& spec, const StudyTally& tally) {
   std::vector<PowerRow> rows;
   const std::string test = test_name(spec);
+  const std::vector<std::string> metrics = study_metrics(spec);
   for (const CellTally& cell : tally.cells) {
     const PremiumPoint& point = spec.premiums[cell.premium];
-    for (int m = 0; m < kMetrics; ++m) {
+    for (std::size_t m = 0; m < cell.metric.size(); ++m) {
       const MetricTally& t = cell.metric[m];
       PowerRow row;
       row.premium = point.premium[m];
       row.premium_label = point.label;
       row.firms = spec.firms[cell.firms];
-      row.metric = std::string(sim::kMetricNames[m]);
+      row.metric = metrics.at(m);
       row.test = test;
       row.datasets = cell.datasets;
       row.true_value = cell.truth.value[m];

@@ -1,11 +1,13 @@
 // The study's design (docs/power.md "Design"): which simulate panel dataset d of a grid point
 // is, and the checks that make a spec runnable.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "klynge/error.hpp"
 #include "klynge/power.hpp"
+#include "klynge/power_pool.hpp"
 
 namespace klynge::power {
 
@@ -29,7 +31,10 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
   s.entry_first = spec.from;
   s.entry_last = spec.from;
   s.member_share = spec.member_share;
-  s.premium = premium.premium;
+  // A simulated study's premiums are the model's metrics, in its order (validate checks it).
+  if (premium.premium.size() != s.premium.size())
+    throw Error(ExitCode::internal, "dataset_spec: a premium per simulated metric is needed");
+  std::copy(premium.premium.begin(), premium.premium.end(), s.premium.begin());
   // The randomised benchmark (docs/simulate.md "What the premium means"), with no firm births
   // or exits either: members and controls differ only by the premium (and, when asked, by the
   // size of their transitory shocks), so the premium is the estimand's true value.
@@ -93,6 +98,14 @@ void validate(const PowerSpec& s) {
     bad(fmt::format("--truth-firms must be between {} and {} (got {})", kMinTruthFirms,
                     sim::kMaxFirms, s.truth_firms));
   if (s.threads < 0) bad(fmt::format("--threads must be >= 0 (got {})", s.threads));
+  if (s.pool) check_pool_metrics(s.pool->metrics());
+  // Premiums are parsed against the study's metrics (parse_premium_grid); a grid parsed for
+  // other metrics is a caller's mistake, not a user's.
+  const std::size_t metrics = study_metrics(s).size();
+  for (const PremiumPoint& p : s.premiums)
+    if (p.premium.size() != metrics)
+      throw Error(ExitCode::internal, fmt::format("--premium {}: {} premiums for {} metrics",
+                                                  p.label, p.premium.size(), metrics));
   if (s.pool) {
     // These set the simulate model, which a pool replaces; a value that is not the default
     // would be silently ignored. The defaults themselves pass (--print-config writes them).

@@ -20,13 +20,17 @@ CellTally empty_cell(const PowerSpec& spec, std::size_t premium, std::size_t fir
   CellTally cell;
   cell.premium = premium;
   cell.firms = firms;
-  for (MetricTally& m : cell.metric) m.methods.assign(spec.methods.size(), MethodTally{});
+  MetricTally metric;
+  metric.methods.assign(spec.methods.size(), MethodTally{});
+  cell.metric.assign(study_metrics(spec).size(), metric);
   return cell;
 }
 
 void add(CellTally& cell, const DatasetOutcome& outcome) {
+  if (outcome.metric.size() != cell.metric.size())
+    throw Error(ExitCode::internal, "power: a dataset has other metrics than the study");
   ++cell.datasets;
-  for (int m = 0; m < kMetrics; ++m) {
+  for (std::size_t m = 0; m < cell.metric.size(); ++m) {
     const MetricOutcome& o = outcome.metric[m];
     MetricTally& t = cell.metric[m];
     if (!o.test_defined) ++t.undefined;
@@ -106,6 +110,8 @@ StudyTally merge_tallies(const StudyTally& a, const StudyTally& b) {
                       ") are not adjacent; merge shards that together cover one range");
   if (a.cells.size() != b.cells.size())
     throw_usage_error("--merge: the shards have different grids");
+  if (!a.cells.empty() && a.cells[0].metric.size() != b.cells[0].metric.size())
+    throw_usage_error("--merge: the shards have different metrics");
   StudyTally out = a;
   out.first = std::min(a.first, b.first);
   out.last = std::max(a.last, b.last);
@@ -114,8 +120,10 @@ StudyTally merge_tallies(const StudyTally& a, const StudyTally& b) {
     CellTally& x = out.cells[i];
     if (x.premium != y.premium || x.firms != y.firms || x.truth.value != y.truth.value)
       throw_usage_error("--merge: the shards have different grids or true premiums");
+    if (x.metric.size() != y.metric.size())
+      throw_usage_error("--merge: the shards have different metrics");
     x.datasets += y.datasets;
-    for (int m = 0; m < kMetrics; ++m) {
+    for (std::size_t m = 0; m < x.metric.size(); ++m) {
       MetricTally& xm = x.metric[m];
       const MetricTally& ym = y.metric[m];
       if (xm.methods.size() != ym.methods.size())

@@ -51,13 +51,14 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   // A pool's datasets: members and controls are independent draws from the same firms, and a
   // member's growth is its firm's growth + pi exactly, so E[g | M] - E[g | C] = pi with no
   // Monte Carlo error (docs/power.md "Your own control pool").
-  if (spec.pool) return TruePremium{premium.premium, {}};
+  if (spec.pool)
+    return TruePremium{premium.premium, std::vector<double>(premium.premium.size(), 0.0)};
   PowerSpec truth_spec = spec;
   truth_spec.member_share = kTruthMemberShare;
   sim::SimSpec treated = dataset_spec(truth_spec, premium, spec.truth_firms, kTruthStream);
   treated.threads = spec.threads;  // output never depends on it
   sim::SimSpec base = treated;
-  base.premium = {};
+  base.premium = {};  // the counterfactual: every simulate metric without its premium
   const DesignOptions design = window_design(spec.from, spec.to);
   const Sample a = simulated_sample(treated, design);
   const Sample b = simulated_sample(base, design);
@@ -67,7 +68,9 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   const Cell& cell = a.cells[0];
 
   TruePremium truth;
-  for (int m = 0; m < kMetrics; ++m) {
+  truth.value.resize(sim::kMetrics);
+  truth.mc_se.resize(sim::kMetrics);
+  for (int m = 0; m < sim::kMetrics; ++m) {
     const std::vector<double>& g1 = a.growth[m];
     const std::vector<double>& g0 = b.growth[m];
     const MeanSe gap =

@@ -17,8 +17,10 @@ using json = nlohmann::ordered_json;
 // The power report's own layout version, "MAJOR.MINOR" as in docs/report-schema.md: the minor
 // number grows when fields are added, the major number when one is removed or changes meaning.
 // 1.1 added settings.pool and timing.pool_s (`--pool`; such a study has no model settings
-// member_noise and truth_firms).
-constexpr const char* kPowerSchemaVersion = "1.1";
+// member_noise and truth_firms). 1.2 added settings.pool.metrics (`--metrics`: the pool's
+// metric columns, which name the rows; a 1.1 pool read them as employees, revenue,
+// value_added, which is what a pool without the field is read as).
+constexpr const char* kPowerSchemaVersion = "1.2";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -59,11 +61,12 @@ json pool_json(const PoolSource& p) {
   j["sha256"] = p.sha256;
   j["id"] = p.columns.id;
   j["year"] = p.columns.year;
+  j["metrics"] = p.columns.metrics;
   j["delimiter"] = delimiter_text(p.columns.delimiter);
   j["file_firms"] = p.file_firms;
   j["firms"] = p.firms;
   json valid = json::object();
-  for (int m = 0; m < kMetrics; ++m) valid[std::string(sim::kMetricNames[m])] = p.valid[m];
+  for (std::size_t m = 0; m < p.valid.size(); ++m) valid[p.columns.metrics[m]] = p.valid[m];
   j["valid_firms"] = valid;
   return j;
 }
@@ -76,12 +79,20 @@ std::shared_ptr<const Pool> pool_from_json(const json& j, const std::string& sou
   p.sha256 = field<std::string>(j, "sha256", source);
   p.columns.id = field<std::string>(j, "id", source);
   p.columns.year = field<std::string>(j, "year", source);
+  // Absent in a 1.1 report, whose pools had the default metric columns.
+  if (j.contains("metrics"))
+    p.columns.metrics = field<std::vector<std::string>>(j, "metrics", source);
+  try {
+    check_pool_metrics(p.columns.metrics);
+  } catch (const Error& e) {
+    bad(source, std::string("settings.pool.metrics: ") + e.what());
+  }
   p.columns.delimiter = delimiter_char(field<std::string>(j, "delimiter", source), source);
   p.file_firms = field<std::uint64_t>(j, "file_firms", source);
   p.firms = field<std::uint64_t>(j, "firms", source);
   const json valid = field<json>(j, "valid_firms", source);
-  for (int m = 0; m < kMetrics; ++m)
-    p.valid[m] = field<std::uint64_t>(valid, std::string(sim::kMetricNames[m]).c_str(), source);
+  for (const std::string& metric : p.columns.metrics)
+    p.valid.push_back(field<std::uint64_t>(valid, metric.c_str(), source));
   return pool;
 }
 
@@ -119,13 +130,15 @@ json settings_json(const PowerSpec& spec) {
 
 PowerSpec spec_from_settings(const json& s, const std::string& source) {
   PowerSpec spec;
-  spec.premiums = parse_premium_grid(field<std::vector<std::string>>(s, "premiums", source));
-  spec.firms = field<std::vector<std::uint32_t>>(s, "firms", source);
-  spec.member_share = field<double>(s, "member_share", source);
+  // The pool first: its metric columns are the names the premiums were given with.
   if (s.contains("pool"))
     spec.pool = pool_from_json(field<json>(s, "pool", source), source);
   else
     spec.member_noise = field<double>(s, "member_noise", source);
+  spec.premiums = parse_premium_grid(field<std::vector<std::string>>(s, "premiums", source),
+                                     study_metrics(spec));
+  spec.firms = field<std::vector<std::uint32_t>>(s, "firms", source);
+  spec.member_share = field<double>(s, "member_share", source);
   spec.seed = field<std::uint64_t>(s, "seed", source);
   spec.datasets = field<std::uint32_t>(s, "datasets", source);
   spec.from = field<int>(s, "from", source);
@@ -183,16 +196,17 @@ json rows_json(const std::vector<PowerRow>& rows) {
 
 json tally_json(const PowerSpec& spec, const StudyTally& tally) {
   json cells = json::array();
+  const std::vector<std::string> names = study_metrics(spec);
   for (const CellTally& c : tally.cells) {
     json cj;
     cj["premium_index"] = c.premium;
     cj["firms_index"] = c.firms;
     cj["datasets"] = c.datasets;
     json metrics = json::array();
-    for (int m = 0; m < kMetrics; ++m) {
+    for (std::size_t m = 0; m < c.metric.size(); ++m) {
       const MetricTally& t = c.metric[m];
       json mj;
-      mj["metric"] = sim::kMetricNames[m];
+      mj["metric"] = names.at(m);
       mj["true_value"] = c.truth.value[m];
       mj["true_value_mc_se"] = c.truth.mc_se[m];
       mj["rejected"] = t.rejected;
@@ -221,18 +235,19 @@ StudyTally tally_from_json(const PowerSpec& spec, const json& report, const std:
   const json cells = field<json>(report, "tallies", source);
   if (!cells.is_array() || cells.size() != spec.premiums.size() * spec.firms.size())
     bad(source, "\"tallies\" does not match the grid");
+  const std::size_t metric_count = study_metrics(spec).size();
   for (const json& cj : cells) {
     CellTally c;
     c.premium = field<std::size_t>(cj, "premium_index", source);
     c.firms = field<std::size_t>(cj, "firms_index", source);
     c.datasets = field<std::uint64_t>(cj, "datasets", source);
     const json metrics = field<json>(cj, "metrics", source);
-    if (!metrics.is_array() || metrics.size() != kMetrics) bad(source, "a tally lacks metrics");
-    for (int m = 0; m < kMetrics; ++m) {
-      const json& mj = metrics[static_cast<std::size_t>(m)];
-      c.truth.value[m] = field<double>(mj, "true_value", source);
-      c.truth.mc_se[m] = field<double>(mj, "true_value_mc_se", source);
-      MetricTally& t = c.metric[m];
+    if (!metrics.is_array() || metrics.size() != metric_count)
+      bad(source, "a tally does not match the study's metrics");
+    for (const json& mj : metrics) {
+      c.truth.value.push_back(field<double>(mj, "true_value", source));
+      c.truth.mc_se.push_back(field<double>(mj, "true_value_mc_se", source));
+      MetricTally& t = c.metric.emplace_back();
       t.rejected = field<std::uint64_t>(mj, "rejected", source);
       t.undefined = field<std::uint64_t>(mj, "undefined", source);
       const json methods = field<json>(mj, "methods", source);
