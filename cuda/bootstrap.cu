@@ -119,26 +119,79 @@ __global__ void dense_tree_kernel(hd::BootView v, hd::DenseItemsView iv, std::ui
                         lane == 0, counts + j * iv.count);
 }
 
-// Step 2: one warp per (replicate, item); lane sums added in a fixed shuffle order.
+// Step 2: one block per (tile of kTileReplicates replicates, item), one warp per replicate at a
+// time. A chunk item's rows (at most kChunkUnits x kM doubles: 32 KB for four metrics) are
+// staged in shared memory once and serve every replicate of the tile, so the random gathers hit
+// shared memory instead of L2; whole small groups, and records of more than four metrics, are
+// read where they are. The lanes' draws and their fixed shuffle order are the same either way
+// (hd::dense_item_lane_sums_from), so staging changes no bit of the result.
+constexpr unsigned kTileWarps = 8;
+constexpr std::uint32_t kTileReplicates = 64;
+constexpr std::uint32_t kMaxGridY = 65535;
+
+template <std::uint32_t kM>
 __global__ void dense_items_kernel(hd::BootView v, hd::DenseView dv, hd::DenseItemsView iv,
-                                   std::uint32_t first, std::uint32_t n,
+                                   std::uint32_t first, std::uint32_t n, std::uint32_t item_first,
                                    const std::uint32_t* counts, double* partial) {
-  const std::uint64_t warp =
-      (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
-  const std::uint32_t lane = threadIdx.x % kWarp;
-  const std::uint64_t j = warp / iv.count;
-  if (j >= n) return;
-  const std::uint32_t item = static_cast<std::uint32_t>(warp % iv.count);
-  const std::uint32_t draws = hd::dense_item_draws(v, iv, item, counts + j * iv.count);
-  double sums[3 * hd::kDenseMaxMetrics];
-  hd::dense_item_lane_sums_any(v, dv, iv, item, draws, first + static_cast<std::uint32_t>(j), lane,
-                               kWarp, sums);
-  const std::uint32_t width = 3 * dv.metrics;
-  double* out = partial + (j * iv.count + item) * width;
-  for (std::uint32_t k = 0; k < width; ++k) {
-    double x = sums[k];
-    for (int offset = 16; offset > 0; offset >>= 1) x += __shfl_down_sync(kFullMask, x, offset);
-    if (lane == 0) out[k] = x;
+  const std::uint32_t item = item_first + blockIdx.y;
+  const std::uint32_t tile_first = blockIdx.x * kTileReplicates;
+  const std::uint32_t tile_end = min(n, tile_first + kTileReplicates);
+  const unsigned warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  __shared__ double staged[kM > 0 ? hd::kChunkUnits * kM : 1];
+  const hd::DenseItem it = iv.items[item];
+  const double* rows = dv.d + static_cast<std::uint64_t>(v.group_unit_begin[it.group]) * M;
+  std::uint32_t rows_first = 0;
+  if (kM > 0 && it.chunk != hd::kWholeGroup) {  // the same for the whole block
+    const hd::ChunkRows c = hd::chunk_rows(v, iv, item);
+    const double* from = dv.d + (c.group_begin + c.first) * M;
+    for (std::uint32_t x = threadIdx.x; x < c.size * M; x += blockDim.x) staged[x] = from[x];
+    __syncthreads();
+    rows = staged;
+    rows_first = c.first;
+  }
+  const std::uint32_t width = 3 * M;
+  for (std::uint32_t j = tile_first + warp; j < tile_end; j += kTileWarps) {
+    const std::uint32_t draws =
+        hd::dense_item_draws(v, iv, item, counts + static_cast<std::uint64_t>(j) * iv.count);
+    double sums[3 * hd::kDenseMaxMetrics];
+    hd::dense_item_lane_sums_from<kM>(v, dv, iv, item, draws, first + j, lane, kWarp, rows,
+                                      rows_first, sums);
+    double* out = partial + (static_cast<std::uint64_t>(j) * iv.count + item) * width;
+    for (std::uint32_t k = 0; k < width; ++k) {
+      double x = sums[k];
+      for (int offset = 16; offset > 0; offset >>= 1) x += __shfl_down_sync(kFullMask, x, offset);
+      if (lane == 0) out[k] = x;
+    }
+  }
+}
+
+// Step 2 for every item of replicates [first, first + n): grids of at most kMaxGridY items.
+void launch_dense_items(const hd::BootView& v, const hd::DenseView& dv,
+                        const hd::DenseItemsView& iv, std::uint32_t first, std::uint32_t n,
+                        const std::uint32_t* counts, double* partial) {
+  const unsigned tiles = (n + kTileReplicates - 1) / kTileReplicates;
+  for (std::uint32_t item_first = 0; item_first < iv.count; item_first += kMaxGridY) {
+    const dim3 grid(tiles, std::min(kMaxGridY, iv.count - item_first));
+    const unsigned threads = kTileWarps * kWarp;
+    switch (dv.metrics) {
+      case 1:
+        dense_items_kernel<1><<<grid, threads>>>(v, dv, iv, first, n, item_first, counts, partial);
+        break;
+      case 2:
+        dense_items_kernel<2><<<grid, threads>>>(v, dv, iv, first, n, item_first, counts, partial);
+        break;
+      case 3:
+        dense_items_kernel<3><<<grid, threads>>>(v, dv, iv, first, n, item_first, counts, partial);
+        break;
+      case 4:
+        dense_items_kernel<4><<<grid, threads>>>(v, dv, iv, first, n, item_first, counts, partial);
+        break;
+      default:
+        dense_items_kernel<0><<<grid, threads>>>(v, dv, iv, first, n, item_first, counts, partial);
+        break;
+    }
+    KLYNGE_CUDA_CHECK(cudaGetLastError());
   }
 }
 
@@ -240,9 +293,8 @@ void dense_items_range(const hd::BootView& v, const hd::FusedView& fv, const hd:
           v, iv, first_replicate, n32, counts.as<std::uint32_t>());
       KLYNGE_CUDA_CHECK(cudaGetLastError());
     }
-    dense_items_kernel<<<blocks_for(n * iv.count * kWarp, kThreads), kThreads>>>(
-        v, dv, iv, first_replicate, n32, counts.as<std::uint32_t>(), partial.as<double>());
-    KLYNGE_CUDA_CHECK(cudaGetLastError());
+    launch_dense_items(v, dv, iv, first_replicate, n32, counts.as<std::uint32_t>(),
+                       partial.as<double>());
     double* dev_values = out.as<double>();
     double* dev_se = dev_values + n * keys;
     dense_finish_kernel<<<blocks_for(n, kThreads), kThreads>>>(

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/bitwise_equal.hpp"
 #include "common/large_sample.hpp"
 #include "klynge/engine/boot_data.hpp"
 #include "klynge/hd/bootstrap_lanes.hpp"
@@ -126,6 +127,52 @@ TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
       if (!std::isnan(want_se[k])) EXPECT_NEAR(got_se[k], want_se[k], 1e-12 * want_se[k]);
     }
   }
+}
+
+// The GPU stages a chunk's rows in shared memory (cuda/bootstrap.cu, dense_items_kernel): the
+// lanes' sums from a copy of exactly the chunk's rows equal the sums from the rows in place, bit
+// for bit, for every chunk (the last one partial) and lane. Under the sanitizers (CI) a read
+// outside the staged copy would also fail.
+TEST(BootstrapLanes, StagedChunkRowsGiveTheSameSums) {
+  const Sample sample = test::large_sample(false, 5000, 12000);
+  DesignOptions design;
+  design.from = 2015;
+  design.to = 2018;
+  BootstrapSpec spec;
+  spec.seed = 8;
+  engine::BootData d;
+  engine::build_boot_data(sample, design, spec, d);
+  ASSERT_TRUE(d.dense);
+  const hd::DenseItemsView& iv = d.items_view;
+  const hd::DenseView& dv = d.dense_view;
+  const std::uint32_t M = dv.metrics;
+  std::uint32_t chunk_units = 0, partial_chunks = 0;
+  for (std::uint32_t r = 0; r < 3; ++r) {
+    std::vector<std::uint32_t> counts(iv.count, 0);
+    hd::dense_leaf_counts(d.view, iv, iv.chunked[0], r, TeamCounter{32}, true, counts.data());
+    for (std::uint32_t item = 0; item < iv.count; ++item) {
+      if (iv.items[item].chunk == hd::kWholeGroup) continue;
+      const hd::ChunkRows c = hd::chunk_rows(d.view, iv, item);
+      ASSERT_LE(c.size, hd::kChunkUnits);
+      if (r == 0) {
+        chunk_units += c.size;
+        partial_chunks += c.size < hd::kChunkUnits ? 1 : 0;
+      }
+      const double* from = dv.d + (c.group_begin + c.first) * M;
+      const std::vector<double> staged(from, from + static_cast<std::size_t>(c.size) * M);
+      const std::uint32_t draws = hd::dense_item_draws(d.view, iv, item, counts.data());
+      std::vector<double> in_place(3 * M), from_stage(3 * M);
+      for (std::uint32_t lane = 0; lane < 32; ++lane) {
+        hd::dense_item_lane_sums_any(d.view, dv, iv, item, draws, r, lane, 32, in_place.data());
+        hd::dense_item_lane_sums_from<0>(d.view, dv, iv, item, draws, r, lane, 32, staged.data(),
+                                         c.first, from_stage.data());
+        ASSERT_TRUE(test::bitwise_equal(from_stage, in_place))
+            << "item " << item << " lane " << lane;
+      }
+    }
+  }
+  EXPECT_EQ(chunk_units, 12000u);  // the chunks cover the control group exactly
+  EXPECT_EQ(partial_chunks, 1u);
 }
 
 }  // namespace

@@ -60,29 +60,63 @@ KLYNGE_HD std::uint32_t dense_item_draws(const BootView& v, const DenseItemsView
 
 // Step 2: this lane's sums over its share of the item's draws, written to out[0 .. 3M):
 // counts, then Σx, then Σx², one per metric. kM > 0 fixes the metric count at compile time.
+// The rows are read from `rows`, which holds the group's units [rows_first, ...) (the group's
+// rows in dv.d with rows_first = 0, or a copy of one chunk's rows staged in shared memory with
+// rows_first = its first unit): the values, and so the sums, are the same either way.
 template <std::uint32_t kM>
-KLYNGE_HD void dense_item_lane_sums(const BootView& v, const DenseView& dv,
-                                    const DenseItemsView& iv, std::uint32_t item,
-                                    std::uint32_t draws, std::uint32_t replicate,
-                                    std::uint32_t lane, std::uint32_t lanes, double* out) {
+KLYNGE_HD void dense_item_lane_sums_from(const BootView& v, const DenseView& dv,
+                                         const DenseItemsView& iv, std::uint32_t item,
+                                         std::uint32_t draws, std::uint32_t replicate,
+                                         std::uint32_t lane, std::uint32_t lanes,
+                                         const double* rows, std::uint32_t rows_first,
+                                         double* out) {
   const std::uint32_t M = kM > 0 ? kM : dv.metrics;
   const DenseItem it = iv.items[item];
   const std::uint32_t begin = v.group_unit_begin[it.group];
   const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
-  DenseRowSums<kM> add_row(dv.d + static_cast<std::uint64_t>(begin) * M, M);
+  DenseRowSums<kM> add_row(rows, M);
+  auto add = [&](std::uint32_t unit) { add_row(unit - rows_first); };
   if (it.chunk == kWholeGroup) {
-    group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, add_row);
+    group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, add);
   } else {
     const ChunkTree tree = chunk_tree(m);
     const std::uint32_t leaf = (1u << tree.depth) + it.chunk;
     chunk_draws_of_lane(v.seed, v.analysis, replicate, begin, leaf, it.chunk,
-                        node_units(tree, tree.depth, leaf), draws, lane, lanes, add_row);
+                        node_units(tree, tree.depth, leaf), draws, lane, lanes, add);
   }
   for (std::uint32_t k = 0; k < M; ++k) {
     out[k] = add_row.count(k);
     out[M + k] = add_row.sum[k];
     out[2 * M + k] = add_row.sq[k];
   }
+}
+
+// Step 2 reading the group's rows where they are (dv.d).
+template <std::uint32_t kM>
+KLYNGE_HD void dense_item_lane_sums(const BootView& v, const DenseView& dv,
+                                    const DenseItemsView& iv, std::uint32_t item,
+                                    std::uint32_t draws, std::uint32_t replicate,
+                                    std::uint32_t lane, std::uint32_t lanes, double* out) {
+  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  const std::uint32_t begin = v.group_unit_begin[iv.items[item].group];
+  dense_item_lane_sums_from<kM>(v, dv, iv, item, draws, replicate, lane, lanes,
+                                dv.d + static_cast<std::uint64_t>(begin) * M, 0, out);
+}
+
+// The units of chunk item `item` (a chunked group's chunk): [first, first + size) of its group,
+// with first = chunk * kChunkUnits.
+struct ChunkRows {
+  std::uint32_t first, size;
+  std::uint64_t group_begin;  // the group's first unit in dv.d
+};
+
+KLYNGE_HD ChunkRows chunk_rows(const BootView& v, const DenseItemsView& iv, std::uint32_t item) {
+  const DenseItem it = iv.items[item];
+  const std::uint32_t begin = v.group_unit_begin[it.group];
+  const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
+  const std::uint32_t first = it.chunk << kChunkBits;
+  const std::uint32_t left = m - first;
+  return ChunkRows{first, left < kChunkUnits ? left : kChunkUnits, begin};
 }
 
 // Step 2 for any metric count (the compile-time variants for 1 to 4 metrics).
