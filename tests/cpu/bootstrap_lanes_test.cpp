@@ -86,6 +86,28 @@ TEST(BootstrapLanes, GroupDrawsOfTheLanesAreTheGroupDraws) {
   }
 }
 
+// Poisson weights: the run reader, the lanes' shares and for_each_draw's WordStream give every
+// unit the same count, at any offsets (unaligned to Philox blocks, partial runs).
+TEST(BootstrapLanes, PoissonUnitsOfTheLanesAreThePoissonUnits) {
+  for (const auto [begin, first, end] : {std::array<std::uint32_t, 3>{0, 0, 5000},
+                                         {7, 3, 1030},
+                                         {1, 0, 1},
+                                         {3, 2, 4},
+                                         {1021, 1024, 2048}}) {
+    const std::uint32_t m = end;
+    std::vector<std::uint32_t> stream(m, 0), runs(m, 0), team(m, 0);
+    hd::WordStream s = hd::word_stream(6, 2, hd::kPurposeBootstrapPoisson, 11);
+    for (std::uint32_t u = first; u < end; ++u) stream[u] = hd::poisson1_u32(s.at(begin + u));
+    hd::poisson_units(6, 2, 11, begin, first, end,
+                      [&](std::uint32_t u, std::uint32_t c) { runs[u] += c; });
+    auto sink = [&](std::uint32_t u, std::uint32_t c) { team[u] += c; };
+    for (std::uint32_t lane = 0; lane < 32; ++lane)
+      hd::poisson_units_of_lane(6, 2, 11, begin, first, end, lane, 32, sink);
+    EXPECT_EQ(runs, stream) << begin << " " << first << " " << end;
+    EXPECT_EQ(team, stream) << begin << " " << first << " " << end;
+  }
+}
+
 // Steps 1-3 of hd/dense_items.hpp with 32 lanes against dense_replicate, on a sample with one
 // small group (members) and one chunked group (controls), for 1 and 2 metrics' worth of keys.
 TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
@@ -129,16 +151,65 @@ TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
   }
 }
 
-// The GPU stages a chunk's rows in shared memory (cuda/bootstrap.cu, dense_items_kernel): the
-// lanes' sums from a copy of exactly the chunk's rows equal the sums from the rows in place, bit
-// for bit, for every chunk (the last one partial) and lane. Under the sanitizers (CI) a read
-// outside the staged copy would also fail.
-TEST(BootstrapLanes, StagedChunkRowsGiveTheSameSums) {
+// Poisson weights on the dense path: the dense replicate (counts c per unit, c * x once) equals
+// the fused replicate (the records, the reference path before) to 1e-12, and its items run lane
+// by lane (one per kChunkUnits units of each group, no tree) give the dense replicate.
+TEST(BootstrapLanes, PoissonDenseItemsGiveTheFusedReplicate) {
   const Sample sample = test::large_sample(false, 5000, 12000);
   DesignOptions design;
   design.from = 2015;
   design.to = 2018;
   BootstrapSpec spec;
+  spec.scheme = Scheme::poisson;
+  spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
+  spec.seed = 23;
+  engine::BootData d;
+  engine::build_boot_data(sample, design, spec, d);
+  ASSERT_TRUE(d.dense);
+  const hd::DenseItemsView& iv = d.items_view;
+  ASSERT_EQ(iv.chunked_count, 0u);
+  ASSERT_EQ(iv.count, 5u + 12u);
+  const std::uint32_t M = d.dense_view.metrics, keys = static_cast<std::uint32_t>(d.keys.size());
+  std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+  for (std::uint32_t r = 0; r < 8; ++r) {
+    std::vector<double> fused(keys), fused_se(keys), dense(keys), dense_se(keys), got(keys),
+        got_se(keys);
+    hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.data(), fused_se.data());
+    hd::dense_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(), dense.data(),
+                        dense_se.data());
+    std::vector<double> partial(iv.count * 3 * M, 0.0), lane_sums(3 * M);
+    for (std::uint32_t item = 0; item < iv.count; ++item)
+      for (std::uint32_t lane = 0; lane < 32; ++lane) {
+        hd::dense_item_lane_sums_any(d.view, d.dense_view, iv, item, 0, r, lane, 32,
+                                     lane_sums.data());
+        for (std::uint32_t k = 0; k < 3 * M; ++k) partial[item * 3 * M + k] += lane_sums[k];
+      }
+    hd::dense_items_finish(d.view, d.fused_view, d.dense_view, iv, partial.data(), acc.data(),
+                           got.data(), got_se.data());
+    for (std::uint32_t k = 0; k < keys; ++k) {
+      EXPECT_NEAR(dense[k], fused[k], 1e-12 * (1.0 + std::abs(fused[k]))) << r << " " << k;
+      EXPECT_NEAR(got[k], dense[k], 1e-12 * (1.0 + std::abs(dense[k]))) << r << " " << k;
+      if (!std::isnan(fused_se[k])) {
+        EXPECT_NEAR(dense_se[k], fused_se[k], 1e-12 * fused_se[k]);
+        EXPECT_NEAR(got_se[k], dense_se[k], 1e-12 * dense_se[k]);
+      }
+    }
+    EXPECT_NE(dense[0], hd::nan_value());
+  }
+}
+
+// The GPU stages a chunk's rows in shared memory (cuda/bootstrap.cu, dense_items_kernel): the
+// lanes' sums from a copy of exactly the chunk's rows equal the sums from the rows in place, bit
+// for bit, for every chunk (the last one partial) and lane. Under the sanitizers (CI) a read
+// outside the staged copy would also fail.
+void staged_rows_check(Scheme scheme) {
+  SCOPED_TRACE(scheme == Scheme::poisson ? "poisson" : "groups");
+  const Sample sample = test::large_sample(false, 5000, 12000);
+  DesignOptions design;
+  design.from = 2015;
+  design.to = 2018;
+  BootstrapSpec spec;
+  spec.scheme = scheme;
   spec.seed = 8;
   engine::BootData d;
   engine::build_boot_data(sample, design, spec, d);
@@ -149,7 +220,8 @@ TEST(BootstrapLanes, StagedChunkRowsGiveTheSameSums) {
   std::uint32_t chunk_units = 0, partial_chunks = 0;
   for (std::uint32_t r = 0; r < 3; ++r) {
     std::vector<std::uint32_t> counts(iv.count, 0);
-    hd::dense_leaf_counts(d.view, iv, iv.chunked[0], r, TeamCounter{32}, true, counts.data());
+    for (std::uint32_t k = 0; k < iv.chunked_count; ++k)
+      hd::dense_leaf_counts(d.view, iv, iv.chunked[k], r, TeamCounter{32}, true, counts.data());
     for (std::uint32_t item = 0; item < iv.count; ++item) {
       if (iv.items[item].chunk == hd::kWholeGroup) continue;
       const hd::ChunkRows c = hd::chunk_rows(d.view, iv, item);
@@ -171,8 +243,13 @@ TEST(BootstrapLanes, StagedChunkRowsGiveTheSameSums) {
       }
     }
   }
-  EXPECT_EQ(chunk_units, 12000u);  // the chunks cover the control group exactly
-  EXPECT_EQ(partial_chunks, 1u);
+  // The chunks cover the control group exactly (and, under Poisson, the members too).
+  EXPECT_EQ(chunk_units, scheme == Scheme::poisson ? 17000u : 12000u);
+  EXPECT_EQ(partial_chunks, scheme == Scheme::poisson ? 2u : 1u);
+}
+
+TEST(BootstrapLanes, StagedChunkRowsGiveTheSameSums) {
+  for (Scheme scheme : {Scheme::groups, Scheme::poisson}) staged_rows_check(scheme);
 }
 
 }  // namespace

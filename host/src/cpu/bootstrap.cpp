@@ -284,7 +284,8 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
       hd::FusedView{d.unit_record_begin.data(), d.records.data(), d.center.data(), segments};
 
   d.dense = !sample.weighted && spec.unit == ResampleUnit::firm &&
-            (spec.scheme == Scheme::groups || spec.scheme == Scheme::strata) &&
+            (spec.scheme == Scheme::groups || spec.scheme == Scheme::strata ||
+             spec.scheme == Scheme::poisson) &&
             metrics <= hd::kDenseMaxMetrics && cells == 1;
   if (!d.dense) return;
   const std::size_t M = metrics;

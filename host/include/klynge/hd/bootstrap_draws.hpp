@@ -160,4 +160,28 @@ KLYNGE_HD void philox_blocks(std::uint64_t seed, std::uint32_t stream, std::uint
   }
 }
 
+// Every unit u of [begin + first, begin + end) with its Poisson(1) count c > 0, in order, as
+// sink(u - begin, c): word u of the replicate's kPurposeBootstrapPoisson stream, the word
+// for_each_draw reads for u. Words in runs from philox_blocks.
+template <typename Sink>
+KLYNGE_HD void poisson_units(std::uint64_t seed, std::uint32_t analysis, std::uint32_t replicate,
+                             std::uint32_t begin, std::uint32_t first, std::uint32_t end,
+                             Sink&& sink) {
+  constexpr std::uint32_t kRun = 256;
+  std::uint32_t words[kRun + 8];
+  for (std::uint32_t j0 = first; j0 < end; j0 += kRun) {
+    const std::uint32_t len = end - j0 < kRun ? end - j0 : kRun;
+    const std::uint64_t p0 = static_cast<std::uint64_t>(begin) + j0;
+    const std::uint64_t first_block = p0 >> 2, last_block = (p0 + len - 1) >> 2;
+    philox_blocks(seed, analysis, kPurposeBootstrapPoisson, replicate,
+                  static_cast<std::uint32_t>(first_block),
+                  static_cast<std::uint32_t>(last_block - first_block + 1), words);
+    const std::uint32_t* w = words + (p0 & 3u);
+    for (std::uint32_t j = 0; j < len; ++j) {
+      const std::uint32_t c = poisson1_u32(w[j]);
+      if (c > 0) sink(j0 + j, c);
+    }
+  }
+}
+
 }  // namespace klynge::hd

@@ -140,6 +140,25 @@ struct DenseRowSums {
     }
   }
 
+  // A unit drawn c times at once (Poisson weights): the same sums as c calls of operator()
+  // up to rounding (c * x once instead of x added c times); c = 1 gives operator()'s bits.
+  KLYNGE_HD KLYNGE_ALWAYS_INLINE void add_weighted(std::uint32_t pick, std::uint32_t c) {
+    const std::uint32_t M = kM > 0 ? kM : metrics;
+    const double* row = rows + static_cast<std::uint64_t>(pick) * M;
+    const double weight = static_cast<double>(c);
+    draws += c;
+    for (std::uint32_t k = 0; k < M; ++k) {
+      const double x = row[k];
+      if (x == x) {
+        const double cx = weight * x;
+        sum[k] += cx;
+        sq[k] += cx * x;
+      } else {
+        missing[k] += c;
+      }
+    }
+  }
+
   // Draws with a valid value of metric k.
   KLYNGE_HD double count(std::uint32_t k) const { return static_cast<double>(draws - missing[k]); }
 };
@@ -152,7 +171,10 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
   const std::uint32_t M = kM > 0 ? kM : dv.metrics;
   const double* rows = dv.d + static_cast<std::uint64_t>(begin) * M;
   DenseRowSums<kM> add_row(rows, M);
-  if (chunked_group(m)) {  // as for_each_draw: large groups draw by chunks
+  if (v.scheme == BootScheme::poisson) {  // every unit with its Poisson(1) count, as for_each_draw
+    poisson_units(v.seed, v.analysis, replicate, begin, 0, m,
+                  [&](std::uint32_t unit, std::uint32_t c) { add_row.add_weighted(unit, c); });
+  } else if (chunked_group(m)) {  // as for_each_draw: large groups draw by chunks
     auto fetch_chunk = [&](std::uint32_t first, std::uint32_t units) {
 #if !defined(__CUDA_ARCH__)
       // Bring the chunk's rows in with sequential prefetches: the draws then hit L1 instead

@@ -96,4 +96,28 @@ KLYNGE_HD void group_draws_of_lane(std::uint64_t seed, std::uint32_t analysis,
   }
 }
 
+// Lane `lane` of `lanes`' share of poisson_units(seed, analysis, replicate, begin, first, end):
+// the Philox blocks (four units each) first block + lane, + lanes, ...; the lanes' units together
+// are poisson_units's, each once, with the same counts: sink(unit - begin, c).
+template <typename Sink>
+KLYNGE_HD void poisson_units_of_lane(std::uint64_t seed, std::uint32_t analysis,
+                                     std::uint32_t replicate, std::uint32_t begin,
+                                     std::uint32_t first, std::uint32_t end, std::uint32_t lane,
+                                     std::uint32_t lanes, Sink& sink) {
+  const std::uint64_t lo = static_cast<std::uint64_t>(begin) + first;
+  const std::uint64_t hi = static_cast<std::uint64_t>(begin) + end;
+  if (lo >= hi) return;
+  const std::uint64_t last_block = (hi - 1) >> 2;
+  for (std::uint64_t b = (lo >> 2) + lane; b <= last_block; b += lanes) {
+    const Words4 w = philox_words(seed, DrawKey{analysis, kPurposeBootstrapPoisson, replicate,
+                                                static_cast<std::uint32_t>(b)});
+    for (std::uint32_t i = 0; i < 4; ++i) {
+      const std::uint64_t p = 4 * b + i;
+      if (p < lo || p >= hi) continue;
+      const std::uint32_t c = poisson1_u32(w.w[i]);
+      if (c > 0) sink(static_cast<std::uint32_t>(p - begin), c);
+    }
+  }
+}
+
 }  // namespace klynge::hd

@@ -1,6 +1,7 @@
 // The dense replicate (hd/bootstrap_fused.hpp) cut into work items so that a GPU can spread one
 // replicate over many warps: an item is one chunk of a chunked resample group or a whole
-// small group. Three steps, each a pure function of (seed, analysis, replicate):
+// small group (under Poisson weights: one chunk of kChunkUnits units of any group, no tree). Three
+// steps, each a pure function of (seed, analysis, replicate):
 //   1. dense_leaf_counts: the chunk tree's splits of each chunked group (a team shares each
 //      plane's words) give the draws of each chunk;
 //   2. dense_item_lane_sums: each lane of a team sums the rows of its share of an item's draws
@@ -50,9 +51,11 @@ KLYNGE_HD void dense_leaf_counts(const BootView& v, const DenseItemsView& iv, st
                 });
 }
 
-// How many draws item `item` has: its chunk's count, or its whole group's size.
+// How many draws item `item` has: its chunk's count, or its whole group's size (0 under
+// Poisson weights, which visit every unit; counts is not read then).
 KLYNGE_HD std::uint32_t dense_item_draws(const BootView& v, const DenseItemsView& iv,
                                          std::uint32_t item, const std::uint32_t* counts) {
+  if (v.scheme == BootScheme::poisson) return 0;
   const DenseItem it = iv.items[item];
   if (it.chunk != kWholeGroup) return counts[item];
   return v.group_unit_begin[it.group + 1] - v.group_unit_begin[it.group];
@@ -76,7 +79,15 @@ KLYNGE_HD void dense_item_lane_sums_from(const BootView& v, const DenseView& dv,
   const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
   DenseRowSums<kM> add_row(rows, M);
   auto add = [&](std::uint32_t unit) { add_row(unit - rows_first); };
-  if (it.chunk == kWholeGroup) {
+  if (v.scheme == BootScheme::poisson) {  // every unit of the chunk with its count
+    auto add_weighted = [&](std::uint32_t unit, std::uint32_t c) {
+      add_row.add_weighted(unit - rows_first, c);
+    };
+    const std::uint32_t first = it.chunk << kChunkBits;
+    const std::uint32_t end = m - first < kChunkUnits ? m : first + kChunkUnits;
+    poisson_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes,
+                          add_weighted);
+  } else if (it.chunk == kWholeGroup) {
     group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, add);
   } else {
     const ChunkTree tree = chunk_tree(m);
