@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/bitwise_equal.hpp"
@@ -108,93 +109,91 @@ TEST(BootstrapLanes, PoissonUnitsOfTheLanesAreThePoissonUnits) {
   }
 }
 
-// Steps 1-3 of hd/dense_items.hpp with 32 lanes against dense_replicate, on a sample with one
-// small group (members) and one chunked group (controls), for 1 and 2 metrics' worth of keys.
-TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
+// The dense-path BootData of test::large_sample (5 000 members, 12 000 controls, 2 metrics).
+engine::BootData large_dense_data(Scheme scheme, std::uint64_t seed) {
   const Sample sample = test::large_sample(false, 5000, 12000);
   DesignOptions design;
   design.from = 2015;
   design.to = 2018;
   BootstrapSpec spec;
+  spec.scheme = scheme;
   spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
-  spec.seed = 21;
+  spec.seed = seed;
   engine::BootData d;
   engine::build_boot_data(sample, design, spec, d);
-  ASSERT_TRUE(d.dense);
+  return d;
+}
+
+struct KeyValues {
+  std::vector<double> values, se;
+};
+
+// Steps 1-3 of hd/dense_items.hpp for replicate r, every item's 32 lanes run one after the other.
+KeyValues lane_by_lane_items(const engine::BootData& d, std::uint32_t r) {
   const hd::DenseItemsView& iv = d.items_view;
-  ASSERT_EQ(iv.chunked_count, 1u);
-  ASSERT_EQ(iv.count, 1u + 12u);
-  const std::uint32_t M = d.dense_view.metrics, keys = static_cast<std::uint32_t>(d.keys.size());
-  std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
-  for (std::uint32_t r = 0; r < 8; ++r) {
-    std::vector<double> want(keys), want_se(keys), got(keys), got_se(keys);
-    hd::dense_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(), want.data(),
-                        want_se.data());
-    std::vector<std::uint32_t> counts(iv.count, 0);
-    for (std::uint32_t k = 0; k < iv.chunked_count; ++k)
-      hd::dense_leaf_counts(d.view, iv, iv.chunked[k], r, TeamCounter{32}, true, counts.data());
-    std::vector<double> partial(iv.count * 3 * M, 0.0), lane_sums(3 * M);
-    for (std::uint32_t item = 0; item < iv.count; ++item) {
-      const std::uint32_t draws = hd::dense_item_draws(d.view, iv, item, counts.data());
-      for (std::uint32_t lane = 0; lane < 32; ++lane) {
-        hd::dense_item_lane_sums_any(d.view, d.dense_view, iv, item, draws, r, lane, 32,
-                                     lane_sums.data());
-        for (std::uint32_t k = 0; k < 3 * M; ++k) partial[item * 3 * M + k] += lane_sums[k];
-      }
-    }
-    hd::dense_items_finish(d.view, d.fused_view, d.dense_view, iv, partial.data(), acc.data(),
-                           got.data(), got_se.data());
-    for (std::uint32_t k = 0; k < keys; ++k) {
-      EXPECT_NEAR(got[k], want[k], 1e-12 * (1.0 + std::abs(want[k]))) << r << " " << k;
-      if (!std::isnan(want_se[k])) EXPECT_NEAR(got_se[k], want_se[k], 1e-12 * want_se[k]);
+  const std::uint32_t M = d.dense_view.metrics;
+  std::vector<std::uint32_t> counts(iv.count, 0);
+  for (std::uint32_t k = 0; k < iv.chunked_count; ++k)
+    hd::dense_leaf_counts(d.view, iv, iv.chunked[k], r, TeamCounter{32}, true, counts.data());
+  std::vector<double> partial(iv.count * 3 * M, 0.0), lane_sums(3 * M);
+  for (std::uint32_t item = 0; item < iv.count; ++item) {
+    const std::uint32_t draws = hd::dense_item_draws(d.view, iv, item, counts.data());
+    for (std::uint32_t lane = 0; lane < 32; ++lane) {
+      hd::dense_item_lane_sums_any(d.view, d.dense_view, iv, item, draws, r, lane, 32,
+                                   lane_sums.data());
+      for (std::uint32_t k = 0; k < 3 * M; ++k) partial[item * 3 * M + k] += lane_sums[k];
     }
   }
+  KeyValues out{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
+  std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+  hd::dense_items_finish(d.view, d.fused_view, d.dense_view, iv, partial.data(), acc.data(),
+                         out.values.data(), out.se.data());
+  return out;
+}
+
+KeyValues dense_replicate(const engine::BootData& d, std::uint32_t r) {
+  KeyValues out{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
+  std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+  hd::dense_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(), out.values.data(),
+                      out.se.data());
+  return out;
+}
+
+void expect_close(const KeyValues& got, const KeyValues& want, const std::string& what) {
+  for (std::size_t k = 0; k < want.values.size(); ++k) {
+    EXPECT_NEAR(got.values[k], want.values[k], 1e-12 * (1.0 + std::abs(want.values[k])))
+        << what << " key " << k;
+    if (!std::isnan(want.se[k])) EXPECT_NEAR(got.se[k], want.se[k], 1e-12 * want.se[k]) << what;
+  }
+}
+
+// Steps 1-3 of hd/dense_items.hpp with 32 lanes against dense_replicate, on a sample with one
+// small group (members) and one chunked group (controls), for 1 and 2 metrics' worth of keys.
+TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
+  const engine::BootData d = large_dense_data(Scheme::groups, 21);
+  ASSERT_TRUE(d.dense);
+  ASSERT_EQ(d.items_view.chunked_count, 1u);
+  ASSERT_EQ(d.items_view.count, 1u + 12u);
+  for (std::uint32_t r = 0; r < 8; ++r)
+    expect_close(lane_by_lane_items(d, r), dense_replicate(d, r), "replicate " + std::to_string(r));
 }
 
 // Poisson weights on the dense path: the dense replicate (counts c per unit, c * x once) equals
 // the fused replicate (the records, the reference path before) to 1e-12, and its items run lane
 // by lane (one per kChunkUnits units of each group, no tree) give the dense replicate.
 TEST(BootstrapLanes, PoissonDenseItemsGiveTheFusedReplicate) {
-  const Sample sample = test::large_sample(false, 5000, 12000);
-  DesignOptions design;
-  design.from = 2015;
-  design.to = 2018;
-  BootstrapSpec spec;
-  spec.scheme = Scheme::poisson;
-  spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
-  spec.seed = 23;
-  engine::BootData d;
-  engine::build_boot_data(sample, design, spec, d);
+  const engine::BootData d = large_dense_data(Scheme::poisson, 23);
   ASSERT_TRUE(d.dense);
-  const hd::DenseItemsView& iv = d.items_view;
-  ASSERT_EQ(iv.chunked_count, 0u);
-  ASSERT_EQ(iv.count, 5u + 12u);
-  const std::uint32_t M = d.dense_view.metrics, keys = static_cast<std::uint32_t>(d.keys.size());
-  std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+  ASSERT_EQ(d.items_view.chunked_count, 0u);
+  ASSERT_EQ(d.items_view.count, 5u + 12u);
   for (std::uint32_t r = 0; r < 8; ++r) {
-    std::vector<double> fused(keys), fused_se(keys), dense(keys), dense_se(keys), got(keys),
-        got_se(keys);
-    hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.data(), fused_se.data());
-    hd::dense_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(), dense.data(),
-                        dense_se.data());
-    std::vector<double> partial(iv.count * 3 * M, 0.0), lane_sums(3 * M);
-    for (std::uint32_t item = 0; item < iv.count; ++item)
-      for (std::uint32_t lane = 0; lane < 32; ++lane) {
-        hd::dense_item_lane_sums_any(d.view, d.dense_view, iv, item, 0, r, lane, 32,
-                                     lane_sums.data());
-        for (std::uint32_t k = 0; k < 3 * M; ++k) partial[item * 3 * M + k] += lane_sums[k];
-      }
-    hd::dense_items_finish(d.view, d.fused_view, d.dense_view, iv, partial.data(), acc.data(),
-                           got.data(), got_se.data());
-    for (std::uint32_t k = 0; k < keys; ++k) {
-      EXPECT_NEAR(dense[k], fused[k], 1e-12 * (1.0 + std::abs(fused[k]))) << r << " " << k;
-      EXPECT_NEAR(got[k], dense[k], 1e-12 * (1.0 + std::abs(dense[k]))) << r << " " << k;
-      if (!std::isnan(fused_se[k])) {
-        EXPECT_NEAR(dense_se[k], fused_se[k], 1e-12 * fused_se[k]);
-        EXPECT_NEAR(got_se[k], dense_se[k], 1e-12 * dense_se[k]);
-      }
-    }
-    EXPECT_NE(dense[0], hd::nan_value());
+    KeyValues fused{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
+    std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+    hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.values.data(), fused.se.data());
+    ASSERT_FALSE(std::isnan(fused.values[0]));
+    const KeyValues dense = dense_replicate(d, r);
+    expect_close(dense, fused, "dense vs fused, replicate " + std::to_string(r));
+    expect_close(lane_by_lane_items(d, r), dense, "items vs dense, replicate " + std::to_string(r));
   }
 }
 
@@ -204,15 +203,7 @@ TEST(BootstrapLanes, PoissonDenseItemsGiveTheFusedReplicate) {
 // outside the staged copy would also fail.
 void staged_rows_check(Scheme scheme) {
   SCOPED_TRACE(scheme == Scheme::poisson ? "poisson" : "groups");
-  const Sample sample = test::large_sample(false, 5000, 12000);
-  DesignOptions design;
-  design.from = 2015;
-  design.to = 2018;
-  BootstrapSpec spec;
-  spec.scheme = scheme;
-  spec.seed = 8;
-  engine::BootData d;
-  engine::build_boot_data(sample, design, spec, d);
+  const engine::BootData d = large_dense_data(scheme, 8);
   ASSERT_TRUE(d.dense);
   const hd::DenseItemsView& iv = d.items_view;
   const hd::DenseView& dv = d.dense_view;
