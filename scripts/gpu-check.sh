@@ -46,5 +46,11 @@ fi
 if [ -x scripts/bench-gpu.sh ]; then
   BUILD="$build" scripts/bench-gpu.sh 2>&1 | tee "$out/bench-gpu.log" || status=1
 fi
+# Power studies, CPU against GPU on the same machine (issue 8): R = 200 datasets of 50 000
+# firms each way (the time per dataset does not depend on R).
+for device in cpu cuda; do
+  KLYNGE="$build/klynge" BENCH_DIR="$out/power-$device" timeout 300 scripts/bench-power.sh 200 "$device" \
+    2>&1 | tee "$out/bench-power-$device.log" || status=1
+done
 echo "gpu-check: logs in $out (status $status)"
 exit $status
