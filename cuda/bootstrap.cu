@@ -150,11 +150,11 @@ __global__ void dense_items_kernel(hd::BootView v, hd::DenseView dv, hd::DenseIt
     rows = staged;
     rows_first = c.first;
   }
-  const std::uint32_t width = 3 * M;
+  const std::uint32_t width = hd::dense_item_width(M);
   for (std::uint32_t j = tile_first + warp; j < tile_end; j += kTileWarps) {
     const std::uint32_t draws =
         hd::dense_item_draws(v, iv, item, counts + static_cast<std::uint64_t>(j) * iv.count);
-    double sums[3 * hd::kDenseMaxMetrics];
+    double sums[3 * hd::kDenseMaxMetrics + 1];
     hd::dense_item_lane_sums_from<kM>(v, dv, iv, item, draws, first + j, lane, kWarp, rows,
                                       rows_first, sums);
     double* out = partial + (static_cast<std::uint64_t>(j) * iv.count + item) * width;
@@ -204,7 +204,7 @@ __global__ void dense_finish_kernel(hd::BootView v, hd::FusedView fv, hd::DenseV
   if (j >= n) return;
   double* vals = key_tmp + j * 2 * keys;
   double* se = vals + keys;
-  hd::dense_items_finish(v, fv, dv, iv, partial + j * iv.count * 3 * dv.metrics,
+  hd::dense_items_finish(v, fv, dv, iv, partial + j * iv.count * hd::dense_item_width(dv.metrics),
                          acc + j * acc_doubles, vals, se);
   store_keys(j, n, keys, vals, se, values, welch_se);
 }
@@ -265,7 +265,7 @@ void dense_items_range(const hd::BootView& v, const hd::FusedView& fv, const hd:
                        const hd::DenseItemsView& iv, std::size_t acc_doubles, std::size_t keys,
                        const BackendChoice& choice, std::uint64_t first, std::uint64_t count,
                        std::vector<double>& values, std::vector<double>& welch_se) {
-  const std::size_t width = 3 * dv.metrics;
+  const std::size_t width = hd::dense_item_width(dv.metrics);
   const std::size_t per_replicate = iv.count * (sizeof(std::uint32_t) + width * sizeof(double)) +
                                     acc_doubles * sizeof(double) + 4 * keys * sizeof(double);
   constexpr unsigned kThreads = 128;

@@ -128,6 +128,29 @@ struct KeyValues {
   std::vector<double> values, se;
 };
 
+// Bayesian weights: the run reader and the lanes' shares give every unit for_each_draw's Exp(1)
+// draw (words 2u and 2u + 1), bit for bit, at any offsets.
+TEST(BootstrapLanes, ExpUnitsOfTheLanesAreTheExpUnits) {
+  for (const auto [begin, first, end] : {std::array<std::uint32_t, 3>{0, 0, 5000},
+                                         {7, 3, 1030},
+                                         {1, 0, 1},
+                                         {3, 2, 4},
+                                         {1021, 1024, 2048}}) {
+    std::vector<double> stream(end, 0.0), runs(end, 0.0), team(end, 0.0);
+    hd::WordStream s = hd::word_stream(6, 2, hd::kPurposeBootstrapExp, 11);
+    for (std::uint32_t u = first; u < end; ++u) {
+      const std::uint64_t p = 2 * (static_cast<std::uint64_t>(begin) + u);
+      stream[u] = hd::exp1_from_words(s.at(p), s.at(p + 1));
+    }
+    hd::exp_units(6, 2, 11, begin, first, end, [&](std::uint32_t u, double e) { runs[u] += e; });
+    auto sink = [&](std::uint32_t u, double e) { team[u] += e; };
+    for (std::uint32_t lane = 0; lane < 32; ++lane)
+      hd::exp_units_of_lane(6, 2, 11, begin, first, end, lane, 32, sink);
+    EXPECT_TRUE(test::bitwise_equal(runs, stream)) << begin << " " << first << " " << end;
+    EXPECT_TRUE(test::bitwise_equal(team, stream)) << begin << " " << first << " " << end;
+  }
+}
+
 // Steps 1-3 of hd/dense_items.hpp for replicate r, every item's 32 lanes run one after the other.
 KeyValues lane_by_lane_items(const engine::BootData& d, std::uint32_t r) {
   const hd::DenseItemsView& iv = d.items_view;
@@ -135,13 +158,14 @@ KeyValues lane_by_lane_items(const engine::BootData& d, std::uint32_t r) {
   std::vector<std::uint32_t> counts(iv.count, 0);
   for (std::uint32_t k = 0; k < iv.chunked_count; ++k)
     hd::dense_leaf_counts(d.view, iv, iv.chunked[k], r, TeamCounter{32}, true, counts.data());
-  std::vector<double> partial(iv.count * 3 * M, 0.0), lane_sums(3 * M);
+  const std::uint32_t width = hd::dense_item_width(M);
+  std::vector<double> partial(iv.count * width, 0.0), lane_sums(width);
   for (std::uint32_t item = 0; item < iv.count; ++item) {
     const std::uint32_t draws = hd::dense_item_draws(d.view, iv, item, counts.data());
     for (std::uint32_t lane = 0; lane < 32; ++lane) {
       hd::dense_item_lane_sums_any(d.view, d.dense_view, iv, item, draws, r, lane, 32,
                                    lane_sums.data());
-      for (std::uint32_t k = 0; k < 3 * M; ++k) partial[item * 3 * M + k] += lane_sums[k];
+      for (std::uint32_t k = 0; k < width; ++k) partial[item * width + k] += lane_sums[k];
     }
   }
   KeyValues out{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
@@ -178,22 +202,29 @@ TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
     expect_close(lane_by_lane_items(d, r), dense_replicate(d, r), "replicate " + std::to_string(r));
 }
 
-// Poisson weights on the dense path: the dense replicate (counts c per unit, c * x once) equals
-// the fused replicate (the records, the reference path before) to 1e-12, and its items run lane
-// by lane (one per kChunkUnits units of each group, no tree) give the dense replicate.
-TEST(BootstrapLanes, PoissonDenseItemsGiveTheFusedReplicate) {
-  const engine::BootData d = large_dense_data(Scheme::poisson, 23);
-  ASSERT_TRUE(d.dense);
-  ASSERT_EQ(d.items_view.chunked_count, 0u);
-  ASSERT_EQ(d.items_view.count, 5u + 12u);
-  for (std::uint32_t r = 0; r < 8; ++r) {
-    KeyValues fused{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
-    std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
-    hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.values.data(), fused.se.data());
-    ASSERT_FALSE(std::isnan(fused.values[0]));
-    const KeyValues dense = dense_replicate(d, r);
-    expect_close(dense, fused, "dense vs fused, replicate " + std::to_string(r));
-    expect_close(lane_by_lane_items(d, r), dense, "items vs dense, replicate " + std::to_string(r));
+// Poisson and Bayesian weights on the dense path: the dense replicate (Poisson: counts c per unit,
+// c * x once; Bayesian: raw Exp(1) sums scaled by m / total once per group) equals the fused
+// replicate (the records with each unit's weight, the reference path before) to 1e-12, and its
+// items run lane by lane (one per kChunkUnits units of each group, no tree) give the dense
+// replicate.
+TEST(BootstrapLanes, WeightedDenseItemsGiveTheFusedReplicate) {
+  for (Scheme scheme : {Scheme::poisson, Scheme::bayesian}) {
+    SCOPED_TRACE(scheme == Scheme::poisson ? "poisson" : "bayesian");
+    const engine::BootData d = large_dense_data(scheme, 23);
+    ASSERT_TRUE(d.dense);
+    ASSERT_EQ(d.items_view.chunked_count, 0u);
+    ASSERT_EQ(d.items_view.count, 5u + 12u);
+    for (std::uint32_t r = 0; r < 8; ++r) {
+      KeyValues fused{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
+      std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+      hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.values.data(),
+                          fused.se.data());
+      ASSERT_FALSE(std::isnan(fused.values[0]));
+      const KeyValues dense = dense_replicate(d, r);
+      expect_close(dense, fused, "dense vs fused, replicate " + std::to_string(r));
+      expect_close(lane_by_lane_items(d, r), dense,
+                   "items vs dense, replicate " + std::to_string(r));
+    }
   }
 }
 
@@ -202,7 +233,8 @@ TEST(BootstrapLanes, PoissonDenseItemsGiveTheFusedReplicate) {
 // for bit, for every chunk (the last one partial) and lane. Under the sanitizers (CI) a read
 // outside the staged copy would also fail.
 void staged_rows_check(Scheme scheme) {
-  SCOPED_TRACE(scheme == Scheme::poisson ? "poisson" : "groups");
+  SCOPED_TRACE(std::string(scheme_name(scheme)));
+  const bool every_unit = scheme == Scheme::poisson || scheme == Scheme::bayesian;
   const engine::BootData d = large_dense_data(scheme, 8);
   ASSERT_TRUE(d.dense);
   const hd::DenseItemsView& iv = d.items_view;
@@ -224,7 +256,7 @@ void staged_rows_check(Scheme scheme) {
       const double* from = dv.d + (c.group_begin + c.first) * M;
       const std::vector<double> staged(from, from + static_cast<std::size_t>(c.size) * M);
       const std::uint32_t draws = hd::dense_item_draws(d.view, iv, item, counts.data());
-      std::vector<double> in_place(3 * M), from_stage(3 * M);
+      std::vector<double> in_place(hd::dense_item_width(M)), from_stage(hd::dense_item_width(M));
       for (std::uint32_t lane = 0; lane < 32; ++lane) {
         hd::dense_item_lane_sums_any(d.view, dv, iv, item, draws, r, lane, 32, in_place.data());
         hd::dense_item_lane_sums_from<0>(d.view, dv, iv, item, draws, r, lane, 32, staged.data(),
@@ -234,13 +266,15 @@ void staged_rows_check(Scheme scheme) {
       }
     }
   }
-  // The chunks cover the control group exactly (and, under Poisson, the members too).
-  EXPECT_EQ(chunk_units, scheme == Scheme::poisson ? 17000u : 12000u);
-  EXPECT_EQ(partial_chunks, scheme == Scheme::poisson ? 2u : 1u);
+  // The chunks cover the control group exactly (and, under Poisson or Bayesian weights, the
+  // members too).
+  EXPECT_EQ(chunk_units, every_unit ? 17000u : 12000u);
+  EXPECT_EQ(partial_chunks, every_unit ? 2u : 1u);
 }
 
 TEST(BootstrapLanes, StagedChunkRowsGiveTheSameSums) {
-  for (Scheme scheme : {Scheme::groups, Scheme::poisson}) staged_rows_check(scheme);
+  for (Scheme scheme : {Scheme::groups, Scheme::poisson, Scheme::bayesian})
+    staged_rows_check(scheme);
 }
 
 }  // namespace

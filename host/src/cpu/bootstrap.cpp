@@ -283,9 +283,9 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
   d.fused_view =
       hd::FusedView{d.unit_record_begin.data(), d.records.data(), d.center.data(), segments};
 
+  // Dense rows serve every scheme (multinomial draws, Poisson counts, Bayesian weights) of
+  // unweighted firm resampling in the window design.
   d.dense = !sample.weighted && spec.unit == ResampleUnit::firm &&
-            (spec.scheme == Scheme::groups || spec.scheme == Scheme::strata ||
-             spec.scheme == Scheme::poisson) &&
             metrics <= hd::kDenseMaxMetrics && cells == 1;
   if (!d.dense) return;
   const std::size_t M = metrics;

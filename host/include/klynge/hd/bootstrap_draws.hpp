@@ -184,4 +184,24 @@ KLYNGE_HD void poisson_units(std::uint64_t seed, std::uint32_t analysis, std::ui
   }
 }
 
+// Every unit u of [begin + first, begin + end) with its Exp(1) draw e (words 2u and 2u + 1 of
+// the replicate's kPurposeBootstrapExp stream, as for_each_draw reads them), in order, as
+// sink(u - begin, e). Words in runs from philox_blocks (two units per Philox block).
+template <typename Sink>
+KLYNGE_HD void exp_units(std::uint64_t seed, std::uint32_t analysis, std::uint32_t replicate,
+                         std::uint32_t begin, std::uint32_t first, std::uint32_t end, Sink&& sink) {
+  constexpr std::uint32_t kRun = 128;  // units: 2 * kRun words
+  std::uint32_t words[2 * kRun + 8];
+  for (std::uint32_t j0 = first; j0 < end; j0 += kRun) {
+    const std::uint32_t len = end - j0 < kRun ? end - j0 : kRun;
+    const std::uint64_t p0 = 2 * (static_cast<std::uint64_t>(begin) + j0);
+    const std::uint64_t first_block = p0 >> 2, last_block = (p0 + 2 * len - 1) >> 2;
+    philox_blocks(seed, analysis, kPurposeBootstrapExp, replicate,
+                  static_cast<std::uint32_t>(first_block),
+                  static_cast<std::uint32_t>(last_block - first_block + 1), words);
+    const std::uint32_t* w = words + (p0 & 3u);
+    for (std::uint32_t j = 0; j < len; ++j) sink(j0 + j, exp1_from_words(w[2 * j], w[2 * j + 1]));
+  }
+}
+
 }  // namespace klynge::hd

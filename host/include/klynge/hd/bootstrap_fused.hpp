@@ -163,6 +163,50 @@ struct DenseRowSums {
   KLYNGE_HD double count(std::uint32_t k) const { return static_cast<double>(draws - missing[k]); }
 };
 
+// Bayesian (Dirichlet) weights over the dense rows: every unit with its Exp(1) draw e adds e to
+// the total and, per metric with a valid value x, e, e·x and e·x² to the raw sums. A group's
+// weights are e·m/Σe (for_each_draw), so the weighted sums are these times m / total, applied
+// once per group (exp_sums_scaled).
+template <std::uint32_t kM>
+struct DenseExpSums {
+  const double* rows;  // the group's first row
+  std::uint32_t metrics;
+  double total;
+  double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
+
+  KLYNGE_HD DenseExpSums(const double* group_rows, std::uint32_t metric_count)
+      : rows(group_rows), metrics(kM > 0 ? kM : metric_count), total(0.0) {
+    for (std::uint32_t k = 0; k < metrics; ++k) n[k] = sum[k] = sq[k] = 0.0;
+  }
+
+  KLYNGE_HD KLYNGE_ALWAYS_INLINE void operator()(std::uint32_t pick, double e) {
+    const std::uint32_t M = kM > 0 ? kM : metrics;
+    const double* row = rows + static_cast<std::uint64_t>(pick) * M;
+    total += e;
+    for (std::uint32_t k = 0; k < M; ++k) {
+      const double x = row[k];
+      if (x == x) {
+        const double ex = e * x;
+        n[k] += e;
+        sum[k] += ex;
+        sq[k] += ex * x;
+      }
+    }
+  }
+};
+
+// A group of m units' weighted sums from its raw Bayesian sums (weights e·m/total).
+KLYNGE_HD void exp_sums_scaled(std::uint32_t metrics, std::uint32_t m, double total,
+                               const double* raw_n, const double* raw_sum, const double* raw_sq,
+                               double* n, double* sum, double* sq) {
+  const double scale = static_cast<double>(m) / total;
+  for (std::uint32_t k = 0; k < metrics; ++k) {
+    n[k] += scale * raw_n[k];
+    sum[k] += scale * raw_sum[k];
+    sq[k] += scale * raw_sq[k];
+  }
+}
+
 // One resample group of the dense path: m draws, each a gather of one row of M values.
 template <std::uint32_t kM>
 KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t replicate,
@@ -170,6 +214,13 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
                            double* sq) {
   const std::uint32_t M = kM > 0 ? kM : dv.metrics;
   const double* rows = dv.d + static_cast<std::uint64_t>(begin) * M;
+  if (v.scheme == BootScheme::bayesian) {  // every unit with its Exp(1) draw, as for_each_draw
+    DenseExpSums<kM> raw(rows, M);
+    exp_units(v.seed, v.analysis, replicate, begin, 0, m,
+              [&](std::uint32_t unit, double e) { raw(unit, e); });
+    exp_sums_scaled(M, m, raw.total, raw.n, raw.sum, raw.sq, n, sum, sq);
+    return;
+  }
   DenseRowSums<kM> add_row(rows, M);
   if (v.scheme == BootScheme::poisson) {  // every unit with its Poisson(1) count, as for_each_draw
     poisson_units(v.seed, v.analysis, replicate, begin, 0, m,

@@ -120,4 +120,27 @@ KLYNGE_HD void poisson_units_of_lane(std::uint64_t seed, std::uint32_t analysis,
   }
 }
 
+// Lane `lane` of `lanes`' share of exp_units(seed, analysis, replicate, begin, first, end): the
+// Philox blocks (two units each) first block + lane, + lanes, ...; together the lanes' units are
+// exp_units's, each once, with the same draws: sink(unit - begin, e).
+template <typename Sink>
+KLYNGE_HD void exp_units_of_lane(std::uint64_t seed, std::uint32_t analysis,
+                                 std::uint32_t replicate, std::uint32_t begin, std::uint32_t first,
+                                 std::uint32_t end, std::uint32_t lane, std::uint32_t lanes,
+                                 Sink& sink) {
+  const std::uint64_t lo = static_cast<std::uint64_t>(begin) + first;
+  const std::uint64_t hi = static_cast<std::uint64_t>(begin) + end;
+  if (lo >= hi) return;
+  const std::uint64_t last_block = (hi - 1) >> 1;
+  for (std::uint64_t b = (lo >> 1) + lane; b <= last_block; b += lanes) {
+    const Words4 w = philox_words(
+        seed, DrawKey{analysis, kPurposeBootstrapExp, replicate, static_cast<std::uint32_t>(b)});
+    for (std::uint32_t i = 0; i < 2; ++i) {
+      const std::uint64_t u = 2 * b + i;
+      if (u < lo || u >= hi) continue;
+      sink(static_cast<std::uint32_t>(u - begin), exp1_from_words(w.w[2 * i], w.w[2 * i + 1]));
+    }
+  }
+}
+
 }  // namespace klynge::hd

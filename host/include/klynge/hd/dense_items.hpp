@@ -1,6 +1,7 @@
 // The dense replicate (hd/bootstrap_fused.hpp) cut into work items so that a GPU can spread one
 // replicate over many warps: an item is one chunk of a chunked resample group or a whole
-// small group (under Poisson weights: one chunk of kChunkUnits units of any group, no tree). Three
+// small group (under Poisson or Bayesian weights: one chunk of kChunkUnits units of any group,
+// no tree). Three
 // steps, each a pure function of (seed, analysis, replicate):
 //   1. dense_leaf_counts: the chunk tree's splits of each chunked group (a team shares each
 //      plane's words) give the draws of each chunk;
@@ -61,8 +62,14 @@ KLYNGE_HD std::uint32_t dense_item_draws(const BootView& v, const DenseItemsView
   return v.group_unit_begin[it.group + 1] - v.group_unit_begin[it.group];
 }
 
-// Step 2: this lane's sums over its share of the item's draws, written to out[0 .. 3M):
-// counts, then Σx, then Σx², one per metric. kM > 0 fixes the metric count at compile time.
+// An item's sums: per metric the (weighted) count, Σx and Σx², then the item's total of Bayesian
+// raw weights (0 under the other schemes): dense_item_width doubles, in that order.
+KLYNGE_HD std::uint32_t dense_item_width(std::uint32_t metrics) {
+  return 3 * metrics + 1;
+}
+
+// Step 2: this lane's sums over its share of the item's draws, written to
+// out[0 .. dense_item_width(M)). kM > 0 fixes the metric count at compile time.
 // The rows are read from `rows`, which holds the group's units [rows_first, ...) (the group's
 // rows in dv.d with rows_first = 0, or a copy of one chunk's rows staged in shared memory with
 // rows_first = its first unit): the values, and so the sums, are the same either way.
@@ -77,14 +84,27 @@ KLYNGE_HD void dense_item_lane_sums_from(const BootView& v, const DenseView& dv,
   const DenseItem it = iv.items[item];
   const std::uint32_t begin = v.group_unit_begin[it.group];
   const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
+  // Poisson and Bayesian weights visit every unit of the item's kChunkUnits-unit chunk.
+  const std::uint32_t first = it.chunk << kChunkBits;
+  const std::uint32_t end = m - first < kChunkUnits ? m : first + kChunkUnits;
+  if (v.scheme == BootScheme::bayesian) {
+    DenseExpSums<kM> raw(rows, M);
+    auto add_exp = [&](std::uint32_t unit, double e) { raw(unit - rows_first, e); };
+    exp_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes, add_exp);
+    for (std::uint32_t k = 0; k < M; ++k) {
+      out[k] = raw.n[k];
+      out[M + k] = raw.sum[k];
+      out[2 * M + k] = raw.sq[k];
+    }
+    out[3 * M] = raw.total;
+    return;
+  }
   DenseRowSums<kM> add_row(rows, M);
   auto add = [&](std::uint32_t unit) { add_row(unit - rows_first); };
-  if (v.scheme == BootScheme::poisson) {  // every unit of the chunk with its count
+  if (v.scheme == BootScheme::poisson) {
     auto add_weighted = [&](std::uint32_t unit, std::uint32_t c) {
       add_row.add_weighted(unit - rows_first, c);
     };
-    const std::uint32_t first = it.chunk << kChunkBits;
-    const std::uint32_t end = m - first < kChunkUnits ? m : first + kChunkUnits;
     poisson_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes,
                           add_weighted);
   } else if (it.chunk == kWholeGroup) {
@@ -100,6 +120,7 @@ KLYNGE_HD void dense_item_lane_sums_from(const BootView& v, const DenseView& dv,
     out[M + k] = add_row.sum[k];
     out[2 * M + k] = add_row.sq[k];
   }
+  out[3 * M] = 0.0;
 }
 
 // Step 2 reading the group's rows where they are (dv.d).
@@ -149,25 +170,36 @@ KLYNGE_HD void dense_item_lane_sums_any(const BootView& v, const DenseView& dv,
   }
 }
 
-// Step 3: one replicate's statistics from its items' sums (partial: 3M doubles per item, item
-// order). acc: the fused accumulators' scratch.
+// Step 3: one replicate's statistics from its items' sums (partial: dense_item_width(M)
+// doubles per item, item order), added in item order per group; Bayesian raw sums scaled by
+// m / total once per group, as dense_group does. acc: the fused accumulators' scratch.
 KLYNGE_HD void dense_items_finish(const BootView& v, const FusedView& f, const DenseView& dv,
                                   const DenseItemsView& iv, const double* partial, double* acc,
                                   double* values, double* se) {
   for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
-  const std::uint32_t M = dv.metrics;
+  const std::uint32_t M = dv.metrics, width = dense_item_width(M);
   for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
     double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
     for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
+    double total = 0.0;
     for (std::uint32_t item = iv.group_first[g]; item < iv.group_first[g + 1]; ++item) {
-      const double* p = partial + static_cast<std::uint64_t>(item) * 3 * M;
+      const double* p = partial + static_cast<std::uint64_t>(item) * width;
       for (std::uint32_t k = 0; k < M; ++k) {
         n[k] += p[k];
         sum[k] += p[M + k];
         sq[k] += p[2 * M + k];
       }
+      total += p[3 * M];
     }
-    dense_group_acc(dv, g, n, sum, sq, acc);
+    if (v.scheme == BootScheme::bayesian) {
+      double wn[kDenseMaxMetrics], wsum[kDenseMaxMetrics], wsq[kDenseMaxMetrics];
+      for (std::uint32_t k = 0; k < M; ++k) wn[k] = wsum[k] = wsq[k] = 0.0;
+      exp_sums_scaled(M, v.group_unit_begin[g + 1] - v.group_unit_begin[g], total, n, sum, sq, wn,
+                      wsum, wsq);
+      dense_group_acc(dv, g, wn, wsum, wsq, acc);
+    } else {
+      dense_group_acc(dv, g, n, sum, sq, acc);
+    }
   }
   fused_finish(v, f, acc, values, se);
 }
