@@ -372,8 +372,8 @@ void add_power_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Run");
   cmd->add_option("--device", flags->device,
-                  "Backend of the replicates: cpu (default), cuda, auto; panels are simulated "
-                  "on the host")
+                  "Backend of the replicates and of the simulated panels: cpu (default), cuda, "
+                  "auto")
       ->capture_default_str()
       ->group("Run");
   cmd->add_option("--gpu", flags->gpu, "CUDA device index")->capture_default_str()->group("Run");

@@ -67,8 +67,10 @@ struct PowerSpec {
   // "Your own control pool"); the model-only settings (member_noise, truth_firms) must then
   // keep their defaults, and the true value is the premium itself.
   std::shared_ptr<const Pool> pool;
-  int threads = 0;               // datasets in parallel; 0 = all
-  BackendChoice backend;         // where the replicates run; datasets are simulated on the host
+  int threads = 0;  // datasets in parallel; 0 = all
+  // Where the replicates run and (simulated mode) where the datasets' firms are simulated;
+  // the Samples are laid out on the host and are the same on every backend.
+  BackendChoice backend;
   Progress* progress = nullptr;  // counts finished datasets when set (progress.hpp)
 };
 

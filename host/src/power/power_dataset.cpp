@@ -1,7 +1,8 @@
-// One dataset of a study, end to end: simulate (or draw from the pool) -> window Sample ->
-// bootstrap intervals and the permutation test, reduced to what the tallies need. The inference is
-// the library's own (run_bootstrap, jackknife_values, compute_interval, run_permutations,
-// permutation_p_values), the same calls `klynge analyze` makes, with one thread per dataset.
+// One dataset of a study, end to end: simulate (on the study's backend) or draw from the pool ->
+// window Sample -> bootstrap intervals and the permutation test, reduced to what the tallies
+// need. The inference is the library's own (run_bootstrap, jackknife_values, compute_interval,
+// run_permutations, permutation_p_values), the same calls `klynge analyze` makes, with one
+// thread per dataset.
 #include <cmath>
 #include <span>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "klynge/p_values.hpp"
 #include "klynge/power.hpp"
 #include "klynge/power_pool.hpp"
+#include "klynge/sim_window.hpp"
 #include "sim_sample.hpp"
 
 namespace klynge::power {
@@ -101,7 +103,8 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
   const DesignOptions design = window_design(spec.from, spec.to);
   const Sample sample =
       spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset)
-                : simulated_sample(dataset_spec(spec, premium, firms, dataset), design);
+                : sim::simulated_window_sample(dataset_spec(spec, premium, firms, dataset), design,
+                                               spec.backend);
   // The Sample's metrics are the study's (the simulate model's, or the pool's columns).
   const std::size_t metrics = sample.metrics();
   const std::vector<double> estimate = estimates(describe_sample(sample, design), metrics);

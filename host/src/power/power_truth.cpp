@@ -16,6 +16,7 @@
 
 #include "klynge/error.hpp"
 #include "klynge/power.hpp"
+#include "klynge/sim_window.hpp"
 #include "sim_sample.hpp"
 
 namespace klynge::power {
@@ -60,8 +61,8 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   sim::SimSpec base = treated;
   base.premium = {};  // the counterfactual: every simulate metric without its premium
   const DesignOptions design = window_design(spec.from, spec.to);
-  const Sample a = simulated_sample(treated, design);
-  const Sample b = simulated_sample(base, design);
+  const Sample a = sim::simulated_window_sample(treated, design, spec.backend);
+  const Sample b = sim::simulated_window_sample(base, design, spec.backend);
   // The premium changes values, never which rows exist: the contributions correspond one to one.
   if (a.firm != b.firm || a.cells.size() != 1 || b.cells.size() != 1)
     throw Error(ExitCode::internal, "true premium: the counterfactual panel has other firms");

@@ -1,16 +1,14 @@
-// A simulated panel as the design stage sees it: the simulate model's in-memory panel turned
-// into a Panel (no file in between) and built into the window-design Sample.
+// The design of a simulated study's datasets. A dataset's Sample is
+// sim::simulated_window_sample of its spec with this design (klynge/sim_window.hpp): the
+// build_sample Sample of the simulated panel, bit for bit, its firms simulated on the study's
+// backend (with --device cuda on the device) and laid out on the host.
 #pragma once
 
 #include "klynge/design.hpp"
-#include "klynge/sample.hpp"
-#include "klynge/simulate.hpp"
 
 namespace klynge::power {
 
+// Annualised log growth over [from, to], members vs non-members.
 DesignOptions window_design(int from, int to);
-
-// build_sample over the panel of `spec` (log growth over [from, to]).
-Sample simulated_sample(const sim::SimSpec& spec, const DesignOptions& design);
 
 }  // namespace klynge::power

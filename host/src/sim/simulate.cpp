@@ -201,12 +201,8 @@ SimPanel simulate_panel(const SimSpec& spec) {
             const hd::sim::SimRow& row = piece.rows[r];
             panel.firm.push_back(firm.index);
             panel.year.push_back(row.year);
-            for (int m = 0; m < kMetrics; ++m) {
-              const double scale = m == 0 ? 1.0 : 10.0;
-              panel.metric[m].push_back((row.missing >> m) & 1u
-                                            ? std::nan("")
-                                            : static_cast<double>(row.value[m]) / scale);
-            }
+            for (int m = 0; m < kMetrics; ++m)
+              panel.metric[m].push_back(hd::sim::sim_cell_value(row, m));
             panel.member.push_back(firm.member ? 1 : 0);
             panel.entry_year.push_back(firm.member ? firm.entry_year : 0);
             panel.cluster.push_back(firm.cluster);

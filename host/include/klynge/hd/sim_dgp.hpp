@@ -199,9 +199,13 @@ KLYNGE_HD SimFirm sim_firm(const SimParams& p, std::uint32_t i) {
   return f;
 }
 
-// The firm's rows, in year order, into out[0 .. n) (capacity: the number of panel years).
-// Returns n. Rows run from the birth year to the last year or until the firm exits.
-KLYNGE_HD int sim_rows(const SimParams& p, const SimFirm& f, SimRow* out) {
+// Calls visit(row) for each of the firm's rows in year order; rows run from the birth year to
+// the last year or until the firm exits. A visitor that needs no later rows returns false to
+// stop early: a row never depends on the rows after it, so the rows visited are the same.
+// Returns the number of rows visited. A visitor (not a buffer) so that a caller needing a few
+// rows of a firm, e.g. on a device, keeps no per-year storage.
+template <class Visit>
+KLYNGE_HD int sim_visit_rows(const SimParams& p, const SimFirm& f, Visit& visit) {
   const SimModel& m = p.model;
   const std::uint32_t i = f.index;
   const int years = p.last_year - p.first_year + 1;
@@ -250,7 +254,7 @@ KLYNGE_HD int sim_rows(const SimParams& p, const SimFirm& f, SimRow* out) {
         f.va_logit + m.va_shock_sd * std_normal(sim_draw(p, Var::va_shock, i, block));
     const double share = 1.0 / (1.0 + ::exp(-logit));
 
-    SimRow& r = out[n++];
+    SimRow r;
     r.year = t;
     r.missing = 0;
     const std::int64_t emp = sim_round(::exp(le));
@@ -270,8 +274,35 @@ KLYNGE_HD int sim_rows(const SimParams& p, const SimFirm& f, SimRow* out) {
           r.value[j] = 0;
         }
     }
+    ++n;
+    if (!visit(static_cast<const SimRow&>(r))) break;
   }
   return n;
+}
+
+// Stores every row it visits, in order.
+struct SimRowWriter {
+  SimRow* out;
+  int n;
+  KLYNGE_HD bool operator()(const SimRow& r) {
+    out[n++] = r;
+    return true;
+  }
+};
+
+// The firm's rows, in year order, into out[0 .. n) (capacity: the number of panel years).
+// Returns n.
+KLYNGE_HD int sim_rows(const SimParams& p, const SimFirm& f, SimRow* out) {
+  SimRowWriter writer{out, 0};
+  return sim_visit_rows(p, f, writer);
+}
+
+// The value of metric m in a row as the CSV prints it and the panel reader reads it: employees
+// as is, revenue and value added in NOK thousands (tenths / 10, one correctly rounded
+// division), NaN when the cell is missing.
+KLYNGE_HD double sim_cell_value(const SimRow& r, int m) {
+  if ((r.missing >> m) & 1u) return static_cast<double>(NAN);
+  return static_cast<double>(r.value[m]) / (m == 0 ? 1.0 : 10.0);
 }
 
 }  // namespace klynge::hd::sim

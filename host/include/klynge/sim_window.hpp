@@ -1,0 +1,52 @@
+// The window-design Sample of a simulated panel, made without the panel (docs/power.md
+// "Design"): every firm's record (hd/sim_window.hpp) is computed on the host or on the device,
+// then laid out on the host exactly as build_sample lays out the window design of that panel.
+// So simulated_window_sample(spec, design, backend) equals
+// build_sample(to_panel(simulate_panel(spec)), design) bit for bit on every array (tested), on
+// any backend, in a fraction of the time and memory: no rows are stored.
+#pragma once
+
+#include <vector>
+
+#include "klynge/backend.hpp"
+#include "klynge/design.hpp"
+#include "klynge/hd/sim_window.hpp"
+#include "klynge/panel.hpp"
+#include "klynge/sample.hpp"
+#include "klynge/simulate.hpp"
+
+namespace klynge::sim {
+
+using hd::sim::SimWindow;
+using hd::sim::SimWindowFirm;
+
+// The window of a window design (from, to set; the caller validated the options).
+SimWindow window_of(const DesignOptions& design);
+
+// Record of every firm of the dataset of `params` (firm i at [i]): an OpenMP loop over firms
+// running sim_window_firm (threads: 0 = all available). The CPU twin of
+// cuda::sim_window_firms (klynge/engine/cuda_sim_window.hpp).
+std::vector<SimWindowFirm> window_firms(const hd::sim::SimParams& params, const SimWindow& window,
+                                        int threads);
+
+// The window design's Sample of those records (made for window_of(design)), laid out as
+// build_sample lays out the panel: the firms with a row are the panel's firms (ids
+// kFirstFirmId + index, in index order); one cell of the members observed in [from, to], then
+// the non-members, each in firm order; growth per metric taken on the host with build_sample's
+// rules (window_growth), a failed one NaN with weight 0 and counted as a drop. Usage errors as
+// build_sample's for invalid options and --balance (no strata); Error(internal) for the cohort
+// design, which a simulated window sample does not make.
+Sample window_sample(const std::vector<SimWindowFirm>& firms, const DesignOptions& design,
+                     int threads);
+
+// The whole path: the records on `backend` (cpu: window_firms with spec.threads; cuda:
+// cuda::sim_window_firms on backend.gpu), laid out by window_sample. Validates the spec
+// (make_params) and the design first.
+Sample simulated_window_sample(const SimSpec& spec, const DesignOptions& design,
+                               const BackendChoice& backend);
+
+// The Panel the reader makes of the simulate CSV (the metrics and membership; the columns the
+// window design does not read are left out): the reference the record path is checked against.
+Panel to_panel(const SimPanel& panel);
+
+}  // namespace klynge::sim

@@ -1,0 +1,169 @@
+// The simulated window Sample made from per-firm records (klynge/sim_window.hpp) is
+// build_sample's Sample of the simulated panel, bit for bit, whatever the spec, window, growth
+// type or thread count (docs/power.md "Design").
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/bitwise_equal.hpp"
+#include "common/sim_window_expect.hpp"
+#include "klynge/build_sample.hpp"
+#include "klynge/error.hpp"
+#include "klynge/sim_window.hpp"
+
+namespace klynge {
+namespace {
+
+using test::expect_same_sample;
+
+DesignOptions window(int from, int to, GrowthType growth = GrowthType::log) {
+  DesignOptions design;
+  design.growth = growth;
+  design.from = from;
+  design.to = to;
+  return design;
+}
+
+Sample reference(const sim::SimSpec& spec, const DesignOptions& design) {
+  return build_sample(sim::to_panel(sim::simulate_panel(spec)), design);
+}
+
+Sample from_records(const sim::SimSpec& spec, const DesignOptions& design) {
+  return sim::simulated_window_sample(spec, design, BackendChoice{});
+}
+
+void expect_same_as_reference(const sim::SimSpec& spec, const DesignOptions& design,
+                              const std::string& what) {
+  expect_same_sample(from_records(spec, design), reference(spec, design), what);
+}
+
+// The simulate defaults: births, exits, zeros and missing cells, staggered entry, selection.
+TEST(SimWindowSample, EqualsBuildSampleOnTheDefaultModel) {
+  sim::SimSpec spec;
+  spec.firms = 3000;
+  spec.threads = 2;
+  for (const auto& [from, to] : {std::pair{2012, 2015}, {2008, 2020}, {2015, 2016}, {2019, 2020}})
+    expect_same_as_reference(spec, window(from, to),
+                             "window " + std::to_string(from) + ":" + std::to_string(to));
+}
+
+// Windows that start before the panel, end after it, or miss it: firms without a start or end
+// row are dropped (missing_start / missing_end), firms without a row inside are left out.
+TEST(SimWindowSample, EqualsBuildSampleForWindowsBeyondThePanel) {
+  sim::SimSpec spec;
+  spec.firms = 1500;
+  spec.first_year = 2010;
+  spec.last_year = 2016;
+  spec.seed = 5;
+  for (const auto& [from, to] :
+       {std::pair{2005, 2012}, {2014, 2025}, {2000, 2030}, {2017, 2019}, {2001, 2009}}) {
+    const std::string what = "window " + std::to_string(from) + ":" + std::to_string(to);
+    expect_same_as_reference(spec, window(from, to), what);
+  }
+  const Sample none = from_records(spec, window(2017, 2019));
+  EXPECT_EQ(none.contributions(), 0u);
+  EXPECT_EQ(none.firm_ids.size(), 1500u);
+}
+
+TEST(SimWindowSample, EqualsBuildSampleAcrossSizesSharesPremiumsAndCells) {
+  struct Case {
+    std::uint32_t firms;
+    double member_share, premium, zero_share, missing_share, exit_rate, birth_share;
+    std::uint64_t seed;
+    std::uint32_t stream;
+  };
+  const Case cases[] = {
+      {1, 0.5, 0.02, 0.02, 0.01, 0.03, 0.25, 1, 0},  {2, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 2, 3},
+      {37, 0.05, 0.05, 0.3, 0.0, 0.0, 0.0, 3, 1},    {500, 0.95, -0.1, 0.0, 0.4, 0.2, 0.5, 4, 7},
+      {4000, 0.2, 0.02, 0.1, 0.1, 0.1, 0.9, 99, 12}, {2500, 0.5, 1.0, 0.0, 0.0, 0.5, 0.0, 6, 2},
+  };
+  for (const Case& c : cases) {
+    sim::SimSpec spec;
+    spec.firms = c.firms;
+    spec.member_share = c.member_share;
+    spec.premium = {c.premium, c.premium / 2, -c.premium};
+    spec.zero_share = c.zero_share;
+    spec.missing_share = c.missing_share;
+    spec.exit_rate = c.exit_rate;
+    spec.birth_share = c.birth_share;
+    spec.seed = c.seed;
+    spec.stream = c.stream;
+    spec.model.member_noise = c.seed % 2 ? 1.0 : 2.5;
+    spec.threads = static_cast<int>(c.seed % 3);  // 0 = all, 1, 2: never changes the Sample
+    expect_same_as_reference(
+        spec, window(2011, 2016),
+        "firms " + std::to_string(c.firms) + " seed " + std::to_string(c.seed));
+  }
+}
+
+// Every growth type reads the same endpoints; `level` allows from == to.
+TEST(SimWindowSample, EqualsBuildSampleForEveryGrowthType) {
+  sim::SimSpec spec;
+  spec.firms = 2000;
+  spec.zero_share = 0.2;
+  spec.seed = 11;
+  for (GrowthType g :
+       {GrowthType::log, GrowthType::cagr, GrowthType::pct, GrowthType::dhs, GrowthType::level})
+    expect_same_as_reference(spec, window(2010, 2014, g),
+                             "growth " + std::to_string(static_cast<int>(g)));
+  expect_same_as_reference(spec, window(2013, 2013, GrowthType::level), "level 2013:2013");
+}
+
+// The datasets of `klynge power` (every member joins in the window's first year, no births or
+// exits, the panel is the window).
+TEST(SimWindowSample, EqualsBuildSampleForPowerDatasets) {
+  sim::SimSpec spec;
+  spec.firms = 5000;
+  spec.first_year = spec.entry_first = spec.entry_last = 2017;
+  spec.last_year = 2020;
+  spec.member_share = 0.2;
+  spec.premium = {0.02, 0.05, 0.0};
+  spec.selection = spec.home_share = spec.exit_rate = spec.birth_share = 0.0;
+  spec.clusters = 1;
+  for (std::uint32_t d : {0u, 1u, 400u}) {
+    spec.stream = d;
+    expect_same_as_reference(spec, window(2017, 2020), "dataset " + std::to_string(d));
+  }
+}
+
+TEST(SimWindowSample, RecordsDoNotDependOnTheThreadCount) {
+  sim::SimSpec spec;
+  spec.firms = 3001;
+  const hd::sim::SimParams params = sim::make_params(spec);
+  const sim::SimWindow w{2011, 2015};
+  const auto one = sim::window_firms(params, w, 1);
+  const auto two = sim::window_firms(params, w, 2);
+  ASSERT_EQ(one.size(), two.size());
+  for (std::size_t i = 0; i < one.size(); ++i)
+    ASSERT_TRUE(test::same_record(one[i], two[i])) << "firm " << i;
+}
+
+TEST(SimWindowSample, RefusesWhatAWindowSampleCannotBe) {
+  sim::SimSpec spec;
+  spec.firms = 10;
+  DesignOptions cohort;
+  try {
+    from_records(spec, cohort);
+    FAIL() << "cohort design accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::internal);
+  }
+  DesignOptions balanced = window(2010, 2012);
+  balanced.balance = true;
+  try {
+    from_records(spec, balanced);
+    FAIL() << "--balance accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_NE(std::string(e.what()).find("--balance"), std::string::npos);
+  }
+  try {
+    from_records(spec, window(2014, 2012));
+    FAIL() << "reversed window accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+  }
+}
+
+}  // namespace
+}  // namespace klynge
