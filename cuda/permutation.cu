@@ -116,7 +116,8 @@ __device__ void warp_floyd_sums(const hd::PermView& v, std::uint32_t r, std::uin
       t = try_t.accepted ? try_t.value
                          : hd::permutation_retry(v.seed, v.analysis, r, offset + i, j + 1);
     }
-    const bool in_set = active && ((taken[t >> 6] >> (t & 63u)) & 1u) != 0;
+    // Read from L2 (__ldcg): the bits were set by atomics, which L1 does not see.
+    const bool in_set = active && ((__ldcg(taken + (t >> 6)) >> (t & 63u)) & 1u) != 0;
     const unsigned in_set_mask = __ballot_sync(kFullMask, in_set);
     const unsigned active_mask = __ballot_sync(kFullMask, active);
     const unsigned same_t = __match_any_sync(kFullMask, t) & active_mask;

@@ -133,13 +133,20 @@ TEST(BootstrapMatchesCpu, ChunkedGroups) {
     bool weighted;
     std::uint32_t members;
     std::vector<Statistic> statistics;
+    Scheme scheme;
   };
-  for (const Chunked& c : {Chunked{"dense_items", false, 5000, kMeanType},
-                           Chunked{"dense_items_both_chunked", false, 9000, kMeanType},
-                           Chunked{"count_all", false, 9000, kAll},
-                           Chunked{"fused_weighted", true, 9000, kMeanType}}) {
+  // The dense items kernel stages chunks in shared memory for every scheme: multinomial chunks
+  // of the tree, and 1 024-unit chunks of every group under Poisson and Bayesian weights.
+  for (const Chunked& c :
+       {Chunked{"dense_items", false, 5000, kMeanType, Scheme::groups},
+        Chunked{"dense_items_both_chunked", false, 9000, kMeanType, Scheme::groups},
+        Chunked{"dense_items_poisson", false, 9000, kMeanType, Scheme::poisson},
+        Chunked{"dense_items_bayesian", false, 9000, kMeanType, Scheme::bayesian},
+        Chunked{"count_all", false, 9000, kAll, Scheme::groups},
+        Chunked{"fused_weighted", true, 9000, kMeanType, Scheme::groups}}) {
     const Sample sample = test::large_sample(c.weighted, c.members, 12000);
     BootstrapSpec spec;
+    spec.scheme = c.scheme;
     spec.statistics = c.statistics;
     spec.seed = 20261127;
     constexpr std::uint64_t first = 3, count = 40;
