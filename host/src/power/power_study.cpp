@@ -49,9 +49,10 @@ void add(CellTally& cell, const DatasetOutcome& outcome) {
 }
 
 int thread_count(const PowerSpec& spec) {
-  // The CUDA backend is driven from one host thread: one dataset at a time, its replicates on
-  // the device.
-  if (spec.backend.backend == Backend::cuda) return 1;
+  // With the CUDA backend too: each host thread makes its dataset's Sample, the jackknife and
+  // the intervals while the other threads' kernels run (every thread has its own default
+  // stream: --default-stream per-thread, CMakeLists.txt), so the device is not left waiting on
+  // one thread's host work.
   return spec.threads > 0 ? spec.threads : std::max(1, omp_get_max_threads());
 }
 
