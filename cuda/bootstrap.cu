@@ -120,11 +120,12 @@ __global__ void dense_tree_kernel(hd::BootView v, hd::DenseItemsView iv, std::ui
 }
 
 // Step 2: one block per (tile of kTileReplicates replicates, item), one warp per replicate at a
-// time. A chunk item's rows (at most kChunkUnits x kM doubles: 32 KB for four metrics) are
-// staged in shared memory once and serve every replicate of the tile, so the random gathers hit
-// shared memory instead of L2; whole small groups, and records of more than four metrics, are
-// read where they are. The lanes' draws and their fixed shuffle order are the same either way
-// (hd::dense_item_lane_sums_from), so staging changes no bit of the result.
+// time. An item's rows — a chunk, or a whole group of at most kChunkUnits units (at most
+// kChunkUnits x kM doubles: 32 KB for four metrics) — are staged in shared memory once and serve
+// every replicate of the tile, so the random gathers hit shared memory instead of L2; larger
+// small groups, and records of more than four metrics, are read where they are. The lanes' draws
+// and their fixed shuffle order are the same either way (hd::dense_item_lane_sums_from), so staging
+// changes no bit of the result.
 constexpr unsigned kTileWarps = 8;
 constexpr std::uint32_t kTileReplicates = 64;
 constexpr std::uint32_t kMaxGridY = 65535;
@@ -142,8 +143,8 @@ __global__ void dense_items_kernel(hd::BootView v, hd::DenseView dv, hd::DenseIt
   const hd::DenseItem it = iv.items[item];
   const double* rows = dv.d + static_cast<std::uint64_t>(v.group_unit_begin[it.group]) * M;
   std::uint32_t rows_first = 0;
-  if (kM > 0 && it.chunk != hd::kWholeGroup) {  // the same for the whole block
-    const hd::ChunkRows c = hd::chunk_rows(v, iv, item);
+  const hd::ChunkRows c = hd::chunk_rows(v, iv, item);
+  if (kM > 0 && c.size <= hd::kChunkUnits) {  // the same for the whole block
     const double* from = dv.d + (c.group_begin + c.first) * M;
     for (std::uint32_t x = threadIdx.x; x < c.size * M; x += blockDim.x) staged[x] = from[x];
     __syncthreads();

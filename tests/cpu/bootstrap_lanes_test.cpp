@@ -109,9 +109,10 @@ TEST(BootstrapLanes, PoissonUnitsOfTheLanesAreThePoissonUnits) {
   }
 }
 
-// The dense-path BootData of test::large_sample (5 000 members, 12 000 controls, 2 metrics).
-engine::BootData large_dense_data(Scheme scheme, std::uint64_t seed) {
-  const Sample sample = test::large_sample(false, 5000, 12000);
+// The dense-path BootData of test::large_sample (5 000 members unless told, 12 000 controls,
+// 2 metrics).
+engine::BootData large_dense_data(Scheme scheme, std::uint64_t seed, std::uint32_t members = 5000) {
+  const Sample sample = test::large_sample(false, members, 12000);
   DesignOptions design;
   design.from = 2015;
   design.to = 2018;
@@ -228,14 +229,16 @@ TEST(BootstrapLanes, WeightedDenseItemsGiveTheFusedReplicate) {
   }
 }
 
-// The GPU stages a chunk's rows in shared memory (cuda/bootstrap.cu, dense_items_kernel): the
-// lanes' sums from a copy of exactly the chunk's rows equal the sums from the rows in place, bit
-// for bit, for every chunk (the last one partial) and lane. Under the sanitizers (CI) a read
-// outside the staged copy would also fail.
-void staged_rows_check(Scheme scheme) {
-  SCOPED_TRACE(std::string(scheme_name(scheme)));
+// The GPU stages an item's rows in shared memory (cuda/bootstrap.cu, dense_items_kernel): the
+// lanes' sums from a copy of exactly the item's rows equal the sums from the rows in place, bit
+// for bit, for every chunk (the last one partial), every whole group of at most kChunkUnits
+// units, and every lane. Under the sanitizers (CI) a read outside the staged copy would also
+// fail.
+void staged_rows_check(Scheme scheme, std::uint32_t members) {
+  SCOPED_TRACE(std::string(scheme_name(scheme)) + ", " + std::to_string(members) + " members");
   const bool every_unit = scheme == Scheme::poisson || scheme == Scheme::bayesian;
-  const engine::BootData d = large_dense_data(scheme, 8);
+  const bool small_members = members <= hd::kChunkUnits;
+  const engine::BootData d = large_dense_data(scheme, 8, members);
   ASSERT_TRUE(d.dense);
   const hd::DenseItemsView& iv = d.items_view;
   const hd::DenseView& dv = d.dense_view;
@@ -246,8 +249,11 @@ void staged_rows_check(Scheme scheme) {
     for (std::uint32_t k = 0; k < iv.chunked_count; ++k)
       hd::dense_leaf_counts(d.view, iv, iv.chunked[k], r, TeamCounter{32}, true, counts.data());
     for (std::uint32_t item = 0; item < iv.count; ++item) {
-      if (iv.items[item].chunk == hd::kWholeGroup) continue;
       const hd::ChunkRows c = hd::chunk_rows(d.view, iv, item);
+      if (iv.items[item].chunk == hd::kWholeGroup) {  // staged too when it fits
+        ASSERT_EQ(c.first, 0u);
+        if (c.size > hd::kChunkUnits) continue;
+      }
       ASSERT_LE(c.size, hd::kChunkUnits);
       if (r == 0) {
         chunk_units += c.size;
@@ -266,15 +272,16 @@ void staged_rows_check(Scheme scheme) {
       }
     }
   }
-  // The chunks cover the control group exactly (and, under Poisson or Bayesian weights, the
-  // members too).
-  EXPECT_EQ(chunk_units, every_unit ? 17000u : 12000u);
-  EXPECT_EQ(partial_chunks, every_unit ? 2u : 1u);
+  // The staged items cover the control group exactly, and the members too when they are
+  // chunked (Poisson or Bayesian weights) or few enough to stage whole.
+  const bool members_staged = every_unit || small_members;
+  EXPECT_EQ(chunk_units, 12000u + (members_staged ? members : 0u));
+  EXPECT_EQ(partial_chunks, 1u + (members_staged && members % hd::kChunkUnits != 0 ? 1u : 0u));
 }
 
 TEST(BootstrapLanes, StagedChunkRowsGiveTheSameSums) {
   for (Scheme scheme : {Scheme::groups, Scheme::poisson, Scheme::bayesian})
-    staged_rows_check(scheme);
+    for (std::uint32_t members : {5000u, 700u}) staged_rows_check(scheme, members);
 }
 
 }  // namespace

@@ -135,8 +135,9 @@ KLYNGE_HD void dense_item_lane_sums(const BootView& v, const DenseView& dv,
                                 dv.d + static_cast<std::uint64_t>(begin) * M, 0, out);
 }
 
-// The units of chunk item `item` (a chunked group's chunk): [first, first + size) of its group,
-// with first = chunk * kChunkUnits.
+// The units item `item` reads: [first, first + size) of its group — a chunk (first = chunk *
+// kChunkUnits, at most kChunkUnits units) or a whole small group (first = 0, size = its m).
+// The GPU stages them in shared memory when size <= kChunkUnits.
 struct ChunkRows {
   std::uint32_t first, size;
   std::uint64_t group_begin;  // the group's first unit in dv.d
@@ -146,6 +147,7 @@ KLYNGE_HD ChunkRows chunk_rows(const BootView& v, const DenseItemsView& iv, std:
   const DenseItem it = iv.items[item];
   const std::uint32_t begin = v.group_unit_begin[it.group];
   const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
+  if (it.chunk == kWholeGroup) return ChunkRows{0, m, begin};
   const std::uint32_t first = it.chunk << kChunkBits;
   const std::uint32_t left = m - first;
   return ChunkRows{first, left < kChunkUnits ? left : kChunkUnits, begin};
