@@ -121,12 +121,16 @@ __global__ void dense_tree_kernel(hd::BootView v, hd::DenseItemsView iv, std::ui
 
 // Step 2: one block per (tile of kTileReplicates replicates, item), one warp per replicate at a
 // time. An item's rows — a chunk, or a whole group of at most kChunkUnits units (at most
-// kChunkUnits x kM doubles: 32 KB for four metrics) — are staged in shared memory once and serve
+// kChunkUnits x kStagedRowDoubles doubles: 48 KB) — are staged in shared memory once and serve
 // every replicate of the tile, so the random gathers hit shared memory instead of L2; larger
 // small groups, and records of more than four metrics, are read where they are. The lanes' draws
 // and their fixed shuffle order are the same either way (hd::dense_item_lane_sums_from), so staging
 // changes no bit of the result.
 constexpr unsigned kTileWarps = 8;
+// Doubles per staged row: kM values, or kM (d, w) pairs of a weighted sample while they fit the
+// 48 KB of static shared memory (up to three metrics; weighted rows of four are read in place).
+template <std::uint32_t kM>
+constexpr std::uint32_t kStagedRowDoubles = 2 * kM < 6 ? 2 * kM : 6;
 constexpr std::uint32_t kTileReplicates = 64;
 constexpr std::uint32_t kMaxGridY = 65535;
 
@@ -138,24 +142,24 @@ __global__ void dense_items_kernel(hd::BootView v, hd::DenseView dv, hd::DenseIt
   const std::uint32_t tile_first = blockIdx.x * kTileReplicates;
   const std::uint32_t tile_end = min(n, tile_first + kTileReplicates);
   const unsigned warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
-  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
-  __shared__ double staged[kM > 0 ? hd::kChunkUnits * kM : 1];
+  __shared__ double staged[kM > 0 ? hd::kChunkUnits * kStagedRowDoubles<kM> : 1];
+  const std::uint32_t row = hd::dense_row_doubles(dv);
   const hd::DenseItem it = iv.items[item];
-  const double* rows = dv.d + static_cast<std::uint64_t>(v.group_unit_begin[it.group]) * M;
+  const double* rows = dv.d + static_cast<std::uint64_t>(v.group_unit_begin[it.group]) * row;
   std::uint32_t rows_first = 0;
   const hd::ChunkRows c = hd::chunk_rows(v, iv, item);
-  if (kM > 0 && c.size <= hd::kChunkUnits) {  // the same for the whole block
-    const double* from = dv.d + (c.group_begin + c.first) * M;
-    for (std::uint32_t x = threadIdx.x; x < c.size * M; x += blockDim.x) staged[x] = from[x];
+  if (kM > 0 && row <= kStagedRowDoubles<kM> && c.size <= hd::kChunkUnits) {  // block-uniform
+    const double* from = dv.d + (c.group_begin + c.first) * row;
+    for (std::uint32_t x = threadIdx.x; x < c.size * row; x += blockDim.x) staged[x] = from[x];
     __syncthreads();
     rows = staged;
     rows_first = c.first;
   }
-  const std::uint32_t width = hd::dense_item_width(M);
+  const std::uint32_t width = hd::dense_item_width(dv);
   for (std::uint32_t j = tile_first + warp; j < tile_end; j += kTileWarps) {
     const std::uint32_t draws =
         hd::dense_item_draws(v, iv, item, counts + static_cast<std::uint64_t>(j) * iv.count);
-    double sums[3 * hd::kDenseMaxMetrics + 1];
+    double sums[hd::kFusedAccumulators * hd::kDenseMaxMetrics + 1];
     hd::dense_item_lane_sums_from<kM>(v, dv, iv, item, draws, first + j, lane, kWarp, rows,
                                       rows_first, sums);
     double* out = partial + (static_cast<std::uint64_t>(j) * iv.count + item) * width;
@@ -205,7 +209,7 @@ __global__ void dense_finish_kernel(hd::BootView v, hd::FusedView fv, hd::DenseV
   if (j >= n) return;
   double* vals = key_tmp + j * 2 * keys;
   double* se = vals + keys;
-  hd::dense_items_finish(v, fv, dv, iv, partial + j * iv.count * hd::dense_item_width(dv.metrics),
+  hd::dense_items_finish(v, fv, dv, iv, partial + j * iv.count * hd::dense_item_width(dv),
                          acc + j * acc_doubles, vals, se);
   store_keys(j, n, keys, vals, se, values, welch_se);
 }
@@ -266,7 +270,7 @@ void dense_items_range(const hd::BootView& v, const hd::FusedView& fv, const hd:
                        const hd::DenseItemsView& iv, std::size_t acc_doubles, std::size_t keys,
                        const BackendChoice& choice, std::uint64_t first, std::uint64_t count,
                        std::vector<double>& values, std::vector<double>& welch_se) {
-  const std::size_t width = hd::dense_item_width(dv.metrics);
+  const std::size_t width = hd::dense_item_width(dv);
   const std::size_t per_replicate = iv.count * (sizeof(std::uint32_t) + width * sizeof(double)) +
                                     acc_doubles * sizeof(double) + 4 * keys * sizeof(double);
   constexpr unsigned kThreads = 128;

@@ -15,6 +15,7 @@
 #include "klynge/engine/boot_data.hpp"
 #include "klynge/hd/bootstrap_lanes.hpp"
 #include "klynge/hd/dense_items.hpp"
+#include "klynge/hd/dense_weighted.hpp"
 
 namespace klynge {
 namespace {
@@ -110,9 +111,10 @@ TEST(BootstrapLanes, PoissonUnitsOfTheLanesAreThePoissonUnits) {
 }
 
 // The dense-path BootData of test::large_sample (5 000 members unless told, 12 000 controls,
-// 2 metrics).
-engine::BootData large_dense_data(Scheme scheme, std::uint64_t seed, std::uint32_t members = 5000) {
-  const Sample sample = test::large_sample(false, members, 12000);
+// 2 metrics; weighted: unequal sampling weights).
+engine::BootData large_dense_data(Scheme scheme, std::uint64_t seed, std::uint32_t members = 5000,
+                                  bool weighted = false) {
+  const Sample sample = test::large_sample(weighted, members, 12000);
   DesignOptions design;
   design.from = 2015;
   design.to = 2018;
@@ -159,7 +161,7 @@ KeyValues lane_by_lane_items(const engine::BootData& d, std::uint32_t r) {
   std::vector<std::uint32_t> counts(iv.count, 0);
   for (std::uint32_t k = 0; k < iv.chunked_count; ++k)
     hd::dense_leaf_counts(d.view, iv, iv.chunked[k], r, TeamCounter{32}, true, counts.data());
-  const std::uint32_t width = hd::dense_item_width(M);
+  const std::uint32_t width = hd::dense_item_width(d.dense_view);
   std::vector<double> partial(iv.count * width, 0.0), lane_sums(width);
   for (std::uint32_t item = 0; item < iv.count; ++item) {
     const std::uint32_t draws = hd::dense_item_draws(d.view, iv, item, counts.data());
@@ -179,8 +181,12 @@ KeyValues lane_by_lane_items(const engine::BootData& d, std::uint32_t r) {
 KeyValues dense_replicate(const engine::BootData& d, std::uint32_t r) {
   KeyValues out{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
   std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
-  hd::dense_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(), out.values.data(),
-                      out.se.data());
+  if (d.dense_view.weighted)
+    hd::dense_weighted_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(),
+                                 out.values.data(), out.se.data());
+  else
+    hd::dense_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(), out.values.data(),
+                        out.se.data());
   return out;
 }
 
@@ -229,16 +235,41 @@ TEST(BootstrapLanes, WeightedDenseItemsGiveTheFusedReplicate) {
   }
 }
 
+// Weighted samples (sampling weights or balance factors) on the dense path, rows of (d, w) pairs:
+// for every scheme the dense replicate equals the record path's to 1e-12 and the items run lane
+// by lane give the dense replicate.
+TEST(BootstrapLanes, WeightedSampleDenseItemsGiveTheFusedReplicate) {
+  for (Scheme scheme : {Scheme::groups, Scheme::poisson, Scheme::bayesian})
+    for (std::uint32_t members : {5000u, 9000u}) {
+      SCOPED_TRACE(std::string(scheme_name(scheme)) + ", " + std::to_string(members));
+      const engine::BootData d = large_dense_data(scheme, 29, members, true);
+      ASSERT_TRUE(d.dense);
+      ASSERT_EQ(d.dense_view.weighted, 1u);
+      for (std::uint32_t r = 0; r < 4; ++r) {
+        KeyValues fused{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
+        std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+        hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.values.data(),
+                            fused.se.data());
+        ASSERT_FALSE(std::isnan(fused.values[0]));
+        const KeyValues dense = dense_replicate(d, r);
+        expect_close(dense, fused, "dense vs fused, replicate " + std::to_string(r));
+        expect_close(lane_by_lane_items(d, r), dense,
+                     "items vs dense, replicate " + std::to_string(r));
+      }
+    }
+}
+
 // The GPU stages an item's rows in shared memory (cuda/bootstrap.cu, dense_items_kernel): the
 // lanes' sums from a copy of exactly the item's rows equal the sums from the rows in place, bit
 // for bit, for every chunk (the last one partial), every whole group of at most kChunkUnits
 // units, and every lane. Under the sanitizers (CI) a read outside the staged copy would also
 // fail.
-void staged_rows_check(Scheme scheme, std::uint32_t members) {
-  SCOPED_TRACE(std::string(scheme_name(scheme)) + ", " + std::to_string(members) + " members");
+void staged_rows_check(Scheme scheme, std::uint32_t members, bool weighted) {
+  SCOPED_TRACE(std::string(scheme_name(scheme)) + ", " + std::to_string(members) + " members" +
+               (weighted ? ", weighted" : ""));
   const bool every_unit = scheme == Scheme::poisson || scheme == Scheme::bayesian;
   const bool small_members = members <= hd::kChunkUnits;
-  const engine::BootData d = large_dense_data(scheme, 8, members);
+  const engine::BootData d = large_dense_data(scheme, 8, members, weighted);
   ASSERT_TRUE(d.dense);
   const hd::DenseItemsView& iv = d.items_view;
   const hd::DenseView& dv = d.dense_view;
@@ -259,10 +290,11 @@ void staged_rows_check(Scheme scheme, std::uint32_t members) {
         chunk_units += c.size;
         partial_chunks += c.size < hd::kChunkUnits ? 1 : 0;
       }
-      const double* from = dv.d + (c.group_begin + c.first) * M;
-      const std::vector<double> staged(from, from + static_cast<std::size_t>(c.size) * M);
+      const std::uint32_t row = hd::dense_row_doubles(dv);
+      const double* from = dv.d + (c.group_begin + c.first) * row;
+      const std::vector<double> staged(from, from + static_cast<std::size_t>(c.size) * row);
       const std::uint32_t draws = hd::dense_item_draws(d.view, iv, item, counts.data());
-      std::vector<double> in_place(hd::dense_item_width(M)), from_stage(hd::dense_item_width(M));
+      std::vector<double> in_place(hd::dense_item_width(dv)), from_stage(hd::dense_item_width(dv));
       for (std::uint32_t lane = 0; lane < 32; ++lane) {
         hd::dense_item_lane_sums_any(d.view, dv, iv, item, draws, r, lane, 32, in_place.data());
         hd::dense_item_lane_sums_from<0>(d.view, dv, iv, item, draws, r, lane, 32, staged.data(),
@@ -281,7 +313,8 @@ void staged_rows_check(Scheme scheme, std::uint32_t members) {
 
 TEST(BootstrapLanes, StagedChunkRowsGiveTheSameSums) {
   for (Scheme scheme : {Scheme::groups, Scheme::poisson, Scheme::bayesian})
-    for (std::uint32_t members : {5000u, 700u}) staged_rows_check(scheme, members);
+    for (std::uint32_t members : {5000u, 700u})
+      for (bool weighted : {false, true}) staged_rows_check(scheme, members, weighted);
 }
 
 }  // namespace

@@ -136,14 +136,16 @@ TEST(BootstrapMatchesCpu, ChunkedGroups) {
     Scheme scheme;
   };
   // The dense items kernel stages chunks in shared memory for every scheme: multinomial chunks
-  // of the tree, and 1 024-unit chunks of every group under Poisson and Bayesian weights.
+  // of the tree, and 1 024-unit chunks of every group under Poisson and Bayesian weights; rows
+  // of (d, w) pairs for weighted samples; a whole group of 700 members.
   for (const Chunked& c :
        {Chunked{"dense_items", false, 5000, kMeanType, Scheme::groups},
         Chunked{"dense_items_both_chunked", false, 9000, kMeanType, Scheme::groups},
         Chunked{"dense_items_poisson", false, 9000, kMeanType, Scheme::poisson},
         Chunked{"dense_items_bayesian", false, 9000, kMeanType, Scheme::bayesian},
         Chunked{"count_all", false, 9000, kAll, Scheme::groups},
-        Chunked{"fused_weighted", true, 9000, kMeanType, Scheme::groups}}) {
+        Chunked{"dense_items_weighted", true, 9000, kMeanType, Scheme::groups},
+        Chunked{"dense_items_weighted_poisson", true, 700, kMeanType, Scheme::poisson}}) {
     const Sample sample = test::large_sample(c.weighted, c.members, 12000);
     BootstrapSpec spec;
     spec.scheme = c.scheme;

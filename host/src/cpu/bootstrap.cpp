@@ -16,6 +16,7 @@
 #include "klynge/engine/boot_data.hpp"
 #include "klynge/engine/cuda_backend.hpp"
 #include "klynge/error.hpp"
+#include "klynge/hd/dense_weighted.hpp"
 
 namespace klynge {
 
@@ -283,26 +284,34 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
   d.fused_view =
       hd::FusedView{d.unit_record_begin.data(), d.records.data(), d.center.data(), segments};
 
-  // Dense rows serve every scheme (multinomial draws, Poisson counts, Bayesian weights) of
-  // unweighted firm resampling in the window design.
-  d.dense = !sample.weighted && spec.unit == ResampleUnit::firm &&
-            metrics <= hd::kDenseMaxMetrics && cells == 1;
+  // Dense rows serve every scheme (multinomial draws, Poisson counts, Bayesian weights) of firm
+  // resampling in the window design; a weighted sample's rows carry each value's weight too
+  // (hd/dense_weighted.hpp).
+  d.dense = spec.unit == ResampleUnit::firm && metrics <= hd::kDenseMaxMetrics && cells == 1;
   if (!d.dense) return;
-  const std::size_t M = metrics;
-  d.dense_d.assign(static_cast<std::size_t>(units) * M, std::numeric_limits<double>::quiet_NaN());
+  const std::size_t M = metrics, row = sample.weighted ? 2 * M : M;
+  d.dense_d.assign(static_cast<std::size_t>(units) * row, 0.0);
   for (std::uint32_t u = 0; u < units; ++u) {
+    for (std::size_t k = 0; k < M; ++k)
+      d.dense_d[u * row + (sample.weighted ? 2 * k : k)] = std::numeric_limits<double>::quiet_NaN();
     const auto f = static_cast<std::size_t>(d.unit_firms[d.unit_firm_begin[u]]);
     for (std::uint32_t e = firm_begin[f]; e < firm_begin[f + 1]; ++e) {
       const std::uint32_t i = firm_entries[e];
       const std::uint32_t seg = seg_of[i];
-      d.dense_d[u * M + seg / 2] = d.y[i] - d.center[seg];  // window: segment = 2 m + group
+      const std::size_t k = seg / 2;  // window: segment = 2 m + group
+      if (sample.weighted) {
+        d.dense_d[u * row + 2 * k] = d.y[i] - d.center[seg];
+        d.dense_d[u * row + 2 * k + 1] = d.w[i];
+      } else {
+        d.dense_d[u * row + k] = d.y[i] - d.center[seg];
+      }
     }
   }
   d.group_segment.resize(v.resample_groups);
   for (std::uint32_t g = 0; g < v.resample_groups; ++g)
     d.group_segment[g] = g < d.member_groups ? 0u : 1u;
-  d.dense_view =
-      hd::DenseView{d.dense_d.data(), d.group_segment.data(), static_cast<std::uint32_t>(M), 2u};
+  d.dense_view = hd::DenseView{d.dense_d.data(), d.group_segment.data(),
+                               static_cast<std::uint32_t>(M), 2u, sample.weighted ? 1u : 0u};
   build_dense_items(d);
 }
 
@@ -370,7 +379,10 @@ ReplicateTable PreparedBootstrap::run(std::uint64_t first, std::uint64_t count) 
 #pragma omp for schedule(dynamic, 16)
     for (std::int64_t j = 0; j < static_cast<std::int64_t>(count); ++j) {
       const auto replicate = static_cast<std::uint32_t>(first + static_cast<std::uint64_t>(j));
-      if (data.dense)
+      if (data.dense && data.dense_view.weighted)
+        hd::dense_weighted_replicate(view, data.fused_view, data.dense_view, replicate, acc.data(),
+                                     values.data(), se.data());
+      else if (data.dense)
         hd::dense_replicate(view, data.fused_view, data.dense_view, replicate, acc.data(),
                             values.data(), se.data());
       else if (data.fused)

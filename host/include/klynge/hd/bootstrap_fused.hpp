@@ -97,11 +97,18 @@ KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint3
 inline constexpr std::uint32_t kDenseMaxMetrics = 8;
 
 struct DenseView {
-  const double* d;                      // [units * metrics], y - center, NaN = not valid
+  // Per unit, per metric: y - center (NaN = not valid), then its weight w when `weighted`
+  // (sampling weights or balance factors; 0 where not valid): dense_row_doubles per unit.
+  const double* d;
   const std::uint32_t* group_segment;   // per resample group: its segment for metric 0
   std::uint32_t metrics;                // <= kDenseMaxMetrics
   std::uint32_t metric_segment_stride;  // segments between metric m and m + 1 (cells * 2)
+  std::uint32_t weighted;               // 1: rows of (d, w) pairs (hd/dense_weighted.hpp)
 };
+
+KLYNGE_HD std::uint32_t dense_row_doubles(const DenseView& dv) {
+  return dv.weighted ? 2 * dv.metrics : dv.metrics;
+}
 
 // The sums of the rows that draws pick, one sink call per draw: count, Σx, Σx² per metric
 // (NaN = not valid for that metric). kM > 0 fixes the number of metrics at compile time
@@ -207,38 +214,34 @@ KLYNGE_HD void exp_sums_scaled(std::uint32_t metrics, std::uint32_t m, double to
   }
 }
 
-// One resample group of the dense path: m draws, each a gather of one row of M values.
-template <std::uint32_t kM>
-KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t replicate,
-                           std::uint32_t begin, std::uint32_t m, double* n, double* sum,
-                           double* sq) {
-  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
-  const double* rows = dv.d + static_cast<std::uint64_t>(begin) * M;
-  if (v.scheme == BootScheme::bayesian) {  // every unit with its Exp(1) draw, as for_each_draw
-    DenseExpSums<kM> raw(rows, M);
-    exp_units(v.seed, v.analysis, replicate, begin, 0, m,
-              [&](std::uint32_t unit, double e) { raw(unit, e); });
-    exp_sums_scaled(M, m, raw.total, raw.n, raw.sum, raw.sq, n, sum, sq);
-    return;
-  }
-  DenseRowSums<kM> add_row(rows, M);
-  if (v.scheme == BootScheme::poisson) {  // every unit with its Poisson(1) count, as for_each_draw
+// The draws of one resample group fed to `sums`, in for_each_draw's order: under groups/strata
+// sums(pick) per draw (large groups by chunks), under Poisson weights sums.add_weighted(pick, c)
+// per unit with c > 0. Bayesian weights are the caller's (they need the group's total first).
+// `rows` (row_doubles per unit) is only read to prefetch a chunk's rows on the CPU.
+template <typename Sums>
+KLYNGE_HD void feed_group_draws(const BootView& v, std::uint32_t replicate, std::uint32_t begin,
+                                std::uint32_t m, const double* rows, std::uint32_t row_doubles,
+                                Sums& sums) {
+  if (v.scheme == BootScheme::poisson) {
     poisson_units(v.seed, v.analysis, replicate, begin, 0, m,
-                  [&](std::uint32_t unit, std::uint32_t c) { add_row.add_weighted(unit, c); });
+                  [&](std::uint32_t unit, std::uint32_t c) { sums.add_weighted(unit, c); });
   } else if (chunked_group(m)) {  // as for_each_draw: large groups draw by chunks
     auto fetch_chunk = [&](std::uint32_t first, std::uint32_t units) {
 #if !defined(__CUDA_ARCH__)
       // Bring the chunk's rows in with sequential prefetches: the draws then hit L1 instead
       // of waiting on a random gather each.
-      const char* p = reinterpret_cast<const char*>(rows + static_cast<std::uint64_t>(first) * M);
-      const char* end = p + static_cast<std::uint64_t>(units) * M * sizeof(double);
+      const char* p =
+          reinterpret_cast<const char*>(rows + static_cast<std::uint64_t>(first) * row_doubles);
+      const char* end = p + static_cast<std::uint64_t>(units) * row_doubles * sizeof(double);
       for (; p < end; p += 64) __builtin_prefetch(p);
 #else
       (void)first;
       (void)units;
+      (void)rows;
+      (void)row_doubles;
 #endif
     };
-    for_each_chunked_index(v.seed, v.analysis, replicate, begin, m, add_row, fetch_chunk);
+    for_each_chunked_index(v.seed, v.analysis, replicate, begin, m, sums, fetch_chunk);
   } else {
     // Words in runs of kRun positions: the same words WordStream would read, from philox_blocks.
     constexpr std::uint32_t kRun = 256;
@@ -253,10 +256,28 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
       const std::uint32_t* w = words + (p0 & 3u);
       for (std::uint32_t j = 0; j < len; ++j) {
         const BoundedTry t = bounded_try(w[j], m);
-        add_row(t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m));
+        sums(t.accepted ? t.value : bounded_retry(v.seed, v.analysis, replicate, p0 + j, m));
       }
     }
   }
+}
+
+// One resample group of the dense path: its draws, each a gather of one row of M values.
+template <std::uint32_t kM>
+KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t replicate,
+                           std::uint32_t begin, std::uint32_t m, double* n, double* sum,
+                           double* sq) {
+  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  const double* rows = dv.d + static_cast<std::uint64_t>(begin) * M;
+  if (v.scheme == BootScheme::bayesian) {  // every unit with its Exp(1) draw, as for_each_draw
+    DenseExpSums<kM> raw(rows, M);
+    exp_units(v.seed, v.analysis, replicate, begin, 0, m,
+              [&](std::uint32_t unit, double e) { raw(unit, e); });
+    exp_sums_scaled(M, m, raw.total, raw.n, raw.sum, raw.sq, n, sum, sq);
+    return;
+  }
+  DenseRowSums<kM> add_row(rows, M);
+  feed_group_draws(v, replicate, begin, m, rows, M, add_row);
   for (std::uint32_t k = 0; k < M; ++k) {
     n[k] += add_row.count(k);
     sum[k] += add_row.sum[k];

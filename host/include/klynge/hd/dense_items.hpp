@@ -18,6 +18,7 @@
 #include "klynge/hd/bootstrap_chunked.hpp"
 #include "klynge/hd/bootstrap_fused.hpp"
 #include "klynge/hd/bootstrap_lanes.hpp"
+#include "klynge/hd/dense_weighted.hpp"
 #include "klynge/hd/macros.hpp"
 
 namespace klynge::hd {
@@ -62,14 +63,49 @@ KLYNGE_HD std::uint32_t dense_item_draws(const BootView& v, const DenseItemsView
   return v.group_unit_begin[it.group + 1] - v.group_unit_begin[it.group];
 }
 
-// An item's sums: per metric the (weighted) count, Σx and Σx², then the item's total of Bayesian
-// raw weights (0 under the other schemes): dense_item_width doubles, in that order.
-KLYNGE_HD std::uint32_t dense_item_width(std::uint32_t metrics) {
-  return 3 * metrics + 1;
+// An item's sums, dense_item_width doubles: unweighted rows, per metric the (weighted) count,
+// Σx and Σx²; weighted rows, per metric the kFusedAccumulators sums of fused_add; then the
+// item's total of Bayesian raw weights (0 under the other schemes).
+KLYNGE_HD std::uint32_t dense_item_width(const DenseView& dv) {
+  return (dv.weighted ? kFusedAccumulators : 3) * dv.metrics + 1;
+}
+
+// Step 2 on weighted rows (hd/dense_weighted.hpp): this lane's share, as dense_item_lane_sums_from.
+template <std::uint32_t kM>
+KLYNGE_HD void dense_weighted_item_lane_sums(const BootView& v, const DenseView& dv,
+                                             const DenseItem& it, std::uint32_t draws,
+                                             std::uint32_t replicate, std::uint32_t lane,
+                                             std::uint32_t lanes, const double* rows,
+                                             std::uint32_t rows_first, double* out) {
+  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
+  const std::uint32_t begin = v.group_unit_begin[it.group];
+  const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
+  const std::uint32_t first = it.chunk << kChunkBits;
+  const std::uint32_t end = m - first < kChunkUnits ? m : first + kChunkUnits;
+  DenseWeightedSums<kM> sums(rows, M);
+  auto add = [&](std::uint32_t unit) { sums(unit - rows_first); };
+  auto add_count = [&](std::uint32_t unit, std::uint32_t c) {
+    sums.add_weighted(unit - rows_first, c);
+  };
+  auto add_exp = [&](std::uint32_t unit, double e) { sums.add_exp(unit - rows_first, e); };
+  if (v.scheme == BootScheme::bayesian) {
+    exp_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes, add_exp);
+  } else if (v.scheme == BootScheme::poisson) {
+    poisson_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes, add_count);
+  } else if (it.chunk == kWholeGroup) {
+    group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, add);
+  } else {
+    const ChunkTree tree = chunk_tree(m);
+    const std::uint32_t leaf = (1u << tree.depth) + it.chunk;
+    chunk_draws_of_lane(v.seed, v.analysis, replicate, begin, leaf, it.chunk,
+                        node_units(tree, tree.depth, leaf), draws, lane, lanes, add);
+  }
+  for (std::uint32_t x = 0; x < kFusedAccumulators * M; ++x) out[x] = sums.a[x];
+  out[kFusedAccumulators * M] = sums.total;
 }
 
 // Step 2: this lane's sums over its share of the item's draws, written to
-// out[0 .. dense_item_width(M)). kM > 0 fixes the metric count at compile time.
+// out[0 .. dense_item_width(dv)). kM > 0 fixes the metric count at compile time.
 // The rows are read from `rows`, which holds the group's units [rows_first, ...) (the group's
 // rows in dv.d with rows_first = 0, or a copy of one chunk's rows staged in shared memory with
 // rows_first = its first unit): the values, and so the sums, are the same either way.
@@ -82,6 +118,9 @@ KLYNGE_HD void dense_item_lane_sums_from(const BootView& v, const DenseView& dv,
                                          double* out) {
   const std::uint32_t M = kM > 0 ? kM : dv.metrics;
   const DenseItem it = iv.items[item];
+  if (dv.weighted)
+    return dense_weighted_item_lane_sums<kM>(v, dv, it, draws, replicate, lane, lanes, rows,
+                                             rows_first, out);
   const std::uint32_t begin = v.group_unit_begin[it.group];
   const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
   // Poisson and Bayesian weights visit every unit of the item's kChunkUnits-unit chunk.
@@ -129,10 +168,10 @@ KLYNGE_HD void dense_item_lane_sums(const BootView& v, const DenseView& dv,
                                     const DenseItemsView& iv, std::uint32_t item,
                                     std::uint32_t draws, std::uint32_t replicate,
                                     std::uint32_t lane, std::uint32_t lanes, double* out) {
-  const std::uint32_t M = kM > 0 ? kM : dv.metrics;
   const std::uint32_t begin = v.group_unit_begin[iv.items[item].group];
   dense_item_lane_sums_from<kM>(v, dv, iv, item, draws, replicate, lane, lanes,
-                                dv.d + static_cast<std::uint64_t>(begin) * M, 0, out);
+                                dv.d + static_cast<std::uint64_t>(begin) * dense_row_doubles(dv), 0,
+                                out);
 }
 
 // The units item `item` reads: [first, first + size) of its group — a chunk (first = chunk *
@@ -172,35 +211,34 @@ KLYNGE_HD void dense_item_lane_sums_any(const BootView& v, const DenseView& dv,
   }
 }
 
-// Step 3: one replicate's statistics from its items' sums (partial: dense_item_width(M)
+// Step 3: one replicate's statistics from its items' sums (partial: dense_item_width(dv)
 // doubles per item, item order), added in item order per group; Bayesian raw sums scaled by
-// m / total once per group, as dense_group does. acc: the fused accumulators' scratch.
+// m / total once per group, as the dense replicate does. acc: the fused accumulators' scratch.
 KLYNGE_HD void dense_items_finish(const BootView& v, const FusedView& f, const DenseView& dv,
                                   const DenseItemsView& iv, const double* partial, double* acc,
                                   double* values, double* se) {
   for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
-  const std::uint32_t M = dv.metrics, width = dense_item_width(M);
+  const std::uint32_t M = dv.metrics, width = dense_item_width(dv), sums = width - 1;
   for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
-    double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
-    for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
+    double s[kFusedAccumulators * kDenseMaxMetrics];
+    for (std::uint32_t x = 0; x < sums; ++x) s[x] = 0.0;
     double total = 0.0;
     for (std::uint32_t item = iv.group_first[g]; item < iv.group_first[g + 1]; ++item) {
       const double* p = partial + static_cast<std::uint64_t>(item) * width;
-      for (std::uint32_t k = 0; k < M; ++k) {
-        n[k] += p[k];
-        sum[k] += p[M + k];
-        sq[k] += p[2 * M + k];
-      }
-      total += p[3 * M];
+      for (std::uint32_t x = 0; x < sums; ++x) s[x] += p[x];
+      total += p[sums];
     }
-    if (v.scheme == BootScheme::bayesian) {
+    const std::uint32_t m = v.group_unit_begin[g + 1] - v.group_unit_begin[g];
+    const bool bayesian = v.scheme == BootScheme::bayesian;
+    if (dv.weighted) {
+      dense_weighted_group_acc(dv, g, s, bayesian ? static_cast<double>(m) / total : 1.0, acc);
+    } else if (bayesian) {
       double wn[kDenseMaxMetrics], wsum[kDenseMaxMetrics], wsq[kDenseMaxMetrics];
       for (std::uint32_t k = 0; k < M; ++k) wn[k] = wsum[k] = wsq[k] = 0.0;
-      exp_sums_scaled(M, v.group_unit_begin[g + 1] - v.group_unit_begin[g], total, n, sum, sq, wn,
-                      wsum, wsq);
+      exp_sums_scaled(M, m, total, s, s + M, s + 2 * M, wn, wsum, wsq);
       dense_group_acc(dv, g, wn, wsum, wsq, acc);
     } else {
-      dense_group_acc(dv, g, n, sum, sq, acc);
+      dense_group_acc(dv, g, s, s + M, s + 2 * M, acc);
     }
   }
   fused_finish(v, f, acc, values, se);
