@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/bitwise_equal.hpp"
+#include "common/design_window.hpp"
 #include "common/sim_window_expect.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
@@ -15,14 +16,7 @@ namespace klynge {
 namespace {
 
 using test::expect_same_sample;
-
-DesignOptions window(int from, int to, GrowthType growth = GrowthType::log) {
-  DesignOptions design;
-  design.growth = growth;
-  design.from = from;
-  design.to = to;
-  return design;
-}
+using test::window;
 
 Sample reference(const sim::SimSpec& spec, const DesignOptions& design) {
   return build_sample(sim::to_panel(sim::simulate_panel(spec)), design);

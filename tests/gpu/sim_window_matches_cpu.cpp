@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/design_window.hpp"
 #include "common/sim_window_expect.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/device_info.hpp"
@@ -26,12 +27,7 @@ BackendChoice gpu() {
   return choice;
 }
 
-DesignOptions window(int from, int to) {
-  DesignOptions design;
-  design.from = from;
-  design.to = to;
-  return design;
-}
+using test::window;
 
 // Births, exits, zeros, missing cells, unequal noise: every branch of the process.
 std::vector<sim::SimSpec> specs() {
