@@ -106,18 +106,9 @@ TEST(SimWindowSample, EqualsBuildSampleForEveryGrowthType) {
 // The datasets of `klynge power` (every member joins in the window's first year, no births or
 // exits, the panel is the window).
 TEST(SimWindowSample, EqualsBuildSampleForPowerDatasets) {
-  sim::SimSpec spec;
-  spec.firms = 5000;
-  spec.first_year = spec.entry_first = spec.entry_last = 2017;
-  spec.last_year = 2020;
-  spec.member_share = 0.2;
-  spec.premium = {0.02, 0.05, 0.0};
-  spec.selection = spec.home_share = spec.exit_rate = spec.birth_share = 0.0;
-  spec.clusters = 1;
-  for (std::uint32_t d : {0u, 1u, 400u}) {
-    spec.stream = d;
-    expect_same_as_reference(spec, window(2017, 2020), "dataset " + std::to_string(d));
-  }
+  for (std::uint32_t d : {0u, 1u, 400u})
+    expect_same_as_reference(test::power_dataset(5000, {0.02, 0.05, 0.0}, d), window(2017, 2020),
+                             "dataset " + std::to_string(d));
 }
 
 TEST(SimWindowSample, RecordsDoNotDependOnTheThreadCount) {
