@@ -1,14 +1,18 @@
 // Checks shared by the CPU and GPU tests of the simulated window Sample: two Samples identical
-// on every array (bit for bit) and every id, name, cell and count; two records identical.
+// on every array (bit for bit) and every id, name, cell and count; two records identical; and
+// the spec of a `klynge power` dataset, the case the window Sample is made for.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/bitwise_equal.hpp"
 #include "klynge/hd/sim_window.hpp"
+#include "klynge/power.hpp"
 #include "klynge/sample.hpp"
 
 namespace klynge::test {
@@ -60,6 +64,15 @@ inline bool same_record(const hd::sim::SimWindowFirm& a, const hd::sim::SimWindo
   return std::memcmp(a.start, b.start, sizeof a.start) == 0 &&
          std::memcmp(a.end, b.end, sizeof a.end) == 0 && a.in_panel == b.in_panel &&
          a.member == b.member && a.observed == b.observed;
+}
+
+// Dataset `dataset` of a `klynge power` study of the default design (window 2017:2020, a fifth
+// members), as power::dataset_spec makes it: every member joins in the window's first year, no
+// births or exits, the panel is the window. `premium`: one per simulated metric.
+inline sim::SimSpec power_dataset(std::uint32_t firms, std::vector<double> premium,
+                                  std::uint32_t dataset) {
+  return power::dataset_spec(power::PowerSpec{}, power::PremiumPoint{std::move(premium), ""}, firms,
+                             dataset);
 }
 
 }  // namespace klynge::test

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/design_window.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
 #include "klynge/statistics.hpp"
@@ -111,12 +112,9 @@ const GroupSummary& group(const Description& d, std::size_t metric, std::int32_t
   return none;
 }
 
+// pct growth unless given: the hand-computed growths below are simple (100 -> 150 is 0.5).
 DesignOptions window(int from, int to, GrowthType growth = GrowthType::pct) {
-  DesignOptions o;
-  o.growth = growth;
-  o.from = from;
-  o.to = to;
-  return o;
+  return test::window(from, to, growth);
 }
 
 // Every contribution of every metric is valid, dropped (counted once) or balanced to weight 0.
@@ -365,7 +363,7 @@ Panel cohort_panel() {
                               {"M3", 2006, {30}, 1, 2006},
                               {"M4", 2005, {20}, 1, 2006},      // no 2006 row
                               {"M5", 2005, {20}, 1, kNoEntry},  // member without entry
-                              // never-members
+                                                                // never-members
                               {"C1", 2002, {90}, 0},
                               {"C1", 2003, {100}, 0},
                               {"C1", 2004, {100}, 0},

@@ -10,11 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/cli_report.hpp"
 #include "common/run_klynge.hpp"
 
 namespace klynge {
 namespace {
 
+using test::read_json;
 using test::run_klynge;
 
 std::vector<std::string> study_args(const std::string& json) {
@@ -40,10 +42,6 @@ std::vector<std::string> study_args(const std::string& json) {
           "-q",
           "--json",
           json};
-}
-
-nlohmann::ordered_json read_json(const std::string& path) {
-  return nlohmann::ordered_json::parse(test::read_file(path));
 }
 
 TEST(PowerCli, JsonRowsHaveTheDocumentedFields) {

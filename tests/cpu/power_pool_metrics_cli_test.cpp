@@ -12,30 +12,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/cli_report.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/power_pool.hpp"
 
 namespace klynge {
 namespace {
 
+using test::example_pool;
+using test::one_line;
+using test::read_json;
 using test::run_klynge;
 
 std::vector<std::string> pool_args(const std::string& pool, const std::string& json) {
   return {"power", "--pool",     pool, "--firms",     "200",    "--member-share",
           "0.25",  "--datasets", "12", "--bootstrap", "99",     "--permutations",
           "99",    "--seed",     "3",  "-q",          "--json", json};
-}
-
-std::string example_pool() {
-  return test::example_file("firms.csv");
-}
-
-nlohmann::ordered_json read_json(const std::string& path) {
-  return nlohmann::ordered_json::parse(test::read_file(path));
-}
-
-bool one_line(const std::string& err) {
-  return std::count(err.begin(), err.end(), '\n') == 1;
 }
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/bitwise_equal.hpp"
+#include "common/design_window.hpp"
 #include "common/sim_window_expect.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
@@ -15,14 +16,7 @@ namespace klynge {
 namespace {
 
 using test::expect_same_sample;
-
-DesignOptions window(int from, int to, GrowthType growth = GrowthType::log) {
-  DesignOptions design;
-  design.growth = growth;
-  design.from = from;
-  design.to = to;
-  return design;
-}
+using test::window;
 
 Sample reference(const sim::SimSpec& spec, const DesignOptions& design) {
   return build_sample(sim::to_panel(sim::simulate_panel(spec)), design);
@@ -112,18 +106,9 @@ TEST(SimWindowSample, EqualsBuildSampleForEveryGrowthType) {
 // The datasets of `klynge power` (every member joins in the window's first year, no births or
 // exits, the panel is the window).
 TEST(SimWindowSample, EqualsBuildSampleForPowerDatasets) {
-  sim::SimSpec spec;
-  spec.firms = 5000;
-  spec.first_year = spec.entry_first = spec.entry_last = 2017;
-  spec.last_year = 2020;
-  spec.member_share = 0.2;
-  spec.premium = {0.02, 0.05, 0.0};
-  spec.selection = spec.home_share = spec.exit_rate = spec.birth_share = 0.0;
-  spec.clusters = 1;
-  for (std::uint32_t d : {0u, 1u, 400u}) {
-    spec.stream = d;
-    expect_same_as_reference(spec, window(2017, 2020), "dataset " + std::to_string(d));
-  }
+  for (std::uint32_t d : {0u, 1u, 400u})
+    expect_same_as_reference(test::power_dataset(5000, {0.02, 0.05, 0.0}, d), window(2017, 2020),
+                             "dataset " + std::to_string(d));
 }
 
 TEST(SimWindowSample, RecordsDoNotDependOnTheThreadCount) {

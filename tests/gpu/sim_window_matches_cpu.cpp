@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/design_window.hpp"
 #include "common/sim_window_expect.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/device_info.hpp"
@@ -26,12 +27,7 @@ BackendChoice gpu() {
   return choice;
 }
 
-DesignOptions window(int from, int to) {
-  DesignOptions design;
-  design.from = from;
-  design.to = to;
-  return design;
-}
+using test::window;
 
 // Births, exits, zeros, missing cells, unequal noise: every branch of the process.
 std::vector<sim::SimSpec> specs() {
@@ -48,16 +44,7 @@ std::vector<sim::SimSpec> specs() {
   spec.member_share = 0.5;
   spec.model.member_noise = 2.0;
   out.push_back(spec);
-  sim::SimSpec power;  // a `klynge power` dataset
-  power.firms = 50000;
-  power.first_year = power.entry_first = power.entry_last = 2017;
-  power.last_year = 2020;
-  power.member_share = 0.2;
-  power.premium = {0.02, 0.02, 0.02};
-  power.selection = power.home_share = power.exit_rate = power.birth_share = 0.0;
-  power.clusters = 1;
-  power.stream = 17;
-  out.push_back(power);
+  out.push_back(test::power_dataset(50000, {0.02, 0.02, 0.02}, 17));
   return out;
 }
 
