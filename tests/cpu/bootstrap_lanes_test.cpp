@@ -209,35 +209,37 @@ TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
     expect_close(lane_by_lane_items(d, r), dense_replicate(d, r), "replicate " + std::to_string(r));
 }
 
-// Poisson and Bayesian weights on the dense path: the dense replicate (Poisson: counts c per unit,
-// c * x once; Bayesian: raw Exp(1) sums scaled by m / total once per group) equals the fused
-// replicate (the records with each unit's weight, the reference path before) to 1e-12, and its
-// items run lane by lane (one per kChunkUnits units of each group, no tree) give the dense
-// replicate.
+// The dense replicate against the record (fused) path, the reference before the dense rows
+// served it, to 1e-12, and the items run lane by lane against the dense replicate, for `count`
+// replicates.
+void expect_dense_is_fused(const engine::BootData& d, std::uint32_t count) {
+  for (std::uint32_t r = 0; r < count; ++r) {
+    KeyValues fused{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
+    std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+    hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.values.data(), fused.se.data());
+    ASSERT_FALSE(std::isnan(fused.values[0]));
+    const KeyValues dense = dense_replicate(d, r);
+    expect_close(dense, fused, "dense vs fused, replicate " + std::to_string(r));
+    expect_close(lane_by_lane_items(d, r), dense, "items vs dense, replicate " + std::to_string(r));
+  }
+}
+
+// Poisson and Bayesian weights on the dense path (Poisson: counts c per unit, c * x once;
+// Bayesian: raw Exp(1) sums scaled by m / total once per group), items of kChunkUnits units of
+// each group, no tree.
 TEST(BootstrapLanes, WeightedDenseItemsGiveTheFusedReplicate) {
   for (Scheme scheme : {Scheme::poisson, Scheme::bayesian}) {
-    SCOPED_TRACE(scheme == Scheme::poisson ? "poisson" : "bayesian");
+    SCOPED_TRACE(std::string(scheme_name(scheme)));
     const engine::BootData d = large_dense_data(scheme, 23);
     ASSERT_TRUE(d.dense);
     ASSERT_EQ(d.items_view.chunked_count, 0u);
     ASSERT_EQ(d.items_view.count, 5u + 12u);
-    for (std::uint32_t r = 0; r < 8; ++r) {
-      KeyValues fused{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
-      std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
-      hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.values.data(),
-                          fused.se.data());
-      ASSERT_FALSE(std::isnan(fused.values[0]));
-      const KeyValues dense = dense_replicate(d, r);
-      expect_close(dense, fused, "dense vs fused, replicate " + std::to_string(r));
-      expect_close(lane_by_lane_items(d, r), dense,
-                   "items vs dense, replicate " + std::to_string(r));
-    }
+    expect_dense_is_fused(d, 8);
   }
 }
 
-// Weighted samples (sampling weights or balance factors) on the dense path, rows of (d, w) pairs:
-// for every scheme the dense replicate equals the record path's to 1e-12 and the items run lane
-// by lane give the dense replicate.
+// Weighted samples (sampling weights or balance factors): rows of (d, w) pairs, every scheme,
+// members in a small group (5 000) or chunked (9 000).
 TEST(BootstrapLanes, WeightedSampleDenseItemsGiveTheFusedReplicate) {
   for (Scheme scheme : {Scheme::groups, Scheme::poisson, Scheme::bayesian})
     for (std::uint32_t members : {5000u, 9000u}) {
@@ -245,17 +247,7 @@ TEST(BootstrapLanes, WeightedSampleDenseItemsGiveTheFusedReplicate) {
       const engine::BootData d = large_dense_data(scheme, 29, members, true);
       ASSERT_TRUE(d.dense);
       ASSERT_EQ(d.dense_view.weighted, 1u);
-      for (std::uint32_t r = 0; r < 4; ++r) {
-        KeyValues fused{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
-        std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
-        hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.values.data(),
-                            fused.se.data());
-        ASSERT_FALSE(std::isnan(fused.values[0]));
-        const KeyValues dense = dense_replicate(d, r);
-        expect_close(dense, fused, "dense vs fused, replicate " + std::to_string(r));
-        expect_close(lane_by_lane_items(d, r), dense,
-                     "items vs dense, replicate " + std::to_string(r));
-      }
+      expect_dense_is_fused(d, 4);
     }
 }
 

@@ -186,7 +186,7 @@ struct DenseExpSums {
     for (std::uint32_t k = 0; k < metrics; ++k) n[k] = sum[k] = sq[k] = 0.0;
   }
 
-  KLYNGE_HD KLYNGE_ALWAYS_INLINE void operator()(std::uint32_t pick, double e) {
+  KLYNGE_HD KLYNGE_ALWAYS_INLINE void add_exp(std::uint32_t pick, double e) {
     const std::uint32_t M = kM > 0 ? kM : metrics;
     const double* row = rows + static_cast<std::uint64_t>(pick) * M;
     total += e;
@@ -272,7 +272,7 @@ KLYNGE_HD void dense_group(const BootView& v, const DenseView& dv, std::uint32_t
   if (v.scheme == BootScheme::bayesian) {  // every unit with its Exp(1) draw, as for_each_draw
     DenseExpSums<kM> raw(rows, M);
     exp_units(v.seed, v.analysis, replicate, begin, 0, m,
-              [&](std::uint32_t unit, double e) { raw(unit, e); });
+              [&](std::uint32_t unit, double e) { raw.add_exp(unit, e); });
     exp_sums_scaled(M, m, raw.total, raw.n, raw.sum, raw.sq, n, sum, sq);
     return;
   }

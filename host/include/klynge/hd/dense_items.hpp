@@ -70,6 +70,53 @@ KLYNGE_HD std::uint32_t dense_item_width(const DenseView& dv) {
   return (dv.weighted ? kFusedAccumulators : 3) * dv.metrics + 1;
 }
 
+// The units of item `it` that Poisson and Bayesian weights visit: [first, end) of its group.
+struct ItemUnits {
+  std::uint32_t begin, m, first, end;  // the group's first unit and size; the item's range
+};
+
+KLYNGE_HD ItemUnits item_units(const BootView& v, const DenseItem& it) {
+  const std::uint32_t begin = v.group_unit_begin[it.group];
+  const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
+  const std::uint32_t first = it.chunk << kChunkBits;
+  return ItemUnits{begin, m, first, m - first < kChunkUnits ? m : first + kChunkUnits};
+}
+
+// This lane's share of item `it`'s draws under groups/strata (sums(unit) per draw) or Poisson
+// weights (sums.add_weighted(unit, c) per unit), units counted from rows_first: the lanes'
+// shares of feed_group_draws. Bayesian weights are the caller's (their sums need the total).
+template <typename Sums>
+KLYNGE_HD void feed_item_draws_of_lane(const BootView& v, const DenseItem& it, std::uint32_t draws,
+                                       std::uint32_t replicate, std::uint32_t lane,
+                                       std::uint32_t lanes, std::uint32_t rows_first, Sums& sums) {
+  const ItemUnits u = item_units(v, it);
+  auto add = [&](std::uint32_t unit) { sums(unit - rows_first); };
+  auto add_count = [&](std::uint32_t unit, std::uint32_t c) {
+    sums.add_weighted(unit - rows_first, c);
+  };
+  if (v.scheme == BootScheme::poisson) {
+    poisson_units_of_lane(v.seed, v.analysis, replicate, u.begin, u.first, u.end, lane, lanes,
+                          add_count);
+  } else if (it.chunk == kWholeGroup) {
+    group_draws_of_lane(v.seed, v.analysis, replicate, u.begin, u.m, lane, lanes, add);
+  } else {
+    const ChunkTree tree = chunk_tree(u.m);
+    const std::uint32_t leaf = (1u << tree.depth) + it.chunk;
+    chunk_draws_of_lane(v.seed, v.analysis, replicate, u.begin, leaf, it.chunk,
+                        node_units(tree, tree.depth, leaf), draws, lane, lanes, add);
+  }
+}
+
+// This lane's share of item `it`'s Exp(1) draws fed to sums.add_exp(unit, e).
+template <typename Sums>
+KLYNGE_HD void feed_item_exp_of_lane(const BootView& v, const DenseItem& it,
+                                     std::uint32_t replicate, std::uint32_t lane,
+                                     std::uint32_t lanes, std::uint32_t rows_first, Sums& sums) {
+  const ItemUnits u = item_units(v, it);
+  auto add_exp = [&](std::uint32_t unit, double e) { sums.add_exp(unit - rows_first, e); };
+  exp_units_of_lane(v.seed, v.analysis, replicate, u.begin, u.first, u.end, lane, lanes, add_exp);
+}
+
 // Step 2 on weighted rows (hd/dense_weighted.hpp): this lane's share, as dense_item_lane_sums_from.
 template <std::uint32_t kM>
 KLYNGE_HD void dense_weighted_item_lane_sums(const BootView& v, const DenseView& dv,
@@ -78,28 +125,11 @@ KLYNGE_HD void dense_weighted_item_lane_sums(const BootView& v, const DenseView&
                                              std::uint32_t lanes, const double* rows,
                                              std::uint32_t rows_first, double* out) {
   const std::uint32_t M = kM > 0 ? kM : dv.metrics;
-  const std::uint32_t begin = v.group_unit_begin[it.group];
-  const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
-  const std::uint32_t first = it.chunk << kChunkBits;
-  const std::uint32_t end = m - first < kChunkUnits ? m : first + kChunkUnits;
   DenseWeightedSums<kM> sums(rows, M);
-  auto add = [&](std::uint32_t unit) { sums(unit - rows_first); };
-  auto add_count = [&](std::uint32_t unit, std::uint32_t c) {
-    sums.add_weighted(unit - rows_first, c);
-  };
-  auto add_exp = [&](std::uint32_t unit, double e) { sums.add_exp(unit - rows_first, e); };
-  if (v.scheme == BootScheme::bayesian) {
-    exp_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes, add_exp);
-  } else if (v.scheme == BootScheme::poisson) {
-    poisson_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes, add_count);
-  } else if (it.chunk == kWholeGroup) {
-    group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, add);
-  } else {
-    const ChunkTree tree = chunk_tree(m);
-    const std::uint32_t leaf = (1u << tree.depth) + it.chunk;
-    chunk_draws_of_lane(v.seed, v.analysis, replicate, begin, leaf, it.chunk,
-                        node_units(tree, tree.depth, leaf), draws, lane, lanes, add);
-  }
+  if (v.scheme == BootScheme::bayesian)
+    feed_item_exp_of_lane(v, it, replicate, lane, lanes, rows_first, sums);
+  else
+    feed_item_draws_of_lane(v, it, draws, replicate, lane, lanes, rows_first, sums);
   for (std::uint32_t x = 0; x < kFusedAccumulators * M; ++x) out[x] = sums.a[x];
   out[kFusedAccumulators * M] = sums.total;
 }
@@ -121,15 +151,9 @@ KLYNGE_HD void dense_item_lane_sums_from(const BootView& v, const DenseView& dv,
   if (dv.weighted)
     return dense_weighted_item_lane_sums<kM>(v, dv, it, draws, replicate, lane, lanes, rows,
                                              rows_first, out);
-  const std::uint32_t begin = v.group_unit_begin[it.group];
-  const std::uint32_t m = v.group_unit_begin[it.group + 1] - begin;
-  // Poisson and Bayesian weights visit every unit of the item's kChunkUnits-unit chunk.
-  const std::uint32_t first = it.chunk << kChunkBits;
-  const std::uint32_t end = m - first < kChunkUnits ? m : first + kChunkUnits;
   if (v.scheme == BootScheme::bayesian) {
     DenseExpSums<kM> raw(rows, M);
-    auto add_exp = [&](std::uint32_t unit, double e) { raw(unit - rows_first, e); };
-    exp_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes, add_exp);
+    feed_item_exp_of_lane(v, it, replicate, lane, lanes, rows_first, raw);
     for (std::uint32_t k = 0; k < M; ++k) {
       out[k] = raw.n[k];
       out[M + k] = raw.sum[k];
@@ -139,21 +163,7 @@ KLYNGE_HD void dense_item_lane_sums_from(const BootView& v, const DenseView& dv,
     return;
   }
   DenseRowSums<kM> add_row(rows, M);
-  auto add = [&](std::uint32_t unit) { add_row(unit - rows_first); };
-  if (v.scheme == BootScheme::poisson) {
-    auto add_weighted = [&](std::uint32_t unit, std::uint32_t c) {
-      add_row.add_weighted(unit - rows_first, c);
-    };
-    poisson_units_of_lane(v.seed, v.analysis, replicate, begin, first, end, lane, lanes,
-                          add_weighted);
-  } else if (it.chunk == kWholeGroup) {
-    group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, add);
-  } else {
-    const ChunkTree tree = chunk_tree(m);
-    const std::uint32_t leaf = (1u << tree.depth) + it.chunk;
-    chunk_draws_of_lane(v.seed, v.analysis, replicate, begin, leaf, it.chunk,
-                        node_units(tree, tree.depth, leaf), draws, lane, lanes, add);
-  }
+  feed_item_draws_of_lane(v, it, draws, replicate, lane, lanes, rows_first, add_row);
   for (std::uint32_t k = 0; k < M; ++k) {
     out[k] = add_row.count(k);
     out[M + k] = add_row.sum[k];
