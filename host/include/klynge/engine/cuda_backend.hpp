@@ -1,5 +1,6 @@
 // The CUDA backend's launchers (cuda/bootstrap.cu, cuda/permutation.cu): the same replicate
-// functors as the CPU backend, run by one GPU thread per replicate on the arrays the host built
+// functors as the CPU backend — spread over warps on the dense bootstrap path and the permutation
+// fast path, one GPU thread per replicate otherwise (docs/cuda.md) — on the arrays the host built
 // once (engine::BootData, engine::PermData). A build without CUDA links stubs
 // (host/src/no_cuda/cuda_backend.cpp) that throw Error(usage) with one clear line.
 //
