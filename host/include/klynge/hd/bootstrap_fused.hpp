@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "klynge/hd/bootstrap_replicate.hpp"
+#include "klynge/hd/metric_count.hpp"
 
 namespace klynge::hd {
 
@@ -310,23 +311,9 @@ KLYNGE_HD void dense_replicate(const BootView& v, const FusedView& f, const Dens
     const std::uint32_t m = end - begin;
     double n[kDenseMaxMetrics], sum[kDenseMaxMetrics], sq[kDenseMaxMetrics];
     for (std::uint32_t k = 0; k < M; ++k) n[k] = sum[k] = sq[k] = 0.0;
-    switch (M) {
-      case 1:
-        dense_group<1>(v, dv, replicate, begin, m, n, sum, sq);
-        break;
-      case 2:
-        dense_group<2>(v, dv, replicate, begin, m, n, sum, sq);
-        break;
-      case 3:
-        dense_group<3>(v, dv, replicate, begin, m, n, sum, sq);
-        break;
-      case 4:
-        dense_group<4>(v, dv, replicate, begin, m, n, sum, sq);
-        break;
-      default:
-        dense_group<0>(v, dv, replicate, begin, m, n, sum, sq);
-        break;
-    }
+    with_metric_count(M, [&](auto k) {
+      dense_group<decltype(k)::value>(v, dv, replicate, begin, m, n, sum, sq);
+    });
     dense_group_acc(dv, g, n, sum, sq, acc);
   }
   fused_finish(v, f, acc, values, se);

@@ -20,6 +20,7 @@
 #include "klynge/hd/bootstrap_lanes.hpp"
 #include "klynge/hd/dense_weighted.hpp"
 #include "klynge/hd/macros.hpp"
+#include "klynge/hd/metric_count.hpp"
 
 namespace klynge::hd {
 
@@ -207,18 +208,9 @@ KLYNGE_HD void dense_item_lane_sums_any(const BootView& v, const DenseView& dv,
                                         const DenseItemsView& iv, std::uint32_t item,
                                         std::uint32_t draws, std::uint32_t replicate,
                                         std::uint32_t lane, std::uint32_t lanes, double* out) {
-  switch (dv.metrics) {
-    case 1:
-      return dense_item_lane_sums<1>(v, dv, iv, item, draws, replicate, lane, lanes, out);
-    case 2:
-      return dense_item_lane_sums<2>(v, dv, iv, item, draws, replicate, lane, lanes, out);
-    case 3:
-      return dense_item_lane_sums<3>(v, dv, iv, item, draws, replicate, lane, lanes, out);
-    case 4:
-      return dense_item_lane_sums<4>(v, dv, iv, item, draws, replicate, lane, lanes, out);
-    default:
-      return dense_item_lane_sums<0>(v, dv, iv, item, draws, replicate, lane, lanes, out);
-  }
+  with_metric_count(dv.metrics, [&](auto k) {
+    dense_item_lane_sums<decltype(k)::value>(v, dv, iv, item, draws, replicate, lane, lanes, out);
+  });
 }
 
 // Step 3: one replicate's statistics from its items' sums (partial: dense_item_width(dv)

@@ -11,6 +11,7 @@
 
 #include "klynge/hd/bootstrap_fused.hpp"
 #include "klynge/hd/macros.hpp"
+#include "klynge/hd/metric_count.hpp"
 
 namespace klynge::hd {
 
@@ -91,23 +92,9 @@ KLYNGE_HD void dense_weighted_replicate(const BootView& v, const FusedView& f, c
                                         double* se) {
   for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
   for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
-    switch (dv.metrics) {
-      case 1:
-        dense_weighted_group<1>(v, dv, replicate, g, acc);
-        break;
-      case 2:
-        dense_weighted_group<2>(v, dv, replicate, g, acc);
-        break;
-      case 3:
-        dense_weighted_group<3>(v, dv, replicate, g, acc);
-        break;
-      case 4:
-        dense_weighted_group<4>(v, dv, replicate, g, acc);
-        break;
-      default:
-        dense_weighted_group<0>(v, dv, replicate, g, acc);
-        break;
-    }
+    with_metric_count(dv.metrics, [&](auto k) {
+      dense_weighted_group<decltype(k)::value>(v, dv, replicate, g, acc);
+    });
   }
   fused_finish(v, f, acc, values, se);
 }

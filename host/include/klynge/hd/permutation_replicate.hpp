@@ -20,6 +20,7 @@
 
 #include "klynge/hd/group_stats.hpp"
 #include "klynge/hd/macros.hpp"
+#include "klynge/hd/metric_count.hpp"
 #include "klynge/hd/perm_sums.hpp"
 #include "klynge/hd/permutation_draws.hpp"
 
@@ -443,23 +444,8 @@ KLYNGE_HD void statistics_from_member_sums(const PermView& v, const PermScratch&
 KLYNGE_HD void fast_statistics(const PermView& v, std::uint64_t index, int mode,
                                const PermScratch& sc, double* values) {
   // Records of up to four metrics accumulate in registers; more in scratch memory.
-  switch (v.metrics) {
-    case 1:
-      member_sums<1>(v, index, mode, sc);
-      break;
-    case 2:
-      member_sums<2>(v, index, mode, sc);
-      break;
-    case 3:
-      member_sums<3>(v, index, mode, sc);
-      break;
-    case 4:
-      member_sums<4>(v, index, mode, sc);
-      break;
-    default:
-      member_sums<0>(v, index, mode, sc);
-      break;
-  }
+  with_metric_count(v.metrics,
+                    [&](auto k) { member_sums<decltype(k)::value>(v, index, mode, sc); });
   statistics_from_member_sums(v, sc, values);
 }
 
