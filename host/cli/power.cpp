@@ -240,7 +240,8 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
     mine.last = spec.first + static_cast<std::uint32_t>(hi);
     const std::uint64_t total =
         static_cast<std::uint64_t>(hi - lo) * spec.premiums.size() * spec.firms.size();
-    const auto progress = stderr_progress("datasets", total, flags.quiet || ranks.rank != 0);
+    const auto progress = stderr_progress("power", total, flags.quiet || ranks.rank != 0,
+                                          kProgressLineSeconds, "datasets");
     mine.progress = progress.get();
     if (hi > lo) tally = power::run_study(mine);
     if (ranks.size > 1) {

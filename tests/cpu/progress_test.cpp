@@ -46,6 +46,21 @@ TEST(Progress, LinesStylePrintsPlainLinesAndALastOne) {
   EXPECT_EQ(text.back(), '\n');
 }
 
+// Power studies count datasets, not replicates: the unit is the caller's.
+TEST(Progress, LinesNameTheUnitCounted) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    Progress p("power", 12, ProgressStyle::lines, f, 20ms, "datasets");
+    p.advance(3);
+    std::this_thread::sleep_for(70ms);
+  }
+  const std::string text = contents(f);
+  std::fclose(f);
+  EXPECT_NE(text.find("klynge: power: 3/12 datasets (25%)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("replicates"), std::string::npos) << text;
+}
+
 TEST(Progress, BarStyleRedrawsInPlaceAndEndsTheLine) {
   std::FILE* f = std::tmpfile();
   ASSERT_NE(f, nullptr);

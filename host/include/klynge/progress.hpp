@@ -23,11 +23,11 @@ enum class ProgressStyle { bar, lines };
 
 class Progress {
  public:
-  // Reports `label` (e.g. "bootstrap") towards `total` replicates on `out`: a bar redrawn every
-  // `interval` (bar), or a line every `interval` (lines). A run shorter than one interval
-  // prints nothing.
+  // Reports `label` (e.g. "bootstrap") towards `total` things counted in `unit` (e.g.
+  // "replicates", "datasets") on `out`: a bar redrawn every `interval` (bar), or a line every
+  // `interval` (lines). A run shorter than one interval prints nothing.
   Progress(std::string label, std::uint64_t total, ProgressStyle style, std::FILE* out,
-           std::chrono::milliseconds interval);
+           std::chrono::milliseconds interval, std::string unit = "replicates");
   // Stops the printer; ends the bar (or prints a last line) when something was printed.
   ~Progress();
   Progress(const Progress&) = delete;
@@ -43,6 +43,7 @@ class Progress {
   void print(bool final);
 
   std::string label_;
+  std::string unit_;
   std::uint64_t total_;
   ProgressStyle style_;
   std::FILE* out_;
@@ -83,6 +84,7 @@ class ProgressTally {
 // second) when stderr is a terminal; else a line every `line_seconds`.
 inline constexpr double kProgressLineSeconds = 10.0;
 std::unique_ptr<Progress> stderr_progress(std::string label, std::uint64_t total, bool quiet,
-                                          double line_seconds = kProgressLineSeconds);
+                                          double line_seconds = kProgressLineSeconds,
+                                          std::string unit = "replicates");
 
 }  // namespace klynge

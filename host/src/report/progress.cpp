@@ -20,8 +20,13 @@ std::string duration_text(double seconds) {
 }  // namespace
 
 Progress::Progress(std::string label, std::uint64_t total, ProgressStyle style, std::FILE* out,
-                   std::chrono::milliseconds interval)
-    : label_(std::move(label)), total_(total), style_(style), out_(out), interval_(interval) {
+                   std::chrono::milliseconds interval, std::string unit)
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      style_(style),
+      out_(out),
+      interval_(interval) {
   printer_ = std::thread([this] { print_loop(); });
 }
 
@@ -55,7 +60,7 @@ void Progress::print(bool final) {
                total_, duration_text(elapsed), final ? "0s" : duration_text(left),
                final ? "\n" : "");
   } else {
-    fmt::print(out_, "klynge: {}: {}/{} replicates ({:.0f}%), {} elapsed{}\n", label_, done, total_,
+    fmt::print(out_, "klynge: {}: {}/{} {} ({:.0f}%), {} elapsed{}\n", label_, done, total_, unit_,
                share * 100.0, duration_text(elapsed),
                final ? ", done" : ", about " + duration_text(left) + " left");
   }
@@ -64,14 +69,15 @@ void Progress::print(bool final) {
 }
 
 std::unique_ptr<Progress> stderr_progress(std::string label, std::uint64_t total, bool quiet,
-                                          double line_seconds) {
+                                          double line_seconds, std::string unit) {
   if (quiet || total == 0) return nullptr;
   if (::isatty(STDERR_FILENO))
     return std::make_unique<Progress>(std::move(label), total, ProgressStyle::bar, stderr,
-                                      std::chrono::milliseconds(100));
+                                      std::chrono::milliseconds(100), std::move(unit));
   return std::make_unique<Progress>(
       std::move(label), total, ProgressStyle::lines, stderr,
-      std::chrono::milliseconds(static_cast<std::int64_t>(std::max(line_seconds, 0.001) * 1000.0)));
+      std::chrono::milliseconds(static_cast<std::int64_t>(std::max(line_seconds, 0.001) * 1000.0)),
+      std::move(unit));
 }
 
 }  // namespace klynge
