@@ -70,11 +70,32 @@ void add_group(BootData& d, const std::vector<std::vector<std::int32_t>>& units)
   d.group_unit_begin.push_back(static_cast<std::uint32_t>(d.unit_firm_begin.size() - 1));
 }
 
-std::vector<std::vector<std::int32_t>> singletons(const std::vector<std::int32_t>& firms) {
-  std::vector<std::vector<std::int32_t>> out;
-  out.reserve(firms.size());
-  for (std::int32_t f : firms) out.push_back({f});
-  return out;
+// Adds one resample group whose units are single firms, in the given order.
+void add_singleton_group(BootData& d, const std::int32_t* firms, std::size_t n) {
+  if (n == 0) return;
+  for (std::size_t k = 0; k < n; ++k) {
+    d.unit_firms.push_back(firms[k]);
+    d.unit_firm_begin.push_back(static_cast<std::uint32_t>(d.unit_firms.size()));
+  }
+  d.group_unit_begin.push_back(static_cast<std::uint32_t>(d.unit_firm_begin.size() - 1));
+}
+
+// Adds the (stratum, firm) pairs as one singleton group per stratum, strata ascending, firms in
+// the pairs' order within a stratum. Sorted vectors instead of a map of vectors: 10^6 firms
+// took a third of a second through the map.
+void add_groups_by_stratum(BootData& d, std::vector<std::pair<std::int32_t, std::int32_t>>& pairs) {
+  const auto by_stratum = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(pairs.begin(), pairs.end(), by_stratum))  // one stratum: nothing to do
+    std::stable_sort(pairs.begin(), pairs.end(), by_stratum);
+  std::vector<std::int32_t> firms;
+  for (std::size_t a = 0; a < pairs.size();) {
+    std::size_t b = a;
+    firms.clear();
+    for (; b < pairs.size() && pairs[b].first == pairs[a].first; ++b)
+      firms.push_back(pairs[b].second);
+    add_singleton_group(d, firms.data(), firms.size());
+    a = b;
+  }
 }
 
 void build_units(const Sample& sample, const BootstrapSpec& spec, BootData& d) {
@@ -122,24 +143,33 @@ void build_units(const Sample& sample, const BootstrapSpec& spec, BootData& d) {
     add_group(d, units);
   } else {
     // Members within their cohort (cohort sizes are the design); strata: within cohort x stratum.
+    std::vector<std::pair<std::int32_t, std::int32_t>> pairs;  // (stratum, firm)
     for (const Cell& cell : sample.cells) {
-      std::map<std::int32_t, std::vector<std::int32_t>> by_stratum;
+      pairs.clear();
       for (std::uint32_t i = cell.member_begin; i < cell.member_end; ++i)
-        by_stratum[strata ? sample.stratum[i] : -1].push_back(sample.firm[i]);
-      for (auto& [s, firms] : by_stratum) add_group(d, singletons(firms));
+        pairs.emplace_back(strata ? sample.stratum[i] : -1, sample.firm[i]);
+      add_groups_by_stratum(d, pairs);
     }
   }
   d.member_groups = static_cast<std::uint32_t>(d.group_unit_begin.size() - 1);
 
   // Controls: the pool of distinct control firms over all cells, in firm order; strata: split
   // by the stratum of the firm's first contribution (its earliest cohort's baseline cell).
-  std::map<std::int32_t, std::int32_t> control_stratum;  // firm -> stratum
-  for (const Cell& cell : sample.cells)
-    for (std::uint32_t i = cell.member_end; i < cell.control_end; ++i)
-      control_stratum.emplace(sample.firm[i], strata ? sample.stratum[i] : -1);
-  std::map<std::int32_t, std::vector<std::int32_t>> by_stratum;
-  for (const auto& [f, s] : control_stratum) by_stratum[s].push_back(f);
-  for (auto& [s, firms] : by_stratum) add_group(d, singletons(firms));
+  const std::size_t firms = sample.firm_ids.size();
+  std::vector<std::int32_t> control_stratum(firms);  // firm -> stratum of its first contribution
+  std::vector<std::uint8_t> is_control(firms, 0);
+  for (const Cell& cell : sample.cells) {
+    for (std::uint32_t i = cell.member_end; i < cell.control_end; ++i) {
+      const auto f = static_cast<std::size_t>(sample.firm[i]);
+      if (is_control[f]) continue;
+      is_control[f] = 1;
+      control_stratum[f] = strata ? sample.stratum[i] : -1;
+    }
+  }
+  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;  // (stratum, firm), firms ascending
+  for (std::size_t f = 0; f < firms; ++f)
+    if (is_control[f]) pairs.emplace_back(control_stratum[f], static_cast<std::int32_t>(f));
+  add_groups_by_stratum(d, pairs);
 
   checked_u32(d.unit_firms.size(), "resampling units");
 }
@@ -153,11 +183,33 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
   checked_u32(sample.contributions() * std::max<std::size_t>(metrics, 1), "contributions");
   checked_u32(sample.firm_ids.size(), "firms");
 
+  std::uint32_t mask = 0;
+  for (Statistic s : spec.statistics) mask |= 1u << static_cast<int>(s);
+  if (mask == 0) throw_usage_error("bootstrap: no statistic requested");
+  const std::uint32_t stat_count = static_cast<std::uint32_t>(__builtin_popcount(mask));
+  // Medians and trimmed means read each segment sorted by value; nothing else does, so the
+  // sort (the costliest step here for a large sample) runs only for them.
+  const bool sorted_needed = (mask & ((1u << hd::kStatMedian) | (1u << hd::kStatTrimmed))) != 0;
+
   // Segments: the valid contributions of each (metric, cell, group).
+  const std::size_t most = sample.contributions() * metrics;
+  for (auto* a : {&d.y, &d.w, &d.x0, &d.x1, &d.ys, &d.ws}) {
+    a->clear();
+    a->reserve(a == &d.ys || a == &d.ws ? (sorted_needed ? most : 0) : most);
+  }
+  d.firm.clear();
+  d.firm.reserve(most);
+  d.sorted_firm.clear();
+  d.sorted_firm.reserve(sorted_needed ? most : 0);
   d.seg_begin = {0};
-  d.y.clear();
   d.max_segment = 0;
-  std::vector<std::uint32_t> order;
+  // A segment's entries in sorted order: by value, then weight, then firm (a total order, so
+  // the sorted arrays do not depend on the sort algorithm).
+  struct SortedEntry {
+    double y, w;
+    std::int32_t firm;
+  };
+  std::vector<SortedEntry> sorted;
   for (std::size_t m = 0; m < metrics; ++m) {
     const auto& g = sample.growth[m];
     const auto& w = sample.weight[m];
@@ -175,20 +227,20 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
           d.firm.push_back(sample.firm[i]);
         }
         const std::size_t n = d.y.size() - seg_start;
-        order.resize(n);
-        std::iota(order.begin(), order.end(), 0u);
-        const double* yy = d.y.data() + seg_start;
-        const double* ww = d.w.data() + seg_start;
-        const std::int32_t* ff = d.firm.data() + seg_start;
-        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-          if (yy[a] != yy[b]) return yy[a] < yy[b];
-          if (ww[a] != ww[b]) return ww[a] < ww[b];
-          return ff[a] < ff[b];
-        });
-        for (std::uint32_t k : order) {
-          d.ys.push_back(yy[k]);
-          d.ws.push_back(ww[k]);
-          d.sorted_firm.push_back(ff[k]);
+        if (sorted_needed) {
+          sorted.resize(n);
+          for (std::size_t k = 0; k < n; ++k)
+            sorted[k] = {d.y[seg_start + k], d.w[seg_start + k], d.firm[seg_start + k]};
+          std::sort(sorted.begin(), sorted.end(), [](const SortedEntry& a, const SortedEntry& b) {
+            if (a.y != b.y) return a.y < b.y;
+            if (a.w != b.w) return a.w < b.w;
+            return a.firm < b.firm;
+          });
+          for (const SortedEntry& e : sorted) {
+            d.ys.push_back(e.y);
+            d.ws.push_back(e.w);
+            d.sorted_firm.push_back(e.firm);
+          }
         }
         d.max_segment = std::max(d.max_segment, static_cast<std::uint32_t>(n));
         d.seg_begin.push_back(static_cast<std::uint32_t>(d.y.size()));
@@ -197,11 +249,6 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
   }
 
   build_units(sample, spec, d);
-
-  std::uint32_t mask = 0;
-  for (Statistic s : spec.statistics) mask |= 1u << static_cast<int>(s);
-  if (mask == 0) throw_usage_error("bootstrap: no statistic requested");
-  const std::uint32_t stat_count = static_cast<std::uint32_t>(__builtin_popcount(mask));
 
   d.keys.clear();
   for (std::size_t m = 0; m < metrics; ++m) {
