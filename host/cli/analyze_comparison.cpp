@@ -1,6 +1,7 @@
 #include "analyze_comparison.hpp"
 
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "klynge/engine/mpi_ranks.hpp"
@@ -24,12 +25,15 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
   spec.analysis = analysis;
   Stopwatch clock;
   ReplicateTable& table = run.table;
+  // Built once: the bootstrap, the jackknife and the identity replicate read the same arrays.
+  std::optional<PreparedBootstrap> prepared;
   if (bootstrap_on) {
     const auto progress = stderr_progress(label.empty() ? "bootstrap" : "bootstrap " + label,
                                           flags.replicates, quiet, flags.progress_seconds);
-    spec.progress = progress.get();
-    table = source.bootstrap(sample, design, spec, flags.replicates);
-    spec.progress = nullptr;
+    prepared.emplace(sample, design, spec);
+    prepared->set_progress(progress.get());
+    table = source.bootstrap(*prepared, flags.replicates);
+    prepared->set_progress(nullptr);
   }
   run.bootstrap_s = clock.lap();
   // A shard or a non-root MPI rank holds only its part of the tables: no inference from them.
@@ -43,9 +47,9 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
   }
   clock.lap();
   JackknifeTable jack;
-  if (want_bca) jack = jackknife_values(sample, design, spec);
+  if (want_bca) jack = jackknife_values(*prepared);
   ReplicateTable identity;
-  if (want_student) identity = identity_replicate(sample, design, spec);
+  if (want_student) identity = identity_replicate(*prepared);
   run.jackknife_s = clock.lap();
 
   // Result rows of describe by key.

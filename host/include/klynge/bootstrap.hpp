@@ -71,9 +71,10 @@ struct BootData;
 
 // A bootstrap prepared once per analysis: the resampling arrays built from the sample (and, on
 // the CUDA backend, their device copies, made by the first run) serve every replicate range,
-// so checkpoint chunks and ranks' parts do not rebuild or re-upload them. Throws Error(usage)
-// for an impossible spec (e.g. --unit cluster without cluster labels, strata with cluster
-// units). run() is const but not for concurrent calls on one object.
+// so checkpoint chunks and ranks' parts do not rebuild or re-upload them, and the jackknife
+// and the identity replicate of the same analysis read them too (jackknife.hpp). Throws
+// Error(usage) for an impossible spec (e.g. --unit cluster without cluster labels, strata with
+// cluster units). run() is const but not for concurrent calls on one object.
 class PreparedBootstrap {
  public:
   PreparedBootstrap(const Sample& sample, const DesignOptions& options, const BootstrapSpec& spec);
@@ -81,8 +82,14 @@ class PreparedBootstrap {
   PreparedBootstrap(PreparedBootstrap&&) noexcept;
   PreparedBootstrap& operator=(PreparedBootstrap&&) noexcept;
 
-  // Replicates [first, first + count); see run_bootstrap.
+  // Replicates [first, first + count); see run_bootstrap. count 0 gives the table's keys.
   ReplicateTable run(std::uint64_t first, std::uint64_t count) const;
+
+  // Where run() reports finished replicates (spec.progress at construction; null for none).
+  void set_progress(Progress* progress) { spec_.progress = progress; }
+
+  const BootstrapSpec& spec() const { return spec_; }
+  const engine::BootData& data() const { return *data_; }
 
  private:
   std::unique_ptr<engine::BootData> data_;
@@ -102,5 +109,7 @@ ReplicateTable merge_replicates(const ReplicateTable& a, const ReplicateTable& b
 // the keys (NaN where its status is not ok) and gives the Welch SE of each mean_diff estimate.
 ReplicateTable identity_replicate(const Sample& sample, const DesignOptions& options,
                                   const BootstrapSpec& spec);
+// The same on a prepared bootstrap's arrays (no rebuild).
+ReplicateTable identity_replicate(const PreparedBootstrap& prepared);
 
 }  // namespace klynge

@@ -24,7 +24,13 @@ struct JackknifeTable {
 
 // exact_limit: the largest (units x valid contributions) product for which every statistic is
 // recomputed exactly for each left-out unit.
+inline constexpr double kJackknifeExactLimit = 4e8;
 JackknifeTable jackknife_values(const Sample& sample, const DesignOptions& options,
-                                const BootstrapSpec& spec, double exact_limit = 4e8);
+                                const BootstrapSpec& spec,
+                                double exact_limit = kJackknifeExactLimit);
+
+// The same on a prepared bootstrap's arrays (no rebuild; its spec's threads).
+JackknifeTable jackknife_values(const PreparedBootstrap& prepared,
+                                double exact_limit = kJackknifeExactLimit);
 
 }  // namespace klynge

@@ -469,8 +469,11 @@ ReplicateTable merge_replicates(const ReplicateTable& a, const ReplicateTable& b
 
 ReplicateTable identity_replicate(const Sample& sample, const DesignOptions& options,
                                   const BootstrapSpec& spec) {
-  engine::BootData data;
-  engine::build_boot_data(sample, options, spec, data);
+  return identity_replicate(PreparedBootstrap(sample, options, spec));
+}
+
+ReplicateTable identity_replicate(const PreparedBootstrap& prepared) {
+  const engine::BootData& data = prepared.data();
   engine::ScratchBuffers buffers(data);
   std::fill(buffers.firm_count.begin(), buffers.firm_count.end(), 1.0);
   ReplicateTable table;

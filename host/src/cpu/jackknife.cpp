@@ -26,8 +26,12 @@ struct Delta {
 
 JackknifeTable jackknife_values(const Sample& sample, const DesignOptions& options,
                                 const BootstrapSpec& spec, double exact_limit) {
-  engine::BootData data;
-  engine::build_boot_data(sample, options, spec, data);
+  return jackknife_values(PreparedBootstrap(sample, options, spec), exact_limit);
+}
+
+JackknifeTable jackknife_values(const PreparedBootstrap& prepared, double exact_limit) {
+  const engine::BootData& data = prepared.data();
+  const BootstrapSpec& spec = prepared.spec();
   const hd::BootView& v = data.view;
   JackknifeTable out;
   out.keys = data.keys;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "klynge/engine/boot_data.hpp"
 #include "klynge/engine/stop_signal.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/output_file.hpp"
@@ -21,13 +22,8 @@ double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// Keys (and, for permutations, the observed statistics) of a table without computing any
-// replicate: a zero-length range.
-ReplicateTable bootstrap_shape(const Sample& sample, const DesignOptions& design,
-                               const BootstrapSpec& spec) {
-  return run_bootstrap(sample, design, spec, 0, 0);
-}
-
+// Keys and observed statistics of a permutation table without computing any replicate: a
+// zero-length range.
 PermutationTable permutation_shape(const Sample& sample, const DesignOptions& design,
                                    const PermutationSpec& spec, bool exact) {
   return run_permutations(sample, design, spec, exact, 0, 0);
@@ -59,11 +55,10 @@ std::pair<std::uint64_t, std::uint64_t> shard_range(std::uint64_t total, ShardIn
 
 // ---- ShardSource ------------------------------------------------------------------------------
 
-ReplicateTable ShardSource::bootstrap(const Sample& sample, const DesignOptions& design,
-                                      const BootstrapSpec& spec, std::uint64_t B) {
+ReplicateTable ShardSource::bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) {
   const auto [lo, hi] = shard_range(B, shard_);
-  ReplicateTable t = run_bootstrap(sample, design, spec, lo, hi - lo);
-  store_.add(t, spec.analysis, B);
+  ReplicateTable t = prepared.run(lo, hi - lo);
+  store_.add(t, prepared.spec().analysis, B);
   return t;
 }
 
@@ -88,10 +83,8 @@ nlohmann::ordered_json shard_json(ShardIndex shard, const nlohmann::ordered_json
 
 // ---- StoredSource -----------------------------------------------------------------------------
 
-ReplicateTable StoredSource::bootstrap(const Sample& sample, const DesignOptions& design,
-                                       const BootstrapSpec& spec, std::uint64_t B) {
-  const ReplicateTable shape = bootstrap_shape(sample, design, spec);
-  return store_.bootstrap_table(spec.analysis, B, shape.keys, source_);
+ReplicateTable StoredSource::bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) {
+  return store_.bootstrap_table(prepared.spec().analysis, B, prepared.data().keys, source_);
 }
 
 PermutationTable StoredSource::permutations(const Sample& sample, const DesignOptions& design,
@@ -225,32 +218,28 @@ void CheckpointSource::compute_table(TableKind kind, std::uint32_t analysis, std
   save();
 }
 
-ReplicateTable CheckpointSource::bootstrap(const Sample& sample, const DesignOptions& design,
-                                           const BootstrapSpec& spec, std::uint64_t B) {
-  const ReplicateTable shape = bootstrap_shape(sample, design, spec);
-  std::optional<PreparedBootstrap> prepared;  // built for the first chunk, reused by the rest
-  compute_table(
-      TableKind::bootstrap, spec.analysis, B, [&](std::uint64_t first, std::uint64_t count) {
-        if (!prepared) prepared.emplace(sample, design, spec);
-        ReplicateStore one;
-        one.add(prepared->run(first, count), spec.analysis, B);
-        return one.take_only(TableKind::bootstrap, spec.analysis, B, shape.keys.size(), first);
-      });
+ReplicateTable CheckpointSource::bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) {
+  const std::uint32_t analysis = prepared.spec().analysis;
+  const ReplicateTable shape = prepared.run(0, 0);
+  compute_table(TableKind::bootstrap, analysis, B, [&](std::uint64_t first, std::uint64_t count) {
+    ReplicateStore one;
+    one.add(prepared.run(first, count), analysis, B);
+    return one.take_only(TableKind::bootstrap, analysis, B, shape.keys.size(), first);
+  });
   if (!team_.root()) return shape;  // a part only: the root reports
-  return store_.bootstrap_table(spec.analysis, B, shape.keys, dir_.empty() ? "gather" : dir_);
+  return store_.bootstrap_table(analysis, B, shape.keys, dir_.empty() ? "gather" : dir_);
 }
 
 PermutationTable CheckpointSource::permutations(const Sample& sample, const DesignOptions& design,
                                                 const PermutationSpec& spec,
                                                 const PermutationPlan& plan) {
-  const PermutationTable shape = permutation_shape(sample, design, spec, plan.exact);
+  const PreparedPermutations prepared(sample, design, spec);  // serves the shape and every chunk
+  const PermutationTable shape = prepared.run(plan.exact, 0, 0);
   const std::uint64_t total = plan.replicates;
-  std::optional<PreparedPermutations> prepared;  // built for the first chunk, reused
   compute_table(
       TableKind::permutation, spec.analysis, total, [&](std::uint64_t first, std::uint64_t count) {
-        if (!prepared) prepared.emplace(sample, design, spec);
         ReplicateStore one;
-        one.add(prepared->run(plan.exact, first, count), spec.analysis, total);
+        one.add(prepared.run(plan.exact, first, count), spec.analysis, total);
         StoredRange r =
             one.take_only(TableKind::permutation, spec.analysis, total, shape.keys.size(), first);
         r.exact = plan.exact;

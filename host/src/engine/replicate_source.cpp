@@ -2,9 +2,8 @@
 
 namespace klynge {
 
-ReplicateTable ReplicateSource::bootstrap(const Sample& sample, const DesignOptions& design,
-                                          const BootstrapSpec& spec, std::uint64_t B) {
-  return run_bootstrap(sample, design, spec, 0, B);
+ReplicateTable ReplicateSource::bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) {
+  return prepared.run(0, B);
 }
 
 PermutationTable ReplicateSource::permutations(const Sample& sample, const DesignOptions& design,

@@ -43,12 +43,12 @@ void add_intervals(const PowerSpec& spec, const Sample& sample, const DesignOpti
   bspec.threads = 1;
   bspec.analysis = dataset;
   bspec.backend = spec.backend;
-  const ReplicateTable table = run_bootstrap(sample, design, bspec, 0, spec.bootstrap);
+  const PreparedBootstrap prepared(sample, design, bspec);  // one build for all three
+  const ReplicateTable table = prepared.run(0, spec.bootstrap);
   JackknifeTable jack;
-  if (wants(spec, IntervalMethod::bca)) jack = jackknife_values(sample, design, bspec);
+  if (wants(spec, IntervalMethod::bca)) jack = jackknife_values(prepared);
   ReplicateTable identity;
-  if (wants(spec, IntervalMethod::studentized))
-    identity = identity_replicate(sample, design, bspec);
+  if (wants(spec, IntervalMethod::studentized)) identity = identity_replicate(prepared);
 
   for (std::size_t k = 0; k < table.keys.size(); ++k) {
     const std::size_t m = table.keys[k].metric;

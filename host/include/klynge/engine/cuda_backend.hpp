@@ -18,8 +18,8 @@
 namespace klynge::cuda {
 
 // Bootstrap replicates [first, first + count): values and welch_se, keys x count each.
-void bootstrap_range(const engine::BootData& data, const BackendChoice& choice,
-                     std::uint64_t first, std::uint64_t count, std::vector<double>& values,
+void bootstrap_range(const engine::BootData& data, const BackendChoice& choice, std::uint64_t first,
+                     std::uint64_t count, std::vector<double>& values,
                      std::vector<double>& welch_se);
 
 // Permutation replicates (or exact relabeling ranks) [first, first + count): keys x count.

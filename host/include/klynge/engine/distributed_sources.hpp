@@ -35,8 +35,7 @@ std::pair<std::uint64_t, std::uint64_t> shard_range(std::uint64_t total, ShardIn
 class ShardSource : public ReplicateSource {
  public:
   explicit ShardSource(ShardIndex shard) : shard_(shard) {}
-  ReplicateTable bootstrap(const Sample& sample, const DesignOptions& design,
-                           const BootstrapSpec& spec, std::uint64_t B) override;
+  ReplicateTable bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) override;
   PermutationTable permutations(const Sample& sample, const DesignOptions& design,
                                 const PermutationSpec& spec, const PermutationPlan& plan) override;
   bool is_partial() const override { return true; }
@@ -51,8 +50,7 @@ class StoredSource : public ReplicateSource {
  public:
   StoredSource(ReplicateStore store, std::string source)
       : store_(std::move(store)), source_(std::move(source)) {}
-  ReplicateTable bootstrap(const Sample& sample, const DesignOptions& design,
-                           const BootstrapSpec& spec, std::uint64_t B) override;
+  ReplicateTable bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) override;
   PermutationTable permutations(const Sample& sample, const DesignOptions& design,
                                 const PermutationSpec& spec, const PermutationPlan& plan) override;
 
@@ -74,8 +72,7 @@ class CheckpointSource : public ReplicateSource {
   CheckpointSource(std::string dir, nlohmann::ordered_json fingerprint, double every_s,
                    ReplicateTeam& team = single_process_team());
   bool is_partial() const override { return !team_.root(); }
-  ReplicateTable bootstrap(const Sample& sample, const DesignOptions& design,
-                           const BootstrapSpec& spec, std::uint64_t B) override;
+  ReplicateTable bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) override;
   PermutationTable permutations(const Sample& sample, const DesignOptions& design,
                                 const PermutationSpec& spec, const PermutationPlan& plan) override;
   // Writes the checkpoint now (also done at the end of every table).

@@ -17,10 +17,10 @@ class ReplicateSource {
  public:
   virtual ~ReplicateSource() = default;
 
-  // The bootstrap replicates [0, B) of analysis spec.analysis (all of them, except for a
-  // shard source, which returns its part; see is_partial()).
-  virtual ReplicateTable bootstrap(const Sample& sample, const DesignOptions& design,
-                                   const BootstrapSpec& spec, std::uint64_t B);
+  // The bootstrap replicates [0, B) of analysis prepared.spec().analysis (all of them, except
+  // for a shard source, which returns its part; see is_partial()). The caller prepares the
+  // arrays once and reuses them for the jackknife (jackknife.hpp).
+  virtual ReplicateTable bootstrap(const PreparedBootstrap& prepared, std::uint64_t B);
 
   // The permutation replicates (or exact relabeling ranks) [0, plan.replicates).
   virtual PermutationTable permutations(const Sample& sample, const DesignOptions& design,

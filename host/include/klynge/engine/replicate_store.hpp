@@ -23,8 +23,8 @@ enum class TableKind { bootstrap, permutation };
 struct StoredRange {
   TableKind kind = TableKind::bootstrap;
   std::uint32_t analysis = 0;
-  bool exact = false;        // permutation: exact relabeling ranks
-  std::uint64_t total = 0;   // the table's whole range [0, total)
+  bool exact = false;       // permutation: exact relabeling ranks
+  std::uint64_t total = 0;  // the table's whole range [0, total)
   std::uint64_t first = 0;
   std::uint64_t count = 0;
   std::size_t keys = 0;
