@@ -313,6 +313,11 @@ void dense_items_range(const hd::BootView& v, const hd::FusedView& fv, const hd:
 
 }  // namespace
 
+void stage_bootstrap(const engine::BootData& d, const BackendChoice& choice) {
+  use_device(choice);
+  device_copies(d, choice);
+}
+
 void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std::uint64_t first,
                      std::uint64_t count, std::vector<double>& values,
                      std::vector<double>& welch_se) {

@@ -352,6 +352,11 @@ void thread_range(const engine::PermData& d, const hd::PermView& v, const Backen
 
 }  // namespace
 
+void stage_permutations(const engine::PermData& d, const BackendChoice& choice) {
+  use_device(choice);
+  device_copies(d, choice);
+}
+
 void permutation_range(const engine::PermData& d, const BackendChoice& choice, bool exact,
                        std::uint64_t first, std::uint64_t count, std::vector<double>& values) {
   const std::size_t keys = d.keys.size();

@@ -26,6 +26,7 @@ struct Comparison {
   Panel panel;
   Sample sample;
   Description description;
+  ComparisonEngines engines;  // built (and staged on a GPU) ahead of the run
   ComparisonRun run;
   BatchTag tag;
   ComparisonFacts facts;
@@ -56,6 +57,7 @@ void release_bulk(Comparison& c) {
     std::vector<std::vector<double>>().swap(*v);
   std::vector<std::int32_t>().swap(s.firm);
   std::vector<std::int32_t>().swap(s.stratum);
+  c.engines = ComparisonEngines();
 }
 
 }  // namespace
@@ -128,12 +130,14 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
     t.design_s = watch.lap();
     c.description = describe_sample(c.sample, design);
     t.statistics_s = watch.lap();
+    c.engines = prepare_engines(c.sample, design, settings, flags, c.facts.analysis, true);
     return t;
   };
   if (replicates_out) write_replicates_header(*replicates_out, tag_column);
   // The batch streams: while comparison i's replicates run, comparison i + 1 is prepared on
-  // another thread (its data would then be uploaded at once by a device backend). At most two
-  // comparisons' bulk data are held at a time.
+  // another thread - its sample, its engines' arrays and, on a GPU, their device copies (the
+  // next upload overlaps the current kernels). At most two comparisons' bulk data are held at
+  // a time.
   std::future<Prepared> next;
   if (!split.values.empty()) next = std::async(std::launch::async, prepare, 0);
   for (std::size_t i = 0; i < split.values.size(); ++i) {
@@ -144,8 +148,8 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
     Comparison& c = comparisons[i];
     const std::string& value = c.tag.value;
     c.run = run_comparison(c.sample, design, c.description, settings, flags, c.facts.analysis,
-                           fmt::format("[{}/{} {}]", i + 1, split.values.size(), value),
-                           source);
+                           fmt::format("[{}/{} {}]", i + 1, split.values.size(), value), source,
+                           &c.engines);
     if (replicates_out)
       write_replicates_rows(*replicates_out, c.sample.metric_names, c.run.table, &value);
     release_bulk(c);

@@ -12,30 +12,71 @@
 
 namespace klynge::cli {
 
+namespace {
+
+PermutationSpec permutation_spec(const AnalyzeSettings& settings, const AnalyzeFlags& flags,
+                                 std::uint32_t analysis) {
+  PermutationSpec pspec;
+  pspec.scheme = *parse_perm_scheme(flags.perm_scheme);
+  pspec.statistic = *parse_statistic(flags.perm_statistic);
+  pspec.seed = flags.seed;
+  pspec.permutations = flags.permutations;
+  pspec.threads = flags.panel.threads;
+  pspec.analysis = analysis;
+  pspec.backend = settings.spec.backend;
+  return pspec;
+}
+
+}  // namespace
+
+ComparisonEngines prepare_engines(const Sample& sample, const DesignOptions& design,
+                                  const AnalyzeSettings& settings, const AnalyzeFlags& flags,
+                                  std::uint32_t analysis, bool stage) {
+  ComparisonEngines e;
+  Stopwatch clock;
+  if (flags.replicates > 0) {
+    BootstrapSpec spec = settings.spec;
+    spec.analysis = analysis;
+    e.bootstrap.emplace(sample, design, spec);
+    if (stage) e.bootstrap->stage();
+  }
+  e.bootstrap_s = clock.lap();
+  if (flags.permutations > 0) {
+    e.permutations.emplace(sample, design, permutation_spec(settings, flags, analysis));
+    if (stage) e.permutations->stage();
+  }
+  e.permutation_s = clock.lap();
+  return e;
+}
+
 ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
                              const Description& description, const AnalyzeSettings& settings,
                              const AnalyzeFlags& flags, std::uint32_t analysis,
-                             const std::string& label, ReplicateSource& source) {
+                             const std::string& label, ReplicateSource& source,
+                             ComparisonEngines* ahead) {
   // Progress lines come from one process only (MPI rank 0).
   const bool quiet = flags.quiet || mpi_ranks().rank != 0;
   // --bootstrap 0: no bootstrap, jackknife, intervals or bands (a permutation test alone).
   const bool bootstrap_on = flags.replicates > 0;
   ComparisonRun run;
-  BootstrapSpec spec = settings.spec;
-  spec.analysis = analysis;
   Stopwatch clock;
+  // Built once (here, or ahead by the caller): the bootstrap, the jackknife and the identity
+  // replicate read the same arrays, as do the permutation plan, shape and replicates.
+  ComparisonEngines built;
+  ComparisonEngines& engines = ahead ? *ahead : built;
+  if (!ahead) engines = prepare_engines(sample, design, settings, flags, analysis, false);
   ReplicateTable& table = run.table;
-  // Built once: the bootstrap, the jackknife and the identity replicate read the same arrays.
-  std::optional<PreparedBootstrap> prepared;
   if (bootstrap_on) {
     const auto progress = stderr_progress(label.empty() ? "bootstrap" : "bootstrap " + label,
                                           flags.replicates, quiet, flags.progress_seconds);
-    prepared.emplace(sample, design, spec);
-    prepared->set_progress(progress.get());
-    table = source.bootstrap(*prepared, flags.replicates);
-    prepared->set_progress(nullptr);
+    engines.bootstrap->set_progress(progress.get());
+    table = source.bootstrap(*engines.bootstrap, flags.replicates);
+    engines.bootstrap->set_progress(nullptr);
   }
-  run.bootstrap_s = clock.lap();
+  // The build counts where it was done before the engines were shared: in the bootstrap's
+  // time and the permutation test's.
+  const double lap = clock.lap();
+  run.bootstrap_s = ahead ? lap + engines.bootstrap_s : lap - engines.permutation_s;
   // A shard or a non-root MPI rank holds only its part of the tables: no inference from them.
   const bool partial = source.is_partial();
 
@@ -47,9 +88,9 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
   }
   clock.lap();
   JackknifeTable jack;
-  if (want_bca) jack = jackknife_values(*prepared);
+  if (want_bca) jack = jackknife_values(*engines.bootstrap);
   ReplicateTable identity;
-  if (want_student) identity = identity_replicate(*prepared);
+  if (want_student) identity = identity_replicate(*engines.bootstrap);
   run.jackknife_s = clock.lap();
 
   // Result rows of describe by key.
@@ -111,25 +152,20 @@ ComparisonRun run_comparison(const Sample& sample, const DesignOptions& design,
   run.intervals_s = clock.lap();
 
   if (flags.permutations > 0) {
-    PermutationSpec pspec;
-    pspec.scheme = *parse_perm_scheme(flags.perm_scheme);
-    pspec.statistic = *parse_statistic(flags.perm_statistic);
-    pspec.seed = flags.seed;
-    pspec.permutations = flags.permutations;
-    pspec.threads = flags.panel.threads;
-    pspec.analysis = analysis;
-    pspec.backend = settings.spec.backend;
+    PreparedPermutations& prepared = *engines.permutations;
     // Exact enumeration may need fewer replicates than B: the plan says how many.
+    const PermutationPlan plan = prepared.plan();
     const auto progress =
         stderr_progress(label.empty() ? "permutation" : "permutation " + label,
-                        quiet ? 0 : plan_permutations(sample, design, pspec).replicates, quiet,
-                        flags.progress_seconds);
-    pspec.progress = progress.get();
+                        quiet ? 0 : plan.replicates, quiet, flags.progress_seconds);
+    prepared.set_progress(progress.get());
     if (partial)
-      source.permutations(sample, design, pspec, plan_permutations(sample, design, pspec));
+      source.permutations(prepared, plan);
     else
-      run.permutation = permutation_inference(sample, design, pspec,
+      run.permutation = permutation_inference(sample, design, prepared,
                                               *parse_alternative(flags.alternative), &source);
+    prepared.set_progress(nullptr);
+    if (run.permutation) run.permutation->seconds += engines.permutation_s;
   }
 
   return run;

@@ -88,6 +88,11 @@ class PreparedBootstrap {
   // Where run() reports finished replicates (spec.progress at construction; null for none).
   void set_progress(Progress* progress) { spec_.progress = progress; }
 
+  // Makes the backend's copies of the arrays now (the CUDA device copies; nothing on the CPU)
+  // instead of in the first run(), so a caller can prepare the next analysis while the
+  // current one's replicates run (the next upload overlaps the current kernels).
+  void stage() const;
+
   const BootstrapSpec& spec() const { return spec_; }
   const engine::BootData& data() const { return *data_; }
 

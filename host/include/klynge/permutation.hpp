@@ -85,8 +85,21 @@ class PreparedPermutations {
   PreparedPermutations(PreparedPermutations&&) noexcept;
   PreparedPermutations& operator=(PreparedPermutations&&) noexcept;
 
-  // See run_permutations.
+  // See run_permutations. count 0 gives the table's keys and observed statistics.
   PermutationTable run(bool exact, std::uint64_t first, std::uint64_t count) const;
+
+  // See plan_permutations (without building the arrays again).
+  PermutationPlan plan() const;
+
+  // Where run() reports finished replicates (spec.progress at construction; null for none).
+  void set_progress(Progress* progress) { spec_.progress = progress; }
+
+  // Makes the backend's copies of the arrays now (the CUDA device copies; nothing on the CPU)
+  // instead of in the first run(), so a caller can prepare the next analysis while the
+  // current one's replicates run (the next upload overlaps the current kernels).
+  void stage() const;
+
+  const PermutationSpec& spec() const { return spec_; }
 
  private:
   std::unique_ptr<engine::PermData> data_;

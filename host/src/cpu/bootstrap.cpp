@@ -384,6 +384,10 @@ PreparedBootstrap::PreparedBootstrap(const Sample& sample, const DesignOptions& 
   engine::build_boot_data(sample, options, spec, *data_);
 }
 
+void PreparedBootstrap::stage() const {
+  if (spec_.backend.backend == Backend::cuda) cuda::stage_bootstrap(*data_, spec_.backend);
+}
+
 PreparedBootstrap::~PreparedBootstrap() = default;
 PreparedBootstrap::PreparedBootstrap(PreparedBootstrap&&) noexcept = default;
 PreparedBootstrap& PreparedBootstrap::operator=(PreparedBootstrap&&) noexcept = default;

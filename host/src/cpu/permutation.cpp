@@ -262,14 +262,21 @@ struct Scratch {
 
 PermutationPlan plan_permutations(const Sample& sample, const DesignOptions& options,
                                   const PermutationSpec& spec) {
-  engine::PermData d;
-  engine::build_perm_data(sample, options, spec, d);
+  return PreparedPermutations(sample, options, spec).plan();
+}
+
+PermutationPlan PreparedPermutations::plan() const {
+  const engine::PermData& d = *data_;
   PermutationPlan plan;
   plan.relabelings = d.relabelings;
   plan.blocks = d.block_members.size();
-  plan.exact = spec.permutations > 0 && d.relabelings <= spec.permutations;
-  plan.replicates = plan.exact ? d.relabelings : spec.permutations;
+  plan.exact = spec_.permutations > 0 && d.relabelings <= spec_.permutations;
+  plan.replicates = plan.exact ? d.relabelings : spec_.permutations;
   return plan;
+}
+
+void PreparedPermutations::stage() const {
+  if (spec_.backend.backend == Backend::cuda) cuda::stage_permutations(*data_, spec_.backend);
 }
 
 PreparedPermutations::PreparedPermutations(const Sample& sample, const DesignOptions& options,

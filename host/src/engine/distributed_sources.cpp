@@ -22,13 +22,6 @@ double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// Keys and observed statistics of a permutation table without computing any replicate: a
-// zero-length range.
-PermutationTable permutation_shape(const Sample& sample, const DesignOptions& design,
-                                   const PermutationSpec& spec, bool exact) {
-  return run_permutations(sample, design, spec, exact, 0, 0);
-}
-
 }  // namespace
 
 ShardIndex parse_shard(const std::string& text) {
@@ -62,12 +55,11 @@ ReplicateTable ShardSource::bootstrap(const PreparedBootstrap& prepared, std::ui
   return t;
 }
 
-PermutationTable ShardSource::permutations(const Sample& sample, const DesignOptions& design,
-                                           const PermutationSpec& spec,
+PermutationTable ShardSource::permutations(const PreparedPermutations& prepared,
                                            const PermutationPlan& plan) {
   const auto [lo, hi] = shard_range(plan.replicates, shard_);
-  PermutationTable t = run_permutations(sample, design, spec, plan.exact, lo, hi - lo);
-  store_.add(t, spec.analysis, plan.replicates);
+  PermutationTable t = prepared.run(plan.exact, lo, hi - lo);
+  store_.add(t, prepared.spec().analysis, plan.replicates);
   return t;
 }
 
@@ -87,12 +79,12 @@ ReplicateTable StoredSource::bootstrap(const PreparedBootstrap& prepared, std::u
   return store_.bootstrap_table(prepared.spec().analysis, B, prepared.data().keys, source_);
 }
 
-PermutationTable StoredSource::permutations(const Sample& sample, const DesignOptions& design,
-                                            const PermutationSpec& spec,
+PermutationTable StoredSource::permutations(const PreparedPermutations& prepared,
                                             const PermutationPlan& plan) {
-  const PermutationTable shape = permutation_shape(sample, design, spec, plan.exact);
-  PermutationTable t =
-      store_.permutation_table(spec.analysis, plan.replicates, shape.keys, plan.exact, source_);
+  // Keys and observed statistics without computing any replicate: a zero-length range.
+  const PermutationTable shape = prepared.run(plan.exact, 0, 0);
+  PermutationTable t = store_.permutation_table(prepared.spec().analysis, plan.replicates,
+                                                shape.keys, plan.exact, source_);
   t.observed = shape.observed;
   t.total = plan.exact ? plan.relabelings : 0;
   return t;
@@ -230,10 +222,9 @@ ReplicateTable CheckpointSource::bootstrap(const PreparedBootstrap& prepared, st
   return store_.bootstrap_table(analysis, B, shape.keys, dir_.empty() ? "gather" : dir_);
 }
 
-PermutationTable CheckpointSource::permutations(const Sample& sample, const DesignOptions& design,
-                                                const PermutationSpec& spec,
+PermutationTable CheckpointSource::permutations(const PreparedPermutations& prepared,
                                                 const PermutationPlan& plan) {
-  const PreparedPermutations prepared(sample, design, spec);  // serves the shape and every chunk
+  const PermutationSpec& spec = prepared.spec();
   const PermutationTable shape = prepared.run(plan.exact, 0, 0);
   const std::uint64_t total = plan.replicates;
   compute_table(

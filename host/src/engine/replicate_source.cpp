@@ -6,10 +6,9 @@ ReplicateTable ReplicateSource::bootstrap(const PreparedBootstrap& prepared, std
   return prepared.run(0, B);
 }
 
-PermutationTable ReplicateSource::permutations(const Sample& sample, const DesignOptions& design,
-                                               const PermutationSpec& spec,
+PermutationTable ReplicateSource::permutations(const PreparedPermutations& prepared,
                                                const PermutationPlan& plan) {
-  return run_permutations(sample, design, spec, plan.exact, 0, plan.replicates);
+  return prepared.run(plan.exact, 0, plan.replicates);
 }
 
 ReplicateSource& local_replicates() {

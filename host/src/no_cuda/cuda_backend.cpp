@@ -19,6 +19,14 @@ void bootstrap_range(const engine::BootData&, const BackendChoice&, std::uint64_
   not_built();
 }
 
+void stage_bootstrap(const engine::BootData&, const BackendChoice&) {
+  not_built();
+}
+
+void stage_permutations(const engine::PermData&, const BackendChoice&) {
+  not_built();
+}
+
 void permutation_range(const engine::PermData&, const BackendChoice&, bool, std::uint64_t,
                        std::uint64_t, std::vector<double>&) {
   not_built();

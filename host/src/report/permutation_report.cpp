@@ -26,12 +26,23 @@ PermutationInference permutation_inference(const Sample& sample, const DesignOpt
                                            const PermutationSpec& spec, Alternative alternative,
                                            ReplicateSource* source) {
   const auto t0 = std::chrono::steady_clock::now();
+  const PreparedPermutations prepared(sample, design, spec);
+  PermutationInference out = permutation_inference(sample, design, prepared, alternative, source);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+PermutationInference permutation_inference(const Sample& sample, const DesignOptions& design,
+                                           const PreparedPermutations& prepared,
+                                           Alternative alternative, ReplicateSource* source) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const PermutationSpec& spec = prepared.spec();
   PermutationInference out;
   out.spec = spec;
   out.alternative = alternative;
-  out.plan = plan_permutations(sample, design, spec);
+  out.plan = prepared.plan();
   ReplicateSource& from = source ? *source : local_replicates();
-  const PermutationTable table = from.permutations(sample, design, spec, out.plan);
+  const PermutationTable table = from.permutations(prepared, out.plan);
   out.keys = table.keys;
   out.observed = table.observed;
   out.p = permutation_p_values(table, alternative);

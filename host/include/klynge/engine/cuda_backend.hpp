@@ -22,6 +22,12 @@ void bootstrap_range(const engine::BootData& data, const BackendChoice& choice, 
                      std::uint64_t count, std::vector<double>& values,
                      std::vector<double>& welch_se);
 
+// Makes the device copies of the arrays now (they are kept in data.device and serve every
+// later range); the calling thread's default stream carries the copies, so another thread's
+// kernels keep running meanwhile.
+void stage_bootstrap(const engine::BootData& data, const BackendChoice& choice);
+void stage_permutations(const engine::PermData& data, const BackendChoice& choice);
+
 // Permutation replicates (or exact relabeling ranks) [first, first + count): keys x count.
 void permutation_range(const engine::PermData& data, const BackendChoice& choice, bool exact,
                        std::uint64_t first, std::uint64_t count, std::vector<double>& values);

@@ -36,8 +36,8 @@ class ShardSource : public ReplicateSource {
  public:
   explicit ShardSource(ShardIndex shard) : shard_(shard) {}
   ReplicateTable bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) override;
-  PermutationTable permutations(const Sample& sample, const DesignOptions& design,
-                                const PermutationSpec& spec, const PermutationPlan& plan) override;
+  PermutationTable permutations(const PreparedPermutations& prepared,
+                                const PermutationPlan& plan) override;
   bool is_partial() const override { return true; }
   const ReplicateStore& store() const { return store_; }
 
@@ -51,8 +51,8 @@ class StoredSource : public ReplicateSource {
   StoredSource(ReplicateStore store, std::string source)
       : store_(std::move(store)), source_(std::move(source)) {}
   ReplicateTable bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) override;
-  PermutationTable permutations(const Sample& sample, const DesignOptions& design,
-                                const PermutationSpec& spec, const PermutationPlan& plan) override;
+  PermutationTable permutations(const PreparedPermutations& prepared,
+                                const PermutationPlan& plan) override;
 
  private:
   ReplicateStore store_;
@@ -73,8 +73,8 @@ class CheckpointSource : public ReplicateSource {
                    ReplicateTeam& team = single_process_team());
   bool is_partial() const override { return !team_.root(); }
   ReplicateTable bootstrap(const PreparedBootstrap& prepared, std::uint64_t B) override;
-  PermutationTable permutations(const Sample& sample, const DesignOptions& design,
-                                const PermutationSpec& spec, const PermutationPlan& plan) override;
+  PermutationTable permutations(const PreparedPermutations& prepared,
+                                const PermutationPlan& plan) override;
   // Writes the checkpoint now (also done at the end of every table).
   void save();
   std::uint64_t resumed_replicates() const { return resumed_; }

@@ -22,9 +22,10 @@ class ReplicateSource {
   // arrays once and reuses them for the jackknife (jackknife.hpp).
   virtual ReplicateTable bootstrap(const PreparedBootstrap& prepared, std::uint64_t B);
 
-  // The permutation replicates (or exact relabeling ranks) [0, plan.replicates).
-  virtual PermutationTable permutations(const Sample& sample, const DesignOptions& design,
-                                        const PermutationSpec& spec, const PermutationPlan& plan);
+  // The permutation replicates (or exact relabeling ranks) [0, plan.replicates) of
+  // prepared.spec().analysis.
+  virtual PermutationTable permutations(const PreparedPermutations& prepared,
+                                        const PermutationPlan& plan);
 
   // True when the tables are only this process's part (a shard, or an MPI rank other than 0):
   // the caller must then not report inference from them.

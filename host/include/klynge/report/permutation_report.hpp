@@ -35,6 +35,12 @@ PermutationInference permutation_inference(const Sample& sample, const DesignOpt
                                            const PermutationSpec& spec, Alternative alternative,
                                            ReplicateSource* source = nullptr);
 
+// The same with the test's arrays already built from (sample, design) (its spec is the
+// prepared one's).
+PermutationInference permutation_inference(const Sample& sample, const DesignOptions& design,
+                                           const PreparedPermutations& prepared,
+                                           Alternative alternative, ReplicateSource* source);
+
 // The p-values of describe's result row `row`: those of the key with the row's metric and
 // cohort (every statistic row of that metric and cohort shares them). nullopt when none.
 struct RowPValues {
