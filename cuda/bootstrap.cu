@@ -316,6 +316,8 @@ void dense_items_range(const hd::BootView& v, const hd::FusedView& fv, const hd:
 void stage_bootstrap(const engine::BootData& d, const BackendChoice& choice) {
   use_device(choice);
   device_copies(d, choice);
+  // The copies ran on this thread's stream; the kernels will run on another thread's.
+  KLYNGE_CUDA_CHECK(cudaStreamSynchronize(cudaStreamPerThread));
 }
 
 void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std::uint64_t first,

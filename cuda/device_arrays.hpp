@@ -102,7 +102,9 @@ class RawDeviceMemory {
   cudaError_t allocate(std::size_t bytes) {
     release();
     if (bytes == 0) return cudaSuccess;
-    return cudaMalloc(&data_, bytes);
+    const cudaError_t status = device_allocate(&data_, bytes, &pooled_);
+    if (status != cudaSuccess) data_ = nullptr;
+    return status;
   }
   template <typename T>
   T* as(std::size_t byte_offset = 0) const {
@@ -111,10 +113,11 @@ class RawDeviceMemory {
 
  private:
   void release() {
-    if (data_) cudaFree(data_);
+    device_release(data_, pooled_);
     data_ = nullptr;
   }
   void* data_ = nullptr;
+  bool pooled_ = false;
 };
 
 }  // namespace klynge::cuda

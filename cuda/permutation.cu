@@ -355,6 +355,8 @@ void thread_range(const engine::PermData& d, const hd::PermView& v, const Backen
 void stage_permutations(const engine::PermData& d, const BackendChoice& choice) {
   use_device(choice);
   device_copies(d, choice);
+  // The copies ran on this thread's stream; the kernels will run on another thread's.
+  KLYNGE_CUDA_CHECK(cudaStreamSynchronize(cudaStreamPerThread));
 }
 
 void permutation_range(const engine::PermData& d, const BackendChoice& choice, bool exact,
