@@ -1,12 +1,13 @@
 // The CUDA bootstrap launcher, twin of host/src/cpu/bootstrap.cpp: the host-built arrays are
 // uploaded once, then batches of replicates run on the device (path chosen by the host from
-// the data). The fused and count paths run one replicate per GPU thread through the same
-// functor the OpenMP loop calls. The dense path (unweighted window design, the common case)
-// spreads each replicate over many warps (hd/dense_items.hpp): one warp per chunked group
-// draws the chunk tree, one warp per work item (a chunk, or a whole small group) sums its
-// draws' rows with the lanes sharing the Philox blocks, one thread per replicate adds the
-// items in order and computes the statistics. The draws are the CPU's; sums differ only in
-// order (tests/gpu/bootstrap_matches_cpu.cpp: 1e-12).
+// the data). The fused path runs one replicate per GPU thread through the same functor the
+// OpenMP loop calls; the count path one replicate per warp through the same functor run by a
+// team of 32 lanes (hd/team.hpp; the CPU runs it with one lane). The dense path (unweighted
+// window design, the common case) spreads each replicate over many warps
+// (hd/dense_items.hpp): one warp per chunked group draws the chunk tree, one warp per work item
+// (a chunk, or a whole small group) sums its draws' rows with the lanes sharing the Philox
+// blocks, one thread per replicate adds the items in order and computes the statistics. The
+// draws are the CPU's; sums differ only in order (tests/gpu/bootstrap_matches_cpu.cpp: 1e-12).
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -57,34 +58,18 @@ __device__ void store_keys(std::uint64_t j, std::uint32_t n, std::uint32_t keys,
   }
 }
 
-__global__ void bootstrap_kernel(hd::BootView v, hd::FusedView fv, int path, std::uint32_t first,
-                                 std::uint32_t n, BootScratchShape shape, double* scratch,
-                                 hd::Moments* moments, std::uint32_t keys, double* key_tmp,
-                                 double* values, double* welch_se) {
+// The fused path: one thread per replicate.
+__global__ void fused_kernel(hd::BootView v, hd::FusedView fv, std::uint32_t first, std::uint32_t n,
+                             BootScratchShape shape, double* scratch, std::uint32_t keys,
+                             double* key_tmp, double* values, double* welch_se) {
   const std::uint64_t j = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (j >= n) return;
-  const std::uint32_t replicate = first + static_cast<std::uint32_t>(j);
-  double* my = scratch + j * shape.doubles;
   double* vals = key_tmp + j * 2 * keys;
   double* se = vals + keys;
-  if (path == kFusedPath) {
-    hd::fused_replicate(v, fv, replicate, my, vals, se);
-  } else {
-    hd::BootScratch sc;
-    sc.firm_count = my;
-    sc.influence = my + shape.firms;
-    sc.seg_counts = my + 2 * shape.firms;
-    sc.sorted_counts = sc.seg_counts + shape.segment;
-    sc.cell_values = sc.sorted_counts + shape.segment;
-    sc.cell_se = sc.cell_values + shape.cells * hd::kBootStatistics;
-    sc.member_units = sc.cell_se + shape.cells;
-    sc.cell_moments = moments + j * shape.moments;
-    hd::bootstrap_replicate(v, replicate, sc, vals, se);
-  }
+  hd::fused_replicate(v, fv, first + static_cast<std::uint32_t>(j), scratch + j * shape.doubles,
+                      vals, se);
   store_keys(j, n, keys, vals, se, values, welch_se);
 }
-
-// ---- The dense path, warp-cooperative (hd/dense_items.hpp) -------------------------------------
 
 constexpr unsigned kWarp = 32;
 constexpr unsigned kFullMask = 0xFFFFFFFFu;
@@ -105,6 +90,99 @@ struct WarpPlaneCounter {
 #endif
   }
 };
+
+// The 32 lanes of a warp as a team (hd/team.hpp). sum() is the butterfly whose order
+// hd::butterfly_sum writes down; scans are only taken of integers. The bodies exist for the
+// device pass only (nvcc's host pass compiles the templates that call them, never runs them).
+struct WarpTeam {
+  std::uint32_t lane_;
+  KLYNGE_HD std::uint32_t lane() const { return lane_; }
+  KLYNGE_HD std::uint32_t lanes() const { return kWarp; }
+  KLYNGE_HD void sync() const {
+#if defined(__CUDA_ARCH__)
+    __syncwarp();  // also orders the lanes' memory accesses
+#endif
+  }
+  KLYNGE_HD double sum(double x) const {
+#if defined(__CUDA_ARCH__)
+    for (int offset = kWarp / 2; offset > 0; offset >>= 1)
+      x += __shfl_xor_sync(kFullMask, x, offset);
+#endif
+    return x;
+  }
+  KLYNGE_HD double scan(double x) const {
+#if defined(__CUDA_ARCH__)
+    double inclusive = x;
+    for (unsigned offset = 1; offset < kWarp; offset <<= 1) {
+      const double below = __shfl_up_sync(kFullMask, inclusive, offset);
+      if (lane_ >= offset) inclusive += below;
+    }
+    return inclusive - x;
+#else
+    return 0.0 * x;
+#endif
+  }
+  KLYNGE_HD std::uint32_t first_lane(bool flag) const {
+#if defined(__CUDA_ARCH__)
+    const unsigned set = __ballot_sync(kFullMask, flag);
+    return set ? static_cast<std::uint32_t>(__ffs(set) - 1) : kWarp;
+#else
+    return flag ? 0u : kWarp;
+#endif
+  }
+  KLYNGE_HD double broadcast(double x, std::uint32_t from) const {
+#if defined(__CUDA_ARCH__)
+    return __shfl_sync(kFullMask, x, static_cast<int>(from));
+#else
+    (void)from;
+    return x;
+#endif
+  }
+  KLYNGE_HD void add(double* p, double x) const {
+#if defined(__CUDA_ARCH__)
+    atomicAdd(p, x);  // integer-valued counts only meet here: exact in any order
+#else
+    *p += x;
+#endif
+  }
+};
+
+KLYNGE_HD WarpPlaneCounter plane_counter_of(const WarpTeam& team) {
+  return WarpPlaneCounter{team.lane_};
+}
+
+// The count path (medians, trimmed means, aggregate growth, cohort designs, cluster units): one
+// warp per replicate running the shared functor with a WarpTeam (hd::team_bootstrap_replicate):
+// the lanes share the draws (the same Philox words as one thread), the gathers and the sums of
+// every segment, and place medians and trimming cuts exactly. Each replicate's scratch (a count
+// and an influence per firm, a segment's counts) is the warp's alone.
+__global__ void count_warp_kernel(hd::BootView v, std::uint32_t first, std::uint32_t n,
+                                  BootScratchShape shape, double* scratch, hd::Moments* moments,
+                                  std::uint32_t keys, double* key_tmp, double* values,
+                                  double* welch_se) {
+  const std::uint64_t j =
+      (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
+  const std::uint32_t lane = threadIdx.x % kWarp;
+  if (j >= n) return;  // the whole warp: blockDim is a multiple of 32
+  double* my = scratch + j * shape.doubles;
+  hd::BootScratch sc;
+  sc.firm_count = my;
+  sc.influence = my + shape.firms;
+  sc.seg_counts = my + 2 * shape.firms;
+  sc.sorted_counts = sc.seg_counts + shape.segment;
+  sc.cell_values = sc.sorted_counts + shape.segment;
+  sc.cell_se = sc.cell_values + shape.cells * hd::kBootStatistics;
+  sc.member_units = sc.cell_se + shape.cells;
+  sc.cell_moments = moments + j * shape.moments;
+  double* vals = key_tmp + j * 2 * keys;
+  double* se = vals + keys;
+  const WarpTeam team{lane};
+  hd::team_bootstrap_replicate(v, first + static_cast<std::uint32_t>(j), sc, vals, se, team);
+  team.sync();  // lane 0 wrote vals and se
+  if (lane == 0) store_keys(j, n, keys, vals, se, values, welch_se);
+}
+
+// ---- The dense path, warp-cooperative (hd/dense_items.hpp) -------------------------------------
 
 // Step 1: one warp per (replicate, chunked group) writes the group's chunk counts.
 __global__ void dense_tree_kernel(hd::BootView v, hd::DenseItemsView iv, std::uint32_t first,
@@ -358,10 +436,16 @@ void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std
     const std::uint64_t n = std::min(batch, count - done);
     double* dev_values = out.as<double>();
     double* dev_se = dev_values + n * keys;
-    bootstrap_kernel<<<blocks_for(n, kThreads), kThreads>>>(
-        v, fv, path, static_cast<std::uint32_t>(first + done), static_cast<std::uint32_t>(n), shape,
-        scratch.as<double>(), moments.as<hd::Moments>(), static_cast<std::uint32_t>(keys),
-        key_tmp.as<double>(), dev_values, dev_se);
+    const auto first32 = static_cast<std::uint32_t>(first + done);
+    const auto n32 = static_cast<std::uint32_t>(n);
+    if (path == kFusedPath)
+      fused_kernel<<<blocks_for(n, kThreads), kThreads>>>(
+          v, fv, first32, n32, shape, scratch.as<double>(), static_cast<std::uint32_t>(keys),
+          key_tmp.as<double>(), dev_values, dev_se);
+    else
+      count_warp_kernel<<<blocks_for(n * kWarp, kThreads), kThreads>>>(
+          v, first32, n32, shape, scratch.as<double>(), moments.as<hd::Moments>(),
+          static_cast<std::uint32_t>(keys), key_tmp.as<double>(), dev_values, dev_se);
     KLYNGE_CUDA_CHECK(cudaGetLastError());
     copy_rows(dev_values, n, keys, values, count, done);
     copy_rows(dev_se, n, keys, welch_se, count, done);

@@ -3,8 +3,9 @@
 # researcher would write (scripts/bench_gpu_torch.py, when torch is importable), in the same
 # run on the same card. Prints G draws/s and the PyTorch / klynge time ratio per workload.
 # Workloads (issue 5): exact bootstrap of a mean n = 10^4 .. 10^7 with one and four metrics,
-# Poisson bootstrap n = 10^6, permutation of 5 000 members among 10^6 firms, and `analyze`
-# end to end on a simulated 10^6-firm panel (CUDA against the CPU backend).
+# Poisson bootstrap n = 10^6, the median (the count path: a warp per replicate), permutation
+# of 5 000 members among 10^6 firms, and `analyze` end to end on a simulated 10^6-firm panel
+# (CUDA against the CPU backend).
 #   BUILD=build-gpu scripts/bench-gpu.sh     (default BUILD=build)
 #   B (default 10000); BIG_B (default 1000) is used for n = 10^7 to bound the run time.
 set -uo pipefail
@@ -38,6 +39,7 @@ done
 pair "exact n=10000000 1 metric (B=$BIG_B)" boot 10000000 1 "$BIG_B"
 pair "exact n=10000000 4 metrics (B=$BIG_B)" boot 10000000 4 "$BIG_B"
 pair "poisson n=1000000" boot 1000000 1 "$B" poisson
+pair "median n=1000000 (count path, B=$BIG_B)" boot 1000000 1 "$BIG_B" median
 pair "perm 5000 of 1000000" perm 1000000 5000 "$B"
 
 # analyze end to end on a simulated 10^6-firm panel: CUDA against the CPU backend.

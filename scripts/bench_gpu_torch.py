@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The PyTorch code a researcher would write for the GPU benchmark's workloads, timed on the
 same card (scripts/bench-gpu.sh compares it with klynge_gpu_bench).
-  bench_gpu_torch.py boot N METRICS B [poisson]  exact bootstrap: torch.randint + gather + mean
-                                                 per group (Poisson: torch.poisson weights)
+  bench_gpu_torch.py boot N METRICS B [poisson|median]  exact bootstrap: torch.randint + gather
+                                                 + mean per group (Poisson: torch.poisson
+                                                 weights; median: + torch.median instead)
   bench_gpu_torch.py perm N MEMBERS B            permutation: argsort of random keys per replicate
 Replicates are processed in batches that fit in memory. Prints one line like klynge_gpu_bench."""
 import math
@@ -13,6 +14,7 @@ import torch
 
 what, n, third, B = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 poisson = len(sys.argv) > 5 and sys.argv[5] == "poisson"
+median = len(sys.argv) > 5 and sys.argv[5] == "median"
 dev = torch.device("cuda")
 g = torch.Generator(device=dev).manual_seed(1)
 
@@ -43,13 +45,17 @@ if what == "boot":
         else:
             i1 = torch.randint(0, n1, (b, n1), device=dev, generator=g)
             i0 = torch.randint(0, n - n1, (b, n - n1), device=dev, generator=g)
-            diff = members[i1].mean(1) - controls[i0].mean(1)  # 2-D index: b x n x k gathers
+            if median:  # the gathered resample's median per group (a sort per replicate)
+                diff = members[i1].median(1).values - controls[i0].median(1).values
+            else:
+                diff = members[i1].mean(1) - controls[i0].mean(1)  # 2-D index: b x n x k gathers
         out.append(diff)
         done += b
     torch.cuda.synchronize()
     sec = time.perf_counter() - t0
     first = torch.cat(out)[0, 0].item()
-    print(f"torch boot {'poisson' if poisson else 'exact'} n={n} metrics={k} B={B}: {sec:.4f} s, "
+    kind = "poisson" if poisson else "median" if median else "exact"
+    print(f"torch boot {kind} n={n} metrics={k} B={B}: {sec:.4f} s, "
           f"{B * n / sec / 1e9:.2f} G draws/s, first={first:.9g}")
 elif what == "perm":
     n1 = third

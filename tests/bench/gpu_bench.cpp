@@ -1,8 +1,10 @@
 // GPU benchmark (run by scripts/bench-gpu.sh, never by ctest): klynge's CUDA launchers on
 // synthetic window-design samples. The resampling arrays are prepared and uploaded once (as an
 // analysis does; "setup"), then the B replicates are timed: kernels and the copy back.
-//   klynge_gpu_bench boot N METRICS B [poisson]   exact (or Poisson) bootstrap of the mean
-//                                                 difference, N firms (10% members)
+//   klynge_gpu_bench boot N METRICS B [poisson|median]   exact (or Poisson) bootstrap of the
+//                                                 mean difference, N firms (10% members);
+//                                                 median: of the median difference too (the
+//                                                 count path: a warp per replicate)
 //   klynge_gpu_bench perm N MEMBERS B             permutation test, welch_t, MEMBERS of N
 // Prints one line: workload, seconds, G draws/s (draws = B x N for the bootstrap, B x the
 // smaller group for the permutation test), and the first replicate value as a check.
@@ -72,7 +74,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: klynge_gpu_bench boot N METRICS B [poisson] | perm N MEMBERS B\n");
+    std::fprintf(stderr,
+                 "usage: klynge_gpu_bench boot N METRICS B [poisson|median] | perm N MEMBERS B\n");
     return 64;
   }
   if (query_cuda().devices.empty()) {
@@ -84,10 +87,12 @@ int main(int argc, char** argv) {
   const auto third = static_cast<std::uint32_t>(std::strtoull(argv[3], nullptr, 10));
   const std::uint64_t B = std::strtoull(argv[4], nullptr, 10);
   const bool poisson = argc > 5 && std::string(argv[5]) == "poisson";
+  const bool median = argc > 5 && std::string(argv[5]) == "median";
   if (what == "boot") {
     const Sample s = synthetic(n, n / 10, third);
     BootstrapSpec spec;
     spec.scheme = poisson ? Scheme::poisson : Scheme::groups;
+    if (median) spec.statistics = {Statistic::mean_diff, Statistic::median_diff};
     spec.backend.backend = Backend::cuda;
     // The resampling arrays are built once per analysis (host) and uploaded by the first run;
     // the figure is the replicates' run: kernels and the copy back.
@@ -100,8 +105,11 @@ int main(int argc, char** argv) {
     const double sec = seconds_since(t0);
     std::printf(
         "boot %s n=%u metrics=%u B=%llu: %.4f s, %.2f G draws/s (setup %.3f s), first=%.9g\n",
-        poisson ? "poisson" : "exact", n, third, static_cast<unsigned long long>(B), sec,
-        static_cast<double>(B) * n / sec / 1e9, setup, t.values.empty() ? NAN : t.values[0]);
+        poisson  ? "poisson"
+        : median ? "median"
+                 : "exact",
+        n, third, static_cast<unsigned long long>(B), sec, static_cast<double>(B) * n / sec / 1e9,
+        setup, t.values.empty() ? NAN : t.values[0]);
   } else if (what == "perm") {
     const Sample s = synthetic(n, third, 1);
     PermutationSpec spec;

@@ -8,13 +8,19 @@
 // growth, weight > 0) in contribution order, and a copy sorted by (value, weight) for the
 // median and trimmed mean. A replicate is a count per firm (firm_count); a segment reads the
 // count of each contribution's firm, so a firm brings all its metrics and cohorts together.
+//
+// The team_ functions run a replicate on a team of lanes (hd/team.hpp): the GPU's count path
+// gives each replicate a warp; the CPU runs them with SerialTeam (the plain functions below),
+// which is the sequential computation.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include "klynge/hd/bootstrap_chunked.hpp"
 #include "klynge/hd/bootstrap_draws.hpp"
+#include "klynge/hd/bootstrap_lanes.hpp"
 #include "klynge/hd/group_stats.hpp"
 #include "klynge/hd/macros.hpp"
 
@@ -85,11 +91,6 @@ KLYNGE_HD std::uint32_t boot_keys(const BootView& v) {
 
 // ---- Drawing the counts ------------------------------------------------------------------------
 
-KLYNGE_HD void add_unit(const BootView& v, std::uint32_t unit, double count, double* firm_count) {
-  for (std::uint32_t k = v.unit_firm_begin[unit]; k < v.unit_firm_begin[unit + 1]; ++k)
-    firm_count[v.unit_firms[k]] += count;
-}
-
 // Every resampled unit of replicate `replicate` with its weight, in a fixed order: the one
 // definition of each scheme's draws, shared by the count path (draw_counts) and the fused
 // paths, so they draw the same units whatever they accumulate. A pure function of (seed,
@@ -134,11 +135,64 @@ KLYNGE_HD void for_each_draw(const BootView& v, std::uint32_t replicate, Sink&& 
   }
 }
 
-// Fills firm_count (one entry per firm) for replicate `replicate`.
+KLYNGE_HD SerialPlaneCounter plane_counter_of(const SerialTeam&) {
+  return SerialPlaneCounter{};
+}
+
+// Fills firm_count (one entry per firm) for replicate `replicate`: the draws of for_each_draw,
+// dealt out to the team's lanes (hd/bootstrap_lanes.hpp), each added to its unit's firms.
+// Counts of the multinomial schemes and Poisson are integers, so the lanes' adds meet in any
+// order; a Bayesian weight is each unit's alone. Bayesian groups are normalised by the team's
+// sum of their Exp(1) draws (in index order on one lane).
+template <typename Team>
+KLYNGE_HD void team_draw_counts(const BootView& v, std::uint32_t replicate, const Team& team,
+                                double* firm_count) {
+  const std::uint32_t lane = team.lane(), lanes = team.lanes();
+  for (std::uint32_t f = lane; f < v.firms; f += lanes) firm_count[f] = 0.0;
+  team.sync();
+  const auto add = [&](std::uint32_t unit, double count) {
+    for (std::uint32_t k = v.unit_firm_begin[unit]; k < v.unit_firm_begin[unit + 1]; ++k)
+      team.add(&firm_count[v.unit_firms[k]], count);
+  };
+  if constexpr (std::is_same_v<Team, SerialTeam>) {
+    // One thread: the same draws in one pass, with Philox words generated in runs
+    // (for_each_draw), which the lane-by-lane dealing below cannot batch.
+    for_each_draw(v, replicate, add);
+  } else if (v.scheme == BootScheme::groups || v.scheme == BootScheme::strata) {
+    for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
+      const std::uint32_t begin = v.group_unit_begin[g], m = v.group_unit_begin[g + 1] - begin;
+      auto index = [&](std::uint32_t i) { add(begin + i, 1.0); };
+      if (chunked_group(m)) {
+        for_each_leaf(
+            v.seed, v.analysis, replicate, begin, m, plane_counter_of(team),
+            [&](std::uint32_t leaf, std::uint32_t chunk, std::uint32_t size, std::uint32_t draws) {
+              chunk_draws_of_lane(v.seed, v.analysis, replicate, begin, leaf, chunk, size, draws,
+                                  lane, lanes, index);
+            });
+      } else if (m > 0) {
+        group_draws_of_lane(v.seed, v.analysis, replicate, begin, m, lane, lanes, index);
+      }
+    }
+  } else if (v.scheme == BootScheme::poisson) {
+    auto unit = [&](std::uint32_t u, std::uint32_t c) { add(u, static_cast<double>(c)); };
+    poisson_units_of_lane(v.seed, v.analysis, replicate, 0, 0,
+                          v.group_unit_begin[v.resample_groups], lane, lanes, unit);
+  } else {
+    for (std::uint32_t g = 0; g < v.resample_groups; ++g) {
+      const std::uint32_t begin = v.group_unit_begin[g], m = v.group_unit_begin[g + 1] - begin;
+      double part = 0.0;
+      auto sum = [&](std::uint32_t, double e) { part += e; };
+      exp_units_of_lane(v.seed, v.analysis, replicate, begin, 0, m, lane, lanes, sum);
+      const double scale = static_cast<double>(m) / team.sum(part);
+      auto unit = [&](std::uint32_t u, double e) { add(begin + u, e * scale); };
+      exp_units_of_lane(v.seed, v.analysis, replicate, begin, 0, m, lane, lanes, unit);
+    }
+  }
+  team.sync();
+}
+
 KLYNGE_HD void draw_counts(const BootView& v, std::uint32_t replicate, double* firm_count) {
-  for (std::uint32_t f = 0; f < v.firms; ++f) firm_count[f] = 0.0;
-  for_each_draw(v, replicate,
-                [&](std::uint32_t unit, double count) { add_unit(v, unit, count, firm_count); });
+  team_draw_counts(v, replicate, SerialTeam{}, firm_count);
 }
 
 // ---- Statistics from counts --------------------------------------------------------------------
@@ -154,28 +208,49 @@ struct GroupValues {
   double median, trimmed, agg;
 };
 
-KLYNGE_HD GroupValues group_values(const BootView& v, std::uint32_t segment,
-                                   const double* firm_count, BootScratch& scratch) {
+// Cumulative weights are sums of integers (exact in any order) unless the sample is weighted
+// or the counts are Bayesian weights.
+KLYNGE_HD bool exact_cumulative_weights(const BootView& v) {
+  return !v.weighted && v.scheme != BootScheme::bayesian;
+}
+
+template <typename Team>
+KLYNGE_HD GroupValues team_group_values(const BootView& v, std::uint32_t segment,
+                                        const double* firm_count, BootScratch& scratch,
+                                        const Team& team) {
   const std::uint32_t b = v.seg_begin[segment], n = v.seg_begin[segment + 1] - b;
-  for (std::uint32_t i = 0; i < n; ++i) scratch.seg_counts[i] = firm_count[v.firm[b + i]];
+  // Each lane gathers the entries it then sums (the same strides): no sync needed.
+  for (std::uint32_t i = team.lane(); i < n; i += team.lanes())
+    scratch.seg_counts[i] = firm_count[v.firm[b + i]];
   GroupValues g;
-  g.moments = moments(v.y + b, v.w + b, scratch.seg_counts, n);
+  g.moments = team_moments(v.y + b, v.w + b, scratch.seg_counts, n, team);
   g.median = g.trimmed = g.agg = nan_value();
   const bool sorted_needed = (v.stat_mask & ((1u << kStatMedian) | (1u << kStatTrimmed))) != 0;
   if (sorted_needed && g.moments.sum_w > 0.0) {
-    for (std::uint32_t i = 0; i < n; ++i)
+    for (std::uint32_t i = team.lane(); i < n; i += team.lanes())
       scratch.sorted_counts[i] = firm_count[v.sorted_firm[b + i]];
+    team.sync();  // the scans read contiguous blocks
+    const bool exact = exact_cumulative_weights(v);
     if (v.stat_mask & (1u << kStatMedian))
-      g.median = weighted_median_sorted(v.ys + b, v.ws + b, scratch.sorted_counts, n);
+      g.median =
+          team_weighted_median_sorted(v.ys + b, v.ws + b, scratch.sorted_counts, n, exact, team);
     if (v.stat_mask & (1u << kStatTrimmed)) {
       const double cut = v.weighted ? trim_cut_mass(v.trim, g.moments.sum_w)
-                                    : trim_cut_units(v.trim, g.moments.units);
-      g.trimmed = trimmed_mean_sorted(v.ys + b, v.ws + b, scratch.sorted_counts, n, cut);
+                                    : trim_cut_units(v.trim, whole_units(g.moments.units));
+      g.trimmed =
+          team_trimmed_mean_sorted(v.ys + b, v.ws + b, scratch.sorted_counts, n, cut, exact, team);
     }
+    team.sync();  // the next segment overwrites sorted_counts
   }
   if ((v.stat_mask & (1u << kStatAgg)) && !v.level && g.moments.sum_w > 0.0)
-    g.agg = aggregate_growth(v.x0 + b, v.x1 + b, v.w + b, scratch.seg_counts, n);
+    g.agg = team_aggregate_growth(v.x0 + b, v.x1 + b, v.w + b, scratch.seg_counts, n, team);
+  team.sync();  // the next segment overwrites seg_counts
   return g;
+}
+
+KLYNGE_HD GroupValues group_values(const BootView& v, std::uint32_t segment,
+                                   const double* firm_count, BootScratch& scratch) {
+  return team_group_values(v, segment, firm_count, scratch, SerialTeam{});
 }
 
 // The five statistics of one cell (NaN where describe's status is not "ok") and the Welch SE
@@ -221,29 +296,41 @@ KLYNGE_HD CohortAverage cohort_average(const BootView& v, const BootScratch& scr
 // Every requested statistic of one metric for the counts in scratch.firm_count, written to
 // values[key] (and the Welch SE of mean_diff keys to se[key], NaN elsewhere) for the keys of
 // this metric in describe's order: cells, then the aggregate, each with the requested
-// statistics in Statistic order.
-KLYNGE_HD void metric_statistics(const BootView& v, std::uint32_t metric, BootScratch& scratch,
-                                 double* values, double* se) {
+// statistics in Statistic order. On a team every lane computes the same values; lane 0 writes
+// the scratch's cell arrays and the outputs.
+template <typename Team>
+KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, BootScratch& scratch,
+                                      double* values, double* se, const Team& team) {
   const double nan = nan_value();
   const double* fc = scratch.firm_count;
+  const bool writer = team.lane() == 0;
   std::uint32_t key = 0;
   for (std::uint32_t c = 0; c < v.cells; ++c) {
     const std::uint32_t seg = (metric * v.cells + c) * 2;
-    const GroupValues m = group_values(v, seg, fc, scratch);
-    const GroupValues k = group_values(v, seg + 1, fc, scratch);
-    double* cv = scratch.cell_values + c * kBootStatistics;
-    cell_values(m, k, v.level, cv, &scratch.cell_se[c]);
-    scratch.member_units[c] = m.moments.units;
-    scratch.cell_moments[2 * c] = m.moments;
-    scratch.cell_moments[2 * c + 1] = k.moments;
+    const GroupValues m = team_group_values(v, seg, fc, scratch, team);
+    const GroupValues k = team_group_values(v, seg + 1, fc, scratch, team);
+    double cv[kBootStatistics];
+    double cell_se;
+    cell_values(m, k, v.level, cv, &cell_se);
+    if (writer) {
+      for (int s = 0; s < kBootStatistics; ++s)
+        scratch.cell_values[c * kBootStatistics + s] = cv[s];
+      scratch.cell_se[c] = cell_se;
+      scratch.member_units[c] = m.moments.units;
+      scratch.cell_moments[2 * c] = m.moments;
+      scratch.cell_moments[2 * c + 1] = k.moments;
+    }
     for (int s = 0; s < kBootStatistics; ++s) {
       if (!(v.stat_mask & (1u << s))) continue;
-      values[key] = cv[s];
-      se[key] = s == kStatMean ? scratch.cell_se[c] : nan;
+      if (writer) {
+        values[key] = cv[s];
+        se[key] = s == kStatMean ? cell_se : nan;
+      }
       ++key;
     }
   }
   if (!v.cohort_design) return;
+  team.sync();  // lane 0's cell arrays
 
   // Aggregate (docs/estimands.md §7): member-size weights over the cells with a value.
   double agg_se = nan;
@@ -264,21 +351,26 @@ KLYNGE_HD void metric_statistics(const BootView& v, std::uint32_t metric, BootSc
         const double scale =
             (g == 0 ? omega : -omega) * std::sqrt(mom.units / (mom.units - 1.0)) / mom.sum_w;
         const std::uint32_t seg = (metric * v.cells + c) * 2 + g;
-        for (std::uint32_t i = v.seg_begin[seg]; i < v.seg_begin[seg + 1]; ++i) {
+        // A firm has at most one entry in a segment, so the lanes never add to the same firm
+        // at once, and each firm's influence takes its terms in segment order, as on one lane.
+        for (std::uint32_t i = v.seg_begin[seg] + team.lane(); i < v.seg_begin[seg + 1];
+             i += team.lanes()) {
           if (!(fc[v.firm[i]] > 0.0)) continue;
           scratch.influence[v.firm[i]] += scale * v.w[i] * (v.y[i] - mom.mean);
         }
+        team.sync();
       }
     }
     // Σ over firms in index order (as describe_sample), each copy of a firm counted.
     double se2 = 0.0;
-    for (std::uint32_t f = 0; f < v.firms; ++f) {
+    for (std::uint32_t f = team.lane(); f < v.firms; f += team.lanes()) {
       const double infl = scratch.influence[f];
       if (infl != 0.0) {
         se2 += fc[f] * (infl * infl);
         scratch.influence[f] = 0.0;
       }
     }
+    se2 = team.sum(se2);
     if (!too_few && se2 > 0.0) agg_se = std::sqrt(se2);
   }
   for (int s = 0; s < kBootStatistics; ++s) {
@@ -293,19 +385,35 @@ KLYNGE_HD void metric_statistics(const BootView& v, std::uint32_t metric, BootSc
       const CohortAverage avg = cohort_average(v, scratch, s);
       if (avg.total > 0.0) value = avg.sum / avg.total;
     }
-    values[key] = value;
-    se[key] = s == kStatMean ? agg_se : nan;
+    if (writer) {
+      values[key] = value;
+      se[key] = s == kStatMean ? agg_se : nan;
+    }
     ++key;
   }
+  team.sync();  // the next metric overwrites the cell arrays
 }
 
-// One whole replicate: counts, then every metric. values/se have boot_keys(v) entries.
-KLYNGE_HD void bootstrap_replicate(const BootView& v, std::uint32_t replicate, BootScratch& scratch,
-                                   double* values, double* se) {
-  draw_counts(v, replicate, scratch.firm_count);
+KLYNGE_HD void metric_statistics(const BootView& v, std::uint32_t metric, BootScratch& scratch,
+                                 double* values, double* se) {
+  team_metric_statistics(v, metric, scratch, values, se, SerialTeam{});
+}
+
+// One whole replicate: counts, then every metric. values/se have boot_keys(v) entries (written
+// by lane 0 of a team).
+template <typename Team>
+KLYNGE_HD void team_bootstrap_replicate(const BootView& v, std::uint32_t replicate,
+                                        BootScratch& scratch, double* values, double* se,
+                                        const Team& team) {
+  team_draw_counts(v, replicate, team, scratch.firm_count);
   const std::uint32_t per_metric = boot_keys_per_metric(v);
   for (std::uint32_t m = 0; m < v.metrics; ++m)
-    metric_statistics(v, m, scratch, values + m * per_metric, se + m * per_metric);
+    team_metric_statistics(v, m, scratch, values + m * per_metric, se + m * per_metric, team);
+}
+
+KLYNGE_HD void bootstrap_replicate(const BootView& v, std::uint32_t replicate, BootScratch& scratch,
+                                   double* values, double* se) {
+  team_bootstrap_replicate(v, replicate, scratch, values, se, SerialTeam{});
 }
 
 }  // namespace klynge::hd

@@ -20,12 +20,19 @@
 // Summation is sequential in index order with no data-dependent reordering, so a result is a
 // pure function of its inputs on any thread, block or device. No allocation, no exceptions,
 // no std containers: KLYNGE_HD makes these __host__ __device__ under nvcc.
+//
+// The team_ versions run the same definitions on a team of lanes (hd/team.hpp: a GPU warp in
+// the bootstrap's count path): each lane sums its share and the team adds the shares in a fixed
+// order, so a team's result differs from the sequential one only by the rounding of that order
+// (and not at all where the sums are of integers: the cumulative weights that place a median or
+// a trimming cut). The plain versions are the team versions run by SerialTeam.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 
 #include "klynge/hd/macros.hpp"
+#include "klynge/hd/team.hpp"
 
 namespace klynge::hd {
 
@@ -50,23 +57,27 @@ struct Moments {
 // Two passes in index order: the first gives W and a provisional mean m0 = sum(e y)/W, the
 // second sums deviations from m0 and corrects for m0's rounding error (the corrected
 // two-pass algorithm; Chan, Golub & LeVeque 1983), so the spread stays accurate when the
-// mean is large compared with the spread.
-KLYNGE_HD Moments moments(const double* values, const double* weights, const double* counts,
-                          std::size_t n) {
+// mean is large compared with the spread. A team's lanes take entries lane, lane + lanes, ...
+template <typename Team>
+KLYNGE_HD Moments team_moments(const double* values, const double* weights, const double* counts,
+                               std::size_t n, const Team& team) {
   double units = 0.0, sum_w = 0.0, sum_wy = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = team.lane(); i < n; i += team.lanes()) {
     const double e = effective_weight(weights, counts, i);
     if (!(e > 0.0)) continue;
     units += counts ? counts[i] : 1.0;
     sum_w += e;
     sum_wy += e * values[i];
   }
+  units = team.sum(units);
+  sum_w = team.sum(sum_w);
+  sum_wy = team.sum(sum_wy);
   Moments m{units, sum_w, nan_value(), nan_value(), nan_value()};
   if (!(sum_w > 0.0)) return m;
   const double m0 = sum_wy / sum_w;
   double d = 0.0, q = 0.0;           // sum e (y - m0), sum e (y - m0)^2
   double a = 0.0, b = 0.0, f = 0.0;  // sum c w^2 (y - m0)^2, sum c w^2 (y - m0), sum c w^2
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = team.lane(); i < n; i += team.lanes()) {
     const double e = effective_weight(weights, counts, i);
     if (!(e > 0.0)) continue;
     const double dev = values[i] - m0;
@@ -77,6 +88,11 @@ KLYNGE_HD Moments moments(const double* values, const double* weights, const dou
     b += ew * dev;
     f += ew;
   }
+  d = team.sum(d);
+  q = team.sum(q);
+  a = team.sum(a);
+  b = team.sum(b);
+  f = team.sum(f);
   const double delta = d / sum_w;
   m.mean = m0 + delta;
   const double m2 = q - d * delta;
@@ -84,6 +100,11 @@ KLYNGE_HD Moments moments(const double* values, const double* weights, const dou
   m.m2 = m2 > 0.0 ? m2 : 0.0;
   m.m2_ww = m2_ww > 0.0 ? m2_ww : 0.0;
   return m;
+}
+
+KLYNGE_HD Moments moments(const double* values, const double* weights, const double* counts,
+                          std::size_t n) {
+  return team_moments(values, weights, counts, n, SerialTeam{});
 }
 
 KLYNGE_HD Moments moments(const double* values, const double* weights, std::size_t n) {
@@ -106,41 +127,88 @@ KLYNGE_HD double mean_se2(const Moments& m) {
   return m.units / (m.units - 1.0) * m.m2_ww / (m.sum_w * m.sum_w);
 }
 
-// Total effective weight in index order (the same order the sorted-value scans use, so a
-// cumulative sum reaches exactly this value at the last entry).
-KLYNGE_HD double total_weight(const double* weights, const double* counts, std::size_t n) {
+// Total effective weight of entries [begin, end) in index order (the same order the
+// sorted-value scans use, so a cumulative sum reaches exactly this value at the last entry).
+KLYNGE_HD double block_weight(const double* weights, const double* counts, std::size_t begin,
+                              std::size_t end) {
   double total = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = begin; i < end; ++i) {
     const double e = effective_weight(weights, counts, i);
     if (e > 0.0) total += e;
   }
   return total;
 }
 
+KLYNGE_HD double total_weight(const double* weights, const double* counts, std::size_t n) {
+  return block_weight(weights, counts, 0, n);
+}
+
+// Where a sorted-value scan splits over a team: with `exact` (every effective weight an integer,
+// so cumulative sums do not depend on their order) lane l scans block l and starts from the
+// exact sum of the blocks below it; otherwise lane 0 scans everything, in index order, as one
+// thread does. Every lane gets the same total.
+struct ScanBlock {
+  std::size_t begin, end;
+  double before;  // cumulative effective weight of the entries before begin
+  double total;
+};
+
+template <typename Team>
+KLYNGE_HD ScanBlock team_scan_block(const double* weights, const double* counts, std::size_t n,
+                                    bool exact, const Team& team) {
+  if (!exact || team.lanes() == 1) {
+    const double total =
+        team.broadcast(team.lane() == 0 ? total_weight(weights, counts, n) : 0.0, 0);
+    return ScanBlock{0, team.lane() == 0 ? n : 0, 0.0, total};
+  }
+  const std::size_t begin = team_block_begin(team.lane(), team.lanes(), n);
+  const std::size_t end = team_block_begin(team.lane() + 1, team.lanes(), n);
+  const double mine = block_weight(weights, counts, begin, end);
+  return ScanBlock{begin, end, team.scan(mine), team.sum(mine)};
+}
+
 // Weighted median over values sorted ascending (weights/counts aligned with them). With C_k
 // the cumulative effective weight and W the total: if some C_k equals W/2 exactly, the mean
 // of y_k and the next value with positive weight; otherwise the first y_k with C_k > W/2.
 // Unit weights: the usual median (mean of the two middle values for even n); counts: the
-// median of the expanded sample. NaN for an empty group.
-KLYNGE_HD double weighted_median_sorted(const double* values, const double* weights,
-                                        const double* counts, std::size_t n) {
-  const double total = total_weight(weights, counts, n);
-  if (!(total > 0.0)) return nan_value();
-  const double half = 0.5 * total;
-  double cum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+// median of the expanded sample. NaN for an empty group. On a team the lane whose block holds
+// the first C_k >= W/2 finds the value (exact: the block sums are exact) and broadcasts it.
+template <typename Team>
+KLYNGE_HD double team_weighted_median_sorted(const double* values, const double* weights,
+                                             const double* counts, std::size_t n, bool exact,
+                                             const Team& team) {
+  const ScanBlock blk = team_scan_block(weights, counts, n, exact, team);
+  if (!(blk.total > 0.0)) return nan_value();
+  const double half = 0.5 * blk.total;
+  double found = nan_value();
+  bool mine = false;
+  double cum = blk.before;
+  for (std::size_t i = blk.begin; i < blk.end && !mine; ++i) {
     const double e = effective_weight(weights, counts, i);
     if (!(e > 0.0)) continue;
     cum += e;
     if (cum == half) {
+      mine = true;
+      found = values[i];  // only kept through rounding of tiny trailing weights
       for (std::size_t j = i + 1; j < n; ++j) {
-        if (effective_weight(weights, counts, j) > 0.0) return 0.5 * (values[i] + values[j]);
+        if (effective_weight(weights, counts, j) > 0.0) {
+          found = 0.5 * (values[i] + values[j]);
+          break;
+        }
       }
-      return values[i];  // only reachable through rounding of tiny trailing weights
+    } else if (cum > half) {
+      mine = true;
+      found = values[i];
     }
-    if (cum > half) return values[i];
   }
-  return values[n - 1];  // not reached: cum ends at total > half
+  const std::uint32_t owner = team.first_lane(mine);
+  if (owner == team.lanes()) return values[n - 1];  // not reached: cum ends at total > half
+  return team.broadcast(found, owner);
+}
+
+KLYNGE_HD double weighted_median_sorted(const double* values, const double* weights,
+                                        const double* counts, std::size_t n) {
+  return team_weighted_median_sorted(values, weights, counts, n, false, SerialTeam{});
 }
 
 KLYNGE_HD double weighted_median_sorted(const double* values, const double* weights,
@@ -154,6 +222,14 @@ KLYNGE_HD double weighted_median_sorted(const double* values, const double* weig
 KLYNGE_HD double trim_cut_units(double trim, double units) {
   return std::floor(trim * units);
 }
+// The expanded sample size to cut by. Bayesian bootstrap counts are scaled to sum to the
+// group's number of units, but only up to rounding (8999.999999999998 for 9 000), and floor()
+// would turn that into a cut one unit short that depends on the order of the sum: a total within
+// 1e-9 (relative) of a whole number is that number.
+KLYNGE_HD double whole_units(double units) {
+  const double nearest = std::round(units);
+  return std::fabs(units - nearest) <= 1e-9 * nearest ? nearest : units;
+}
 // Fractional cutting (real sampling weights): trim * W of mass from each tail.
 KLYNGE_HD double trim_cut_mass(double trim, double total_weight) {
   return trim * total_weight;
@@ -161,15 +237,19 @@ KLYNGE_HD double trim_cut_mass(double trim, double total_weight) {
 
 // Trimmed mean over values sorted ascending: removes `cut` of effective weight from the
 // bottom and `cut` from the top (an entry straddling a boundary keeps the part inside) and
-// returns the weighted mean of what is left. NaN when nothing is left (2 cut >= W).
-KLYNGE_HD double trimmed_mean_sorted(const double* values, const double* weights,
-                                     const double* counts, std::size_t n, double cut) {
-  const double total = total_weight(weights, counts, n);
+// returns the weighted mean of what is left. NaN when nothing is left (2 cut >= W). On a team
+// each lane keeps the part of its block (placed exactly, see team_scan_block) and the team adds
+// the lanes' sums.
+template <typename Team>
+KLYNGE_HD double team_trimmed_mean_sorted(const double* values, const double* weights,
+                                          const double* counts, std::size_t n, double cut,
+                                          bool exact, const Team& team) {
+  const ScanBlock blk = team_scan_block(weights, counts, n, exact, team);
   const double lo = cut > 0.0 ? cut : 0.0;
-  const double hi = total - lo;
+  const double hi = blk.total - lo;
   if (!(hi > lo)) return nan_value();
-  double before = 0.0, sum = 0.0, kept_total = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+  double before = blk.before, sum = 0.0, kept_total = 0.0;
+  for (std::size_t i = blk.begin; i < blk.end; ++i) {
     const double e = effective_weight(weights, counts, i);
     if (!(e > 0.0)) continue;
     const double after = before + e;
@@ -187,7 +267,14 @@ KLYNGE_HD double trimmed_mean_sorted(const double* values, const double* weights
     }
     before = after;
   }
+  sum = team.sum(sum);
+  kept_total = team.sum(kept_total);
   return kept_total > 0.0 ? sum / kept_total : nan_value();
+}
+
+KLYNGE_HD double trimmed_mean_sorted(const double* values, const double* weights,
+                                     const double* counts, std::size_t n, double cut) {
+  return team_trimmed_mean_sorted(values, weights, counts, n, cut, false, SerialTeam{});
 }
 
 KLYNGE_HD double trimmed_mean_sorted(const double* values, const double* weights, std::size_t n,
@@ -197,17 +284,26 @@ KLYNGE_HD double trimmed_mean_sorted(const double* values, const double* weights
 
 // Aggregate growth sum(e x1) / sum(e x0) - 1 over taking-part entries: the growth of the
 // group's total ("total employment grew by"). NaN when the base total is not positive.
-KLYNGE_HD double aggregate_growth(const double* start, const double* end, const double* weights,
-                                  const double* counts, std::size_t n) {
+template <typename Team>
+KLYNGE_HD double team_aggregate_growth(const double* start, const double* end,
+                                       const double* weights, const double* counts, std::size_t n,
+                                       const Team& team) {
   double s0 = 0.0, s1 = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = team.lane(); i < n; i += team.lanes()) {
     const double e = effective_weight(weights, counts, i);
     if (!(e > 0.0)) continue;
     s0 += e * start[i];
     s1 += e * end[i];
   }
+  s0 = team.sum(s0);
+  s1 = team.sum(s1);
   if (!(s0 > 0.0)) return nan_value();
   return s1 / s0 - 1.0;
+}
+
+KLYNGE_HD double aggregate_growth(const double* start, const double* end, const double* weights,
+                                  const double* counts, std::size_t n) {
+  return team_aggregate_growth(start, end, weights, counts, n, SerialTeam{});
 }
 
 KLYNGE_HD double aggregate_growth(const double* start, const double* end, const double* weights,
