@@ -4,6 +4,7 @@
 // the provenance needs no second read of the file (io/input_digest).
 #include "klynge/io/read_panel.hpp"
 
+#include <atomic>
 #include <thread>
 
 #include "input_bytes.hpp"
@@ -18,12 +19,14 @@ bool is_gzip_name(const std::string& path) {
   return path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
 }
 
-// sha256_hex(bytes) on its own thread; the destructor waits, so `bytes` must outlive it.
+// sha256_hex(bytes) on its own thread. The destructor stops it early when the digest was not
+// taken (a read that failed need not wait for the hash of a large file) and waits for it, so
+// `bytes` must outlive it.
 class HashInBackground {
  public:
-  explicit HashInBackground(std::string_view bytes)
-      : thread_([this, bytes] { hex_ = sha256_hex(bytes); }) {}
+  explicit HashInBackground(std::string_view bytes) : thread_([this, bytes] { run(bytes); }) {}
   ~HashInBackground() {
+    stop_.store(true, std::memory_order_relaxed);
     if (thread_.joinable()) thread_.join();
   }
   HashInBackground(const HashInBackground&) = delete;
@@ -35,8 +38,19 @@ class HashInBackground {
   }
 
  private:
+  void run(std::string_view bytes) {
+    constexpr std::size_t kSlice = std::size_t{16} << 20;
+    Sha256 h;
+    for (std::size_t at = 0; at < bytes.size(); at += kSlice) {
+      if (stop_.load(std::memory_order_relaxed)) return;
+      h.update(bytes.substr(at, kSlice));
+    }
+    hex_ = h.hex_digest();
+  }
+
+  std::atomic<bool> stop_{false};
   std::string hex_;
-  std::thread thread_;
+  std::thread thread_;  // last: starts after the members it uses exist
 };
 
 }  // namespace
