@@ -3,7 +3,7 @@
 #include "configuration.hpp"
 #include "klynge/engine/mpi_ranks.hpp"
 #include "klynge/error.hpp"
-#include "klynge/report/sha256.hpp"
+#include "klynge/io/input_digest.hpp"
 #include "klynge/version.hpp"
 
 namespace klynge::cli {
@@ -25,7 +25,7 @@ nlohmann::ordered_json run_fingerprint(const CLI::App& cmd, const std::string& i
   for (const char* key : kNotInFingerprint) config.erase(key);
   nlohmann::ordered_json f;
   f["klynge_version"] = std::string(kVersion);
-  f["input_sha256"] = sha256_file(input);
+  f["input_sha256"] = input_sha256(input);
   f["configuration"] = config;
   return f;
 }

@@ -1,7 +1,7 @@
 #include "report_provenance.hpp"
 
 #include "configuration.hpp"
-#include "klynge/report/sha256.hpp"
+#include "klynge/io/input_digest.hpp"
 
 namespace klynge::cli {
 
@@ -10,8 +10,8 @@ Provenance report_provenance(const CLI::App& cmd, const std::string& input,
   Provenance p;
   p.command = cmd.get_name();
   p.input_path = input;
-  // A second read of the input; the first has just put it in the page cache.
-  p.input_sha256 = sha256_file(input);
+  // Kept by read_panel, which hashed the bytes as it read them (no second read).
+  p.input_sha256 = input_sha256(input);
   p.seed = seed;
   p.device = std::move(device);
   p.threads = threads;

@@ -49,6 +49,9 @@ struct Panel {
   std::string path;              // as given by the user, used in messages
   std::uint64_t data_lines = 0;  // rows read, excluding the header
   std::uint64_t bytes = 0;       // uncompressed bytes read
+  // SHA-256 (hex) of the file's bytes as stored, compressed for .gz (read_panel; empty from
+  // parse_panel). Computed while reading, for the provenance.
+  std::string input_sha256;
 
   // Per row (all vectors have rows() entries), in file order.
   std::vector<std::int32_t> firm;  // index into firm_ids

@@ -1,179 +1,76 @@
 // read_panel: the file's bytes into memory (mapped when it is a plain regular file, read
-// otherwise, inflated with zlib when the name ends in ".gz"), then parse_panel on them.
+// otherwise), inflated when the name ends in ".gz", then parse_panel on them. The SHA-256 of the
+// bytes as stored is computed on a second thread while the first inflates or parses, so that
+// the provenance needs no second read of the file (io/input_digest).
 #include "klynge/io/read_panel.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
+#include <atomic>
+#include <thread>
 
-#include <algorithm>
-#include <cerrno>
-#include <climits>
-#include <cstdlib>
-#include <cstring>
-#include <new>
-
-#include "reader_internal.hpp"
+#include "input_bytes.hpp"
+#include "klynge/io/input_digest.hpp"
+#include "klynge/report/sha256.hpp"
 
 namespace klynge {
 
 namespace {
 
-[[noreturn]] void cannot_open(const std::string& path, int err) {
-  throw Error(ExitCode::no_input, path + ": cannot open: " + std::strerror(err));
-}
-
-[[noreturn]] void read_failed(const std::string& path, const std::string& what) {
-  throw Error(ExitCode::io, path + ": read error: " + what);
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
-
-// The whole input in memory: a read-only mapping or a malloc'd buffer.
-class InputBytes {
- public:
-  InputBytes() = default;
-  ~InputBytes() {
-    if (mapped_)
-      ::munmap(data_, size_);
-    else
-      std::free(data_);
-  }
-  InputBytes(const InputBytes&) = delete;
-  InputBytes& operator=(const InputBytes&) = delete;
-
-  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
-
-  void map(int fd, std::size_t size) {
-    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (p == MAP_FAILED) return;
-    ::madvise(p, size, MADV_SEQUENTIAL);
-    data_ = p;
-    size_ = size;
-    mapped_ = true;
-  }
-  bool mapped() const { return mapped_; }
-
-  // Room for at least `more` further bytes after size(); returns where to write them.
-  char* reserve(std::size_t more) {
-    if (capacity_ - size_ < more) {
-      std::size_t want = std::max(capacity_ * 2, size_ + more);
-      void* p = std::realloc(data_, want);
-      if (!p) throw std::bad_alloc();
-      data_ = p;
-      capacity_ = want;
-    }
-    return static_cast<char*>(data_) + size_;
-  }
-  std::size_t room() const { return capacity_ - size_; }
-  void grow(std::size_t n) { size_ += n; }
-
- private:
-  void* data_ = nullptr;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
-  bool mapped_ = false;
-};
-
 bool is_gzip_name(const std::string& path) {
   return path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
 }
 
-int open_input(const std::string& path, struct stat& st) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) cannot_open(path, errno);
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    cannot_open(path, err);
+// sha256_hex(bytes) on its own thread. The destructor stops it early when the digest was not
+// taken (a read that failed need not wait for the hash of a large file) and waits for it, so
+// `bytes` must outlive it.
+class HashInBackground {
+ public:
+  explicit HashInBackground(std::string_view bytes) : thread_([this, bytes] { run(bytes); }) {}
+  ~HashInBackground() {
+    stop_.store(true, std::memory_order_relaxed);
+    if (thread_.joinable()) thread_.join();
   }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    cannot_open(path, EISDIR);
-  }
-  return fd;
-}
+  HashInBackground(const HashInBackground&) = delete;
+  HashInBackground& operator=(const HashInBackground&) = delete;
 
-void read_plain(const std::string& path, InputBytes& bytes) {
-  struct stat st {};
-  Fd fd(open_input(path, st));
-  if (S_ISREG(st.st_mode) && st.st_size > 0) {
-    bytes.map(fd.get(), static_cast<std::size_t>(st.st_size));
-    if (bytes.mapped()) return;
+  std::string take() {
+    thread_.join();
+    return std::move(hex_);
   }
-  const std::size_t hint = S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1 : 1 << 20;
-  for (;;) {
-    char* dst = bytes.reserve(std::max<std::size_t>(hint, 1 << 16));
-    const ssize_t got = ::read(fd.get(), dst, std::min<std::size_t>(bytes.room(), 1u << 30));
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      read_failed(path, std::strerror(errno));
-    }
-    if (got == 0) return;
-    bytes.grow(static_cast<std::size_t>(got));
-  }
-}
 
-void read_gzip(const std::string& path, InputBytes& bytes) {
-  struct stat st {};
-  Fd fd(open_input(path, st));
-  gzFile gz = ::gzdopen(fd.get(), "rb");
-  if (!gz) read_failed(path, "cannot start gzip decompression");
-  fd.release();  // gzclose closes it
-  struct Closer {
-    gzFile gz;
-    ~Closer() { ::gzclose(gz); }
-  } closer{gz};
-  ::gzbuffer(gz, 1 << 18);
-  const std::size_t hint =
-      S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) * 4 + (1 << 16) : (1 << 22);
-  for (;;) {
-    char* dst = bytes.reserve(std::max<std::size_t>(bytes.room() ? 0 : hint, 1 << 16));
-    const unsigned ask = static_cast<unsigned>(std::min<std::size_t>(bytes.room(), 1u << 30));
-    const int got = ::gzread(gz, dst, ask);
-    int errnum = Z_OK;
-    const char* message = ::gzerror(gz, &errnum);
-    if (got < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
-      if (errnum == Z_ERRNO) read_failed(path, std::strerror(errno));
-      std::string why = message ? message : "decompression failed";
-      // zlib prefixes the name it was given, "<fd:N>" after gzdopen: the path is already said.
-      if (why.rfind("<fd:", 0) == 0 && why.find(": ") != std::string::npos)
-        why.erase(0, why.find(": ") + 2);
-      read_failed(path, "gzip: " + why);
+ private:
+  void run(std::string_view bytes) {
+    constexpr std::size_t kSlice = std::size_t{16} << 20;
+    Sha256 h;
+    for (std::size_t at = 0; at < bytes.size(); at += kSlice) {
+      if (stop_.load(std::memory_order_relaxed)) return;
+      h.update(bytes.substr(at, kSlice));
     }
-    if (got == 0) return;
-    bytes.grow(static_cast<std::size_t>(got));
+    hex_ = h.hex_digest();
   }
-}
+
+  std::atomic<bool> stop_{false};
+  std::string hex_;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
 
 }  // namespace
 
 Panel read_panel(const std::string& path, const ReadOptions& options) {
-  InputBytes bytes;
-  if (is_gzip_name(path))
-    read_gzip(path, bytes);
-  else
-    read_plain(path, bytes);
-  return parse_panel(bytes.view(), path, options);
+  struct stat st {};
+  io::InputBytes stored;
+  io::load_file(path, stored, st);
+  HashInBackground hash(stored.view());
+  Panel panel;
+  if (is_gzip_name(path)) {
+    io::InputBytes text;
+    io::inflate_gzip(stored.view(), path, text);
+    panel = parse_panel(text.view(), path, options);
+  } else {
+    panel = parse_panel(stored.view(), path, options);
+  }
+  panel.input_sha256 = hash.take();
+  if (S_ISREG(st.st_mode)) io::remember_input_sha256(path, st, panel.input_sha256);
+  return panel;
 }
 
 }  // namespace klynge

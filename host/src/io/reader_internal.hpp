@@ -3,7 +3,9 @@
 //   field_parse.cpp   cell values: numbers, years, membership words, missing markers
 //   parse_panel.cpp   header mapping, parallel row parsing, interning
 //   validate_panel.cpp  membership derivation and firm-level consistency checks
-//   read_panel.cpp    files: plain (mmap/read) or gzip
+//   read_panel.cpp    files: plain or gzip, hashed on a second thread while read
+//   input_bytes.cpp   a file's bytes in memory (mmap/read); gzip_inflate.cpp inflates them
+//   input_digest.cpp  the digests read_panel computed, for the provenance
 #pragma once
 
 #include <cstddef>
@@ -17,16 +19,11 @@
 
 namespace klynge::io {
 
-// Asks Linux for transparent huge pages on the 2 MiB-aligned interior of a large, not yet
-// touched allocation: filling ~100 MB of columns otherwise costs tens of thousands of page
-// faults. Advice only; a no-op elsewhere.
-void advise_huge_pages(const void* data, std::size_t bytes);
-
-// Sizes a fresh vector to n copies of `value`, with huge-page advice before the first touch.
+// Sizes a fresh vector to n copies of `value`. No huge-page advice: on the 2-vCPU VM of
+// docs/BENCHMARKS.md, first-touch zeroing of fresh 2 MiB pages cost more than the 4 KiB faults
+// it saves (a read of 4.9 M rows: 0.35 s slower with the advice, in whole-process runs).
 template <class T>
 void fill_column(std::vector<T>& v, std::size_t n, const T& value) {
-  v.reserve(n);
-  advise_huge_pages(v.data(), n * sizeof(T));
   v.assign(n, value);
 }
 

@@ -12,9 +12,9 @@
 
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
+#include "klynge/io/input_digest.hpp"
 #include "klynge/io/read_panel.hpp"
 #include "klynge/power_pool.hpp"
-#include "klynge/report/sha256.hpp"
 #include "sim_sample.hpp"
 
 namespace klynge::power {
@@ -84,7 +84,7 @@ Pool read_pool(const std::string& path, const PoolColumns& columns, int from, in
   read.membership = false;
   Pool pool = pool_from_panel(read_panel(path, read), from, to);
   pool.source.columns = columns;
-  pool.source.sha256 = sha256_file(path);
+  pool.source.sha256 = input_sha256(path);
   return pool;
 }
 

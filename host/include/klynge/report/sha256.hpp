@@ -10,6 +10,11 @@
 
 namespace klynge {
 
+namespace detail {
+// sha256_hex without the CPU's SHA instructions: tests compare the two paths.
+std::string sha256_hex_portable(std::string_view data);
+}  // namespace detail
+
 class Sha256 {
  public:
   Sha256();
@@ -18,7 +23,10 @@ class Sha256 {
   std::string hex_digest();
 
  private:
-  void compress(const unsigned char* block);
+  friend std::string detail::sha256_hex_portable(std::string_view data);
+  void compress(const unsigned char* blocks, std::size_t count);
+
+  bool portable_ = false;  // only detail::sha256_hex_portable sets it
 
   std::array<std::uint32_t, 8> state_;
   std::array<unsigned char, 64> buffer_{};
