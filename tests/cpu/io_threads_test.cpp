@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/bitwise_equal.hpp"
+#include "common/panel_equal.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/read_panel.hpp"
 
@@ -64,27 +65,6 @@ ReadOptions options(int threads) {
 
 using klynge::test::bitwise_equal;
 
-void expect_same(const Panel& a, const Panel& b) {
-  EXPECT_EQ(a.data_lines, b.data_lines);
-  EXPECT_EQ(a.bytes, b.bytes);
-  EXPECT_EQ(a.firm_ids, b.firm_ids);
-  EXPECT_TRUE(bitwise_equal(a.firm, b.firm));
-  EXPECT_TRUE(bitwise_equal(a.year, b.year));
-  EXPECT_TRUE(bitwise_equal(a.line, b.line));
-  ASSERT_EQ(a.metric.size(), b.metric.size());
-  for (std::size_t k = 0; k < a.metric.size(); ++k)
-    EXPECT_TRUE(bitwise_equal(a.metric[k], b.metric[k]));
-  EXPECT_TRUE(bitwise_equal(a.member, b.member));
-  ASSERT_EQ(a.cluster.has_value(), b.cluster.has_value());
-  EXPECT_EQ(a.cluster->labels, b.cluster->labels);
-  EXPECT_TRUE(bitwise_equal(a.cluster->code, b.cluster->code));
-  EXPECT_TRUE(bitwise_equal(a.entry, b.entry));
-  ASSERT_EQ(a.strata.size(), b.strata.size());
-  EXPECT_EQ(a.strata[0].labels, b.strata[0].labels);
-  EXPECT_TRUE(bitwise_equal(a.strata[0].code, b.strata[0].code));
-  EXPECT_TRUE(bitwise_equal(a.weight, b.weight));
-}
-
 TEST(IoThreads, SamePanelForAnyThreadCountAndChunking) {
   const std::string text = synthetic_panel(3000, 12);  // 36 000 rows
   const Panel reference = detail::parse_panel_chunked(text, "t.csv", options(1), 1u << 30);
@@ -94,14 +74,16 @@ TEST(IoThreads, SamePanelForAnyThreadCountAndChunking) {
   for (int threads : {1, 2, 3, 8}) {
     for (std::size_t chunk : {detail::kRowsPerChunk, std::size_t{997}, std::size_t{64}}) {
       SCOPED_TRACE(testing::Message() << threads << " threads, " << chunk << " rows per chunk");
-      expect_same(reference, detail::parse_panel_chunked(text, "t.csv", options(threads), chunk));
+      test::expect_same_panel(reference,
+                              detail::parse_panel_chunked(text, "t.csv", options(threads), chunk));
     }
   }
   // Single-row chunks on a smaller panel: every row its own chunk.
   const std::string small = synthetic_panel(50, 6);
   const Panel small_ref = detail::parse_panel_chunked(small, "t.csv", options(1), 1u << 30);
   for (int threads : {1, 4})
-    expect_same(small_ref, detail::parse_panel_chunked(small, "t.csv", options(threads), 1));
+    test::expect_same_panel(small_ref,
+                            detail::parse_panel_chunked(small, "t.csv", options(threads), 1));
 }
 
 TEST(IoThreads, SameErrorForAnyThreadCountAndChunking) {

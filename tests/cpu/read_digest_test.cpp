@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/bitwise_equal.hpp"
+#include "common/panel_equal.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/input_digest.hpp"
@@ -53,19 +54,6 @@ ReadOptions threads(int n) {
   return o;
 }
 
-void expect_same(const Panel& a, const Panel& b) {
-  EXPECT_EQ(a.data_lines, b.data_lines);
-  EXPECT_EQ(a.bytes, b.bytes);
-  EXPECT_EQ(a.firm_ids, b.firm_ids);
-  EXPECT_TRUE(bitwise_equal(a.firm, b.firm));
-  EXPECT_TRUE(bitwise_equal(a.year, b.year));
-  EXPECT_TRUE(bitwise_equal(a.line, b.line));
-  ASSERT_EQ(a.metric.size(), b.metric.size());
-  for (std::size_t k = 0; k < a.metric.size(); ++k)
-    EXPECT_TRUE(bitwise_equal(a.metric[k], b.metric[k]));
-  EXPECT_TRUE(bitwise_equal(a.member, b.member));
-}
-
 std::string read_error(const std::string& path) {
   try {
     read_panel(path, threads(2));
@@ -94,7 +82,7 @@ TEST(ReadDigest, KeptDigestIsTheFilesSha256ForPlainGzipAndMultiMemberGzip) {
     EXPECT_EQ(p.input_sha256, sha256_file(path));
     EXPECT_EQ(input_sha256(path), p.input_sha256);
     EXPECT_EQ(p.rows(), 20000u);
-    expect_same(p, plain);
+    test::expect_same_panel(p, plain);
   }
   EXPECT_NE(read_panel(files[1], {}).input_sha256, read_panel(files[2], {}).input_sha256);
 }
@@ -119,7 +107,7 @@ TEST(ReadDigest, GzipPanelIsTheSameForOneAndTwoThreads) {
   const Panel one = read_panel(path, threads(1));
   const Panel two = read_panel(path, threads(2));
   EXPECT_EQ(one.rows(), 36000u);
-  expect_same(one, two);
+  test::expect_same_panel(one, two);
   EXPECT_EQ(one.input_sha256, two.input_sha256);
 }
 
@@ -129,12 +117,12 @@ TEST(ReadDigest, GzipNameOnPlainTextAndTrailingBytesReadAsGzreadDoes) {
   const Panel want = parse_panel(text, "x", {});
   // Not gzip at all: zlib's gzread passes such a file through unchanged.
   test::write_file(dir + "/plain.csv.gz", text);
-  expect_same(read_panel(dir + "/plain.csv.gz", {}), want);
+  test::expect_same_panel(read_panel(dir + "/plain.csv.gz", {}), want);
   // Bytes after the last member that do not start another one are ignored, one byte included.
   for (const std::string tail : {std::string("garbage\n"), std::string("\x1f")}) {
     test::write_file(dir + "/tail.csv.gz", gzip_member(text) + tail);
     const Panel p = read_panel(dir + "/tail.csv.gz", {});
-    expect_same(p, want);
+    test::expect_same_panel(p, want);
     EXPECT_EQ(p.input_sha256, sha256_file(dir + "/tail.csv.gz"));
   }
 }
