@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes the panel reader with libFuzzer under AddressSanitizer and UBSan for a bounded time.
 #
-#   scripts/fuzz.sh [SECONDS]      default 60
+#   scripts/fuzz.sh [SECONDS]      default 60, for each of the two targets
 #
 # Builds build-fuzz/ with clang (-DKLYNGE_FUZZ=ON -DKLYNGE_SANITIZE=ON), seeds fuzz-corpus/
-# from tests/data, and runs klynge_fuzz_reader. A finding is written to build-fuzz/artifacts/
-# (crash-*, timeout-*, oom-*); replay one with
+# from tests/data, and runs klynge_fuzz_reader (the CSV parser), then klynge_fuzz_gzip (the
+# gzip inflater against zlib's gzread; corpus fuzz-corpus-gzip/, seeded with the test inputs
+# gzipped whole and as two members). A finding is written to build-fuzz/artifacts/ (crash-*,
+# timeout-*, oom-*); replay one with
 #   build-fuzz/tests/fuzz/klynge_fuzz_reader build-fuzz/artifacts/crash-...
 # Environment: JOBS (build parallelism, default 2), FUZZ_ARGS (extra libFuzzer flags).
 set -euo pipefail
@@ -44,7 +46,7 @@ fi
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKLYNGE_FUZZ=ON -DKLYNGE_SANITIZE=ON -DKLYNGE_CUDA=OFF \
   -DKLYNGE_TESTS=OFF >/dev/null
-ninja -C "$build" -j "$jobs" klynge_fuzz_reader
+ninja -C "$build" -j "$jobs" klynge_fuzz_reader klynge_fuzz_gzip
 
 # Seeds: every committed test input, read with the default column map (first byte 0x00) and
 # with the map picked by byte 0x30; plus short-name inputs for the other maps.
@@ -88,8 +90,22 @@ status=0
 "$build/tests/fuzz/klynge_fuzz_reader" "$corpus" -dict="$dict" -max_total_time="$seconds" \
   -timeout=10 -rss_limit_mb=4096 -max_len=16384 -print_final_stats=1 \
   -artifact_prefix="$build/artifacts/" ${FUZZ_ARGS:-} || status=$?
+if (( status == 0 )); then
+  gz_corpus=$root/fuzz-corpus-gzip
+  mkdir -p "$gz_corpus"
+  for f in "$root"/tests/data/io/*; do
+    [[ -f $f && $(basename "$f") != .gitattributes ]] || continue
+    name=$(basename "$f")
+    gzip -c "$f" >"$gz_corpus/seed-$name.gz"
+    { gzip -c "$f"; gzip -c "$f"; } >"$gz_corpus/seed-two-members-$name.gz"
+  done
+  echo "fuzz.sh: fuzzing the gzip inflater for ${seconds}s (corpus $gz_corpus)"
+  "$build/tests/fuzz/klynge_fuzz_gzip" "$gz_corpus" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+    -artifact_prefix="$build/artifacts/" ${FUZZ_ARGS:-} || status=$?
+fi
 if (( status != 0 )); then
   echo "fuzz.sh: FINDING (exit $status); see $build/artifacts/" >&2
   exit "$status"
 fi
-echo "fuzz.sh: no findings in ${seconds}s"
+echo "fuzz.sh: no findings in ${seconds}s per target"

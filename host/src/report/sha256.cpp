@@ -8,6 +8,7 @@
 #include <vector>
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define KLYNGE_SHA256_X86 1
 #endif
@@ -121,9 +122,11 @@ using CompressBlocks = void (*)(std::array<std::uint32_t, 8>&, const unsigned ch
 
 CompressBlocks pick_compress_blocks() {
 #if defined(KLYNGE_SHA256_X86)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1"))
-    return compress_blocks_sha_ni;
+  // CPUID directly: clang's __builtin_cpu_supports knows no "sha" feature (GCC's does).
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  const bool sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1);
+  const bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+  if (sse41 && sha) return compress_blocks_sha_ni;
 #endif
   return compress_blocks_portable;
 }

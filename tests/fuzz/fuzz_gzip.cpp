@@ -1,0 +1,70 @@
+// libFuzzer target for the gzip inflater of read_panel (host/src/io/gzip_inflate.cpp), which
+// replaced zlib's gzread so that the compressed bytes can be hashed on another thread. Any input
+// must end in the inflated bytes or a klynge::Error (exit 74, one line); anything else is a bug.
+// Differential oracle: zlib's own gzread over the same bytes (a memfd), the reader before the
+// change, must agree: both fail, or both give the same bytes. (Error wording is not compared:
+// gzread's messages carry its fd name, which the reader strips.)
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "../../host/src/io/input_bytes.hpp"
+#include "klynge/error.hpp"
+
+namespace {
+
+// zlib's gzread over the bytes; false when it reports an error.
+bool gzread_all(const std::uint8_t* data, std::size_t size, std::string& out) {
+  const int fd = ::memfd_create("fuzz.gz", 0);
+  if (fd < 0) __builtin_trap();
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t n = ::write(fd, data + done, size - done);
+    if (n <= 0) __builtin_trap();
+    done += static_cast<std::size_t>(n);
+  }
+  ::lseek(fd, 0, SEEK_SET);
+  gzFile gz = ::gzdopen(fd, "rb");
+  if (!gz) __builtin_trap();
+  char buffer[1 << 16];
+  bool ok = true;
+  for (;;) {
+    const int got = ::gzread(gz, buffer, sizeof buffer);
+    int errnum = Z_OK;
+    ::gzerror(gz, &errnum);
+    if (got < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
+      ok = false;
+      break;
+    }
+    if (got == 0) break;
+    out.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::gzclose(gz);
+  return ok;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string reference;
+  const bool reference_ok = gzread_all(data, size, reference);
+
+  klynge::io::InputBytes out;
+  bool ok = true;
+  try {
+    klynge::io::inflate_gzip(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.gz",
+                             out);
+  } catch (const klynge::Error& e) {
+    ok = false;
+    if (e.code() != klynge::ExitCode::io) __builtin_trap();  // a read error, exit 74
+    if (std::strchr(e.what(), '\n')) __builtin_trap();       // messages are one line
+  }
+  if (ok != reference_ok) __builtin_trap();
+  if (ok && out.view() != std::string_view(reference)) __builtin_trap();
+  return 0;
+}
