@@ -172,7 +172,7 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
     nlohmann::ordered_json report = comparison_json(inputs, run);
     // Provenance and timings live outside "results" so two runs' results compare equal.
     report["provenance"] = provenance_json(
-        report_provenance(cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
+        report_provenance(cmd, prepared.panel, flags.seed, settings.device, settings.threads));
     report["timing"] = {{"read_s", prepared.read_s},
                         {"design_s", prepared.design_s},
                         {"statistics_s", prepared.statistics_s},

@@ -209,7 +209,7 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
           fmt::format("{} member firms have no value in column '{}' and are in no comparison",
                       split.members_without_value, column->name));
     merged["provenance"] = provenance_json(
-        report_provenance(cmd, flags.panel.input, flags.seed, settings.device, settings.threads));
+        report_provenance(cmd, panel, flags.seed, settings.device, settings.threads));
     merged["timing"] = {{"read_s", read_s},
                         {"design_s", design_s},
                         {"statistics_s", statistics_s},

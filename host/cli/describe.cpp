@@ -39,7 +39,7 @@ void run_describe(const DescribeFlags& flags, const CLI::App& cmd) {
     // Provenance and timings live outside "results" so two runs' results compare equal.
     const int threads = p.read.threads > 0 ? p.read.threads : omp_get_max_threads();
     report["provenance"] =
-        provenance_json(report_provenance(cmd, flags.panel.input, std::nullopt, "none", threads));
+        provenance_json(report_provenance(cmd, p.panel, std::nullopt, "none", threads));
     report["timing"] = {
         {"read_s", p.read_s}, {"design_s", p.design_s}, {"statistics_s", p.statistics_s}};
     io::OutputFile out(flags.json_path);

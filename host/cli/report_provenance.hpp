@@ -1,5 +1,5 @@
 // The provenance block of a subcommand's JSON report (klynge/report/provenance.hpp), filled from
-// the parsed subcommand: its effective configuration and the input file's SHA-256.
+// the parsed subcommand: its effective configuration and the input panel's path and SHA-256.
 #pragma once
 
 #include <cstdint>
@@ -8,11 +8,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "klynge/panel.hpp"
 #include "klynge/report/provenance.hpp"
 
 namespace klynge::cli {
 
-Provenance report_provenance(const CLI::App& cmd, const std::string& input,
+Provenance report_provenance(const CLI::App& cmd, const Panel& input,
                              std::optional<std::uint64_t> seed, std::string device, int threads);
 
 }  // namespace klynge::cli

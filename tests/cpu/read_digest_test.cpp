@@ -1,5 +1,5 @@
-// read_panel hashes the file while reading it: the digest kept in the Panel (and returned by
-// input_sha256) must be sha256_file's for plain, gzip and multi-member gzip files; gzip inputs
+// read_panel hashes the file while reading it: the digest kept in the Panel must be
+// sha256_file's for plain, gzip and multi-member gzip files; gzip inputs
 // must read as before (same panel for any thread count, gzread's transparent mode, every error
 // word); and the SHA instructions must agree with the portable code.
 #include <gtest/gtest.h>
@@ -12,7 +12,6 @@
 #include "common/panel_equal.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
-#include "klynge/io/input_digest.hpp"
 #include "klynge/io/read_panel.hpp"
 #include "klynge/report/sha256.hpp"
 
@@ -80,25 +79,10 @@ TEST(ReadDigest, KeptDigestIsTheFilesSha256ForPlainGzipAndMultiMemberGzip) {
     const Panel p = read_panel(path, threads(2));
     ASSERT_EQ(p.input_sha256.size(), 64u);
     EXPECT_EQ(p.input_sha256, sha256_file(path));
-    EXPECT_EQ(input_sha256(path), p.input_sha256);
     EXPECT_EQ(p.rows(), 20000u);
     test::expect_same_panel(p, plain);
   }
   EXPECT_NE(read_panel(files[1], {}).input_sha256, read_panel(files[2], {}).input_sha256);
-}
-
-TEST(ReadDigest, ARewrittenFileIsHashedAgain) {
-  const std::string dir = test::scratch_dir("read-digest-rewrite");
-  const std::string path = dir + "/p.csv";
-  test::write_file(path, synthetic_panel(10));
-  const Panel first = read_panel(path, {});
-  EXPECT_EQ(input_sha256(path), first.input_sha256);
-  const std::string changed = synthetic_panel(11);
-  test::write_file(path, changed);  // another size: not the file that was read
-  EXPECT_EQ(input_sha256(path), sha256_hex(changed));
-  // A file read_panel never read: hashed from the file.
-  test::write_file(dir + "/other.csv", changed);
-  EXPECT_EQ(input_sha256(dir + "/other.csv"), sha256_hex(changed));
 }
 
 TEST(ReadDigest, GzipPanelIsTheSameForOneAndTwoThreads) {

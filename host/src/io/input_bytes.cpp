@@ -84,7 +84,8 @@ int open_input(const std::string& path, struct stat& st) {
 
 }  // namespace
 
-void load_file(const std::string& path, InputBytes& bytes, struct stat& st) {
+void load_file(const std::string& path, InputBytes& bytes) {
+  struct stat st {};
   Fd fd(open_input(path, st));
   if (S_ISREG(st.st_mode) && st.st_size > 0 &&
       bytes.map(fd.get(), static_cast<std::size_t>(st.st_size)))

@@ -40,10 +40,9 @@ class InputBytes {
   bool mapped_ = false;
 };
 
-// The file's bytes as stored: mapped when it is a non-empty regular file, read otherwise. `st`
-// receives the file's status (for the digest kept in io/input_digest). Errors: cannot_open when
-// it cannot be opened or is a directory, read_failed when a read fails.
-void load_file(const std::string& path, InputBytes& bytes, struct stat& st);
+// The file's bytes as stored: mapped when it is a non-empty regular file, read otherwise.
+// Errors: cannot_open when it cannot be opened or is a directory, read_failed when a read fails.
+void load_file(const std::string& path, InputBytes& bytes);
 
 // Inflates a whole .gz file as zlib's gzread does: gzip members one after another, bytes after
 // a member that do not start another one ignored, and a file that does not start with the gzip

@@ -1,14 +1,13 @@
 // read_panel: the file's bytes into memory (mapped when it is a plain regular file, read
 // otherwise), inflated when the name ends in ".gz", then parse_panel on them. The SHA-256 of the
 // bytes as stored is computed on a second thread while the first inflates or parses, so that
-// the provenance needs no second read of the file (io/input_digest).
+// the provenance needs no second read of the file (Panel::input_sha256).
 #include "klynge/io/read_panel.hpp"
 
 #include <atomic>
 #include <thread>
 
 #include "input_bytes.hpp"
-#include "klynge/io/input_digest.hpp"
 #include "klynge/report/sha256.hpp"
 
 namespace klynge {
@@ -56,9 +55,8 @@ class HashInBackground {
 }  // namespace
 
 Panel read_panel(const std::string& path, const ReadOptions& options) {
-  struct stat st {};
   io::InputBytes stored;
-  io::load_file(path, stored, st);
+  io::load_file(path, stored);
   HashInBackground hash(stored.view());
   Panel panel;
   if (is_gzip_name(path)) {
@@ -69,7 +67,6 @@ Panel read_panel(const std::string& path, const ReadOptions& options) {
     panel = parse_panel(stored.view(), path, options);
   }
   panel.input_sha256 = hash.take();
-  if (S_ISREG(st.st_mode)) io::remember_input_sha256(path, st, panel.input_sha256);
   return panel;
 }
 

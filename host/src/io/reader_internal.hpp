@@ -5,7 +5,6 @@
 //   validate_panel.cpp  membership derivation and firm-level consistency checks
 //   read_panel.cpp    files: plain or gzip, hashed on a second thread while read
 //   input_bytes.cpp   a file's bytes in memory (mmap/read); gzip_inflate.cpp inflates them
-//   input_digest.cpp  the digests read_panel computed, for the provenance
 #pragma once
 
 #include <cstddef>

@@ -12,7 +12,6 @@
 
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
-#include "klynge/io/input_digest.hpp"
 #include "klynge/io/read_panel.hpp"
 #include "klynge/power_pool.hpp"
 #include "sim_sample.hpp"
@@ -82,9 +81,10 @@ Pool read_pool(const std::string& path, const PoolColumns& columns, int from, in
   read.delimiter = columns.delimiter;
   read.threads = threads;
   read.membership = false;
-  Pool pool = pool_from_panel(read_panel(path, read), from, to);
+  const Panel panel = read_panel(path, read);
+  Pool pool = pool_from_panel(panel, from, to);
   pool.source.columns = columns;
-  pool.source.sha256 = input_sha256(path);
+  pool.source.sha256 = panel.input_sha256;
   return pool;
 }
 
