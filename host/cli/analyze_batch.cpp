@@ -53,7 +53,7 @@ void release_bulk(Comparison& c) {
   if (p.cluster) std::vector<std::int32_t>().swap(p.cluster->code);
   for (CategoricalColumn& s : p.strata) std::vector<std::int32_t>().swap(s.code);
   Sample& s = c.sample;
-  for (auto* v : {&s.growth, &s.start, &s.end, &s.weight})
+  for (auto* v : {&s.growth, &s.start, &s.end, &s.weight, &s.unbalanced_weight})
     std::vector<std::vector<double>>().swap(*v);
   std::vector<std::int32_t>().swap(s.firm);
   std::vector<std::int32_t>().swap(s.stratum);

@@ -112,10 +112,11 @@ TEST(PermutationCli, ZeroPermutationsTurnsTheTestOff) {
 // --bootstrap 0: the permutation test alone; the p-values are those of a run with a bootstrap
 // (the draws have their own purpose word), and no bootstrap fields or bands appear.
 TEST(PermutationCli, ZeroBootstrapRunsThePermutationTestAlone) {
-  const std::string with = test::scratch_dir("perm_boot_on"), alone = test::scratch_dir("perm_boot_off");
+  const std::string with = test::scratch_dir("perm_boot_on"),
+                    alone = test::scratch_dir("perm_boot_off");
   ASSERT_EQ(run_klynge(args_for(with, "2")).exit_code, 0);
   auto args = args_for(alone, "2");
-  args[6] = "0";                            // --bootstrap 0
+  args[6] = "0";                           // --bootstrap 0
   args.erase(args.end() - 2, args.end());  // no --csv: it has one row per interval
   const auto run = run_klynge(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -153,6 +154,30 @@ TEST(PermutationCli, UsageErrors) {
   const json r = json::parse(test::read_file(dir + "/r.json"));
   EXPECT_EQ(r["settings"]["permutation"]["scheme"], "strata");
   EXPECT_GT(r["settings"]["permutation"]["blocks"].get<int>(), 9);
+}
+
+// --balance: the stratified test weighs by the sampling weights (its blocks do the balancing),
+// the unstratified one keeps the balance factors and is only approximate; each run says which.
+// (That the stratified test then equals the unbalanced one is tested on pool datasets,
+// power_pool_strata_test.cpp; docs/permutation.md "Weights".)
+TEST(PermutationCli, BalancedRunsSayHowTheTestWeighs) {
+  const std::string dir = test::scratch_dir("perm_balance");
+  auto warnings_of = [&](const std::vector<std::string>& extra) {
+    auto args = args_for(dir, "1");
+    args.insert(args.end(), {"--strata", "size_class"});
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = run_klynge(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    const json r = json::parse(test::read_file(dir + "/r.json"));
+    return r["settings"]["permutation"]["warnings"].dump();
+  };
+  const std::string strata = warnings_of({"--balance", "--perm-scheme", "strata"});
+  EXPECT_NE(strata.find("--balance with --perm-scheme strata"), std::string::npos) << strata;
+  EXPECT_NE(strata.find("sampling weights alone"), std::string::npos) << strata;
+  const std::string all = warnings_of({"--balance"});
+  EXPECT_NE(all.find("only approximately valid"), std::string::npos) << all;
+  EXPECT_NE(all.find("for an exact test use --perm-scheme strata"), std::string::npos) << all;
+  EXPECT_EQ(warnings_of({"--perm-scheme", "strata"}).find("--balance"), std::string::npos);
 }
 
 // A tiny window-design panel: 4 members, 5 controls -> C(9, 4) = 126 relabelings <= B, so the

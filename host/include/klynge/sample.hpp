@@ -36,14 +36,14 @@ struct Cell {
 };
 
 enum class DropReason : std::uint8_t {
-  missing_start,         // no row for the start year, or the metric is missing there
-  missing_end,           // no row for the end year, or the metric is missing there
-  nonpositive_start,     // x0 <= 0 where the growth type needs x0 > 0
-  nonpositive_end,       // x1 <= 0 (log) where the growth type needs x1 > 0
-  zero_both,             // dhs with x0 + x1 == 0
-  missing_weight,        // --weight given and the firm's weight is missing at the start year
-  no_entry_year,         // cohort design: a member firm without an entry year
-  unmatched_stratum,     // --balance: the member's stratum cell has no controls in its cohort
+  missing_start,      // no row for the start year, or the metric is missing there
+  missing_end,        // no row for the end year, or the metric is missing there
+  nonpositive_start,  // x0 <= 0 where the growth type needs x0 > 0
+  nonpositive_end,    // x1 <= 0 (log) where the growth type needs x1 > 0
+  zero_both,          // dhs with x0 + x1 == 0
+  missing_weight,     // --weight given and the firm's weight is missing at the start year
+  no_entry_year,      // cohort design: a member firm without an entry year
+  unmatched_stratum,  // --balance: the member's stratum cell has no controls in its cohort
 };
 inline constexpr int kDropReasonCount = 8;
 std::string_view drop_reason_name(DropReason reason);
@@ -60,7 +60,7 @@ struct DropCount {
 struct UnmatchedStratum {
   std::string metric;
   std::int32_t cohort = kWindowCohort;
-  std::string stratum;       // e.g. "nace=C10, region=03"
+  std::string stratum;        // e.g. "nace=C10, region=03"
   std::uint64_t members = 0;  // members dropped because of it
 };
 
@@ -77,6 +77,10 @@ struct Sample {
   std::vector<std::vector<double>> start;   // x0 (value at the window start), NaN when absent
   std::vector<std::vector<double>> end;     // x1 (value at the window end), NaN when absent
   std::vector<std::vector<double>> weight;  // 0 when dropped; sampling weight x balance factor
+  // --balance only (else empty): the sampling weight alone (1 without a weight column), 0 where
+  // `weight` is 0. The stratified permutation test weighs by it: its blocks do the balancing,
+  // and balance factors attached to firms would make it invalid (docs/permutation.md "Weights").
+  std::vector<std::vector<double>> unbalanced_weight;
 
   // Per firm of the panel.
   std::vector<std::string> firm_ids;
@@ -84,7 +88,7 @@ struct Sample {
   std::vector<std::string> cluster_labels;
   std::vector<std::string> stratum_labels;
 
-  std::vector<DropCount> drops;          // only non-zero counts
+  std::vector<DropCount> drops;  // only non-zero counts
   std::vector<UnmatchedStratum> unmatched;
   // Firms left out of both groups because no row says whether they are members (member is
   // -1 on every row): neither a member nor a never-member. Reported, never silent.

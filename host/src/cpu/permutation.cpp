@@ -83,6 +83,11 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   checked_u32(n * std::max<std::size_t>(metrics, 1), "contributions");
   if (spec.scheme == PermScheme::strata && sample.stratum.size() != n)
     throw_usage_error("--perm-scheme strata needs stratum columns");
+  // Balanced and blocked by stratum: the sampling weights alone (docs/permutation.md "Weights").
+  const std::vector<std::vector<double>>& weights =
+      spec.scheme == PermScheme::strata && !sample.unbalanced_weight.empty()
+          ? sample.unbalanced_weight
+          : sample.weight;
 
   // Blocks: one per cell (all) or per cell x stratum (strata), members first.
   std::uint64_t draws = 0;
@@ -120,11 +125,11 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
       spec.statistic == Statistic::median_diff || spec.statistic == Statistic::trimmed_mean_diff;
   for (std::size_t m = 0; m < metrics && !fast; ++m) {
     d.y.insert(d.y.end(), sample.growth[m].begin(), sample.growth[m].end());
-    d.w.insert(d.w.end(), sample.weight[m].begin(), sample.weight[m].end());
+    d.w.insert(d.w.end(), weights[m].begin(), weights[m].end());
     d.x0.insert(d.x0.end(), sample.start[m].begin(), sample.start[m].end());
     d.x1.insert(d.x1.end(), sample.end[m].begin(), sample.end[m].end());
     const auto& g = sample.growth[m];
-    const auto& w = sample.weight[m];
+    const auto& w = weights[m];
     for (const Cell& cell : sample.cells) {
       if (!sorted) break;
       std::vector<std::uint32_t> valid;
@@ -159,7 +164,7 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
     for (std::uint32_t j = 0; j < d.block_pos.size(); ++j) position_of[d.block_pos[j]] = j;
     for (std::size_t m = 0; m < metrics; ++m) {
       const auto& g = sample.growth[m];
-      const auto& w = sample.weight[m];
+      const auto& w = weights[m];
       for (const Cell& cell : sample.cells) {
         double sw = 0.0, swy = 0.0;
         for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i)

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "klynge/balance.hpp"
 #include "klynge/error.hpp"
 #include "klynge/hd/growth.hpp"
 
@@ -392,52 +393,6 @@ std::vector<std::int32_t> lay_out_cells(const Panel& panel, const DesignOptions&
   return firm_of;
 }
 
-// --balance for one cell and metric (docs/estimands.md "Balancing").
-void balance_cell(Sample& sample, std::size_t metric, std::size_t cell_index,
-                  std::size_t strata_count, DropTable& drops) {
-  const Cell& cell = sample.cells[cell_index];
-  auto& weight = sample.weight[metric];
-  auto& growth = sample.growth[metric];
-  std::vector<double> member_w(strata_count, 0.0), control_w(strata_count, 0.0);
-  for (std::uint32_t i = cell.member_begin; i < cell.member_end; ++i) {
-    if (weight[i] > 0.0) member_w[static_cast<std::size_t>(sample.stratum[i])] += weight[i];
-  }
-  for (std::uint32_t i = cell.member_end; i < cell.control_end; ++i) {
-    if (weight[i] > 0.0) control_w[static_cast<std::size_t>(sample.stratum[i])] += weight[i];
-  }
-  std::vector<std::uint64_t> unmatched(strata_count, 0);
-  for (std::uint32_t i = cell.member_begin; i < cell.member_end; ++i) {
-    const auto s = static_cast<std::size_t>(sample.stratum[i]);
-    if (weight[i] > 0.0 && !(control_w[s] > 0.0)) {
-      weight[i] = 0.0;
-      growth[i] = kNaN;
-      ++unmatched[s];
-      drops.add(metric, cell_index, Group::member, DropReason::unmatched_stratum);
-    }
-  }
-  double members_total = 0.0, controls_total = 0.0;  // over matched stratum cells
-  for (std::size_t s = 0; s < strata_count; ++s) {
-    if (member_w[s] > 0.0 && control_w[s] > 0.0) {
-      members_total += member_w[s];
-      controls_total += control_w[s];
-    }
-  }
-  for (std::uint32_t i = cell.member_end; i < cell.control_end; ++i) {
-    if (!(weight[i] > 0.0)) continue;
-    const auto s = static_cast<std::size_t>(sample.stratum[i]);
-    if (member_w[s] > 0.0) {
-      weight[i] *= (member_w[s] / members_total) / (control_w[s] / controls_total);
-    } else {
-      weight[i] = 0.0;  // a stratum cell without members: valid growth, no weight
-    }
-  }
-  for (std::size_t s = 0; s < strata_count; ++s) {
-    if (unmatched[s] == 0) continue;
-    sample.unmatched.push_back(UnmatchedStratum{sample.metric_names[metric], cell.cohort,
-                                                sample.stratum_labels[s], unmatched[s]});
-  }
-}
-
 }  // namespace
 
 Sample build_sample(const Panel& panel, const DesignOptions& options) {
@@ -558,7 +513,7 @@ Sample build_sample(const Panel& panel, const DesignOptions& options) {
   if (options.balance) {
     for (std::size_t m = 0; m < metrics; ++m) {
       for (std::size_t c = 0; c < sample.cells.size(); ++c) {
-        balance_cell(sample, m, c, sample.stratum_labels.size(), drops);
+        drops.add(m, c, Group::member, DropReason::unmatched_stratum, balance_cell(sample, m, c));
       }
     }
   }

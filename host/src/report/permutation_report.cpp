@@ -52,11 +52,18 @@ PermutationInference permutation_inference(const Sample& sample, const DesignOpt
   out.holm = holm_adjust(raw);
   out.bh = bh_adjust(raw);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (design.balance)
+  // docs/permutation.md "Weights": balance factors travelling with relabelled firms.
+  if (design.balance && spec.scheme == PermScheme::strata)
+    out.warnings.push_back(
+        "--balance with --perm-scheme strata: the test compares members with the controls of "
+        "their own stratum cells under the sampling weights alone (the blocks do the balancing; "
+        "balance factors attached to relabelled firms would make the test invalid), so its "
+        "observed statistic is not the balanced estimate");
+  else if (design.balance)
     out.warnings.push_back(
         "--balance: the balance weights are those of the observed labels and travel with the "
-        "firms when labels are permuted, so the test is only approximately valid; prefer "
-        "--perm-scheme strata with the --strata used for balancing");
+        "firms when labels are permuted, so the test is only approximately valid; for an exact "
+        "test use --perm-scheme strata with the --strata used for balancing");
   for (std::size_t k = 0; k < out.keys.size(); ++k)
     if (std::isnan(out.p[k].p))
       out.warnings.push_back(
