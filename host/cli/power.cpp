@@ -45,6 +45,9 @@ struct PowerFlags {
   std::string level = "0.95";
   std::vector<std::string> intervals = {"percentile", "bca"};
   std::string perm_statistic = "welch_t";
+  bool balance = false;
+  std::string scheme = "groups";
+  std::string perm_scheme = "all";
   std::string alternative = "two-sided";
   std::string from = "2017";
   std::string to = "2020";
@@ -119,6 +122,15 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   if (!alt)
     throw_usage_error("--alternative: \"" + f.alternative + "\" (known: two-sided, greater, less)");
   s.alternative = *alt;
+  s.balance = f.balance;
+  const auto scheme = parse_scheme(f.scheme);
+  if (!scheme)
+    throw_usage_error("--scheme: \"" + f.scheme + "\" (known: groups, strata, poisson, bayesian)");
+  s.bootstrap_scheme = *scheme;
+  const auto perm_scheme = parse_perm_scheme(f.perm_scheme);
+  if (!perm_scheme)
+    throw_usage_error("--perm-scheme: \"" + f.perm_scheme + "\" (known: all, strata)");
+  s.perm_scheme = *perm_scheme;
   s.from = static_cast<int>(parse_in("--from", f.from, 1800, 2200));
   s.to = static_cast<int>(parse_in("--to", f.to, 1800, 2200));
   s.seed = parse_u64("--seed", f.seed);
@@ -152,8 +164,23 @@ nlohmann::ordered_json read_report(const std::string& path) {
 
 // Settings as two shards of one study must agree on them: everything but where the pool file
 // was (shards may read copies of one pool on different machines; its SHA-256 must agree).
+// Settings written before report 1.3 lack the analysis and strata fields; such a shard was made
+// with their defaults, so defaults are dropped from both sides before comparing.
 nlohmann::ordered_json comparable(nlohmann::ordered_json settings) {
-  if (settings.contains("pool") && settings["pool"].is_object()) settings["pool"].erase("path");
+  auto drop_default = [](nlohmann::ordered_json& j, const char* key,
+                         const nlohmann::ordered_json& value) {
+    if (j.contains(key) && j[key] == value) j.erase(key);
+  };
+  drop_default(settings, "balance", false);
+  drop_default(settings, "scheme", "groups");
+  drop_default(settings, "perm_scheme", "all");
+  if (settings.contains("pool") && settings["pool"].is_object()) {
+    nlohmann::ordered_json& pool = settings["pool"];
+    pool.erase("path");
+    drop_default(pool, "strata", nlohmann::ordered_json::array());
+    drop_default(pool, "strata_cells", 0);
+    drop_default(pool, "member_profile", "population");
+  }
   return settings;
 }
 
@@ -354,6 +381,20 @@ void add_power_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--alternative", flags->alternative, "two-sided, greater or less")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_flag("--balance", flags->balance,
+                "Reweight each dataset's controls to its members' --strata cells, as analyze "
+                "--balance (needs --pool and --strata)")
+      ->group("Study");
+  cmd->add_option("--scheme", flags->scheme,
+                  "Bootstrap scheme, as analyze: groups, strata (needs --pool and --strata), "
+                  "poisson, bayesian")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--perm-scheme", flags->perm_scheme,
+                  "Permutation scheme, as analyze: all, strata (within --strata cells; needs "
+                  "--pool and --strata)")
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--from", flags->from, "First year of the growth window (members join then)")

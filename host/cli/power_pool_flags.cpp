@@ -13,6 +13,13 @@ power::PoolColumns pool_columns(const PoolFlags& f) {
   c.year = f.columns.year;
   c.metrics = f.columns.metrics;
   c.delimiter = parse_delimiter(f.delimiter);
+  c.strata = f.columns.strata;
+  c.member = f.columns.member;
+  const auto profile = power::parse_member_profile(f.member_profile);
+  if (!profile)
+    throw_usage_error("--member-profile: \"" + f.member_profile +
+                      "\" (known: population, members)");
+  c.profile = *profile;
   return c;
 }
 
@@ -38,6 +45,21 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& f) {
       ->delimiter(',')
       ->capture_default_str()
       ->group("Pool");
+  cmd.add_option("--strata", f.columns.strata,
+                 "Stratum columns of the --pool file (comma list), read at --from: for "
+                 "--member-profile members, --balance, --scheme strata, --perm-scheme strata")
+      ->delimiter(',')
+      ->group("Pool");
+  cmd.add_option("--member-profile", f.member_profile,
+                 "Whom members resemble: population (drawn as controls are) or members (the "
+                 "stratum mix of the --pool file's own members; needs --strata)")
+      ->capture_default_str()
+      ->group("Pool");
+  cmd.add_option("--member", f.columns.member,
+                 "Membership column of the --pool file, for --member-profile members (absent: "
+                 "derived from a cluster column, as analyze does)")
+      ->capture_default_str()
+      ->group("Pool");
 }
 
 std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
@@ -59,6 +81,18 @@ std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
       throw_usage_error(
           "--metrics names metric columns of the --pool file (simulated panels have "
           "employees, revenue and value_added): give --pool FILE, or leave --metrics out");
+    if (!columns.strata.empty())
+      throw_usage_error(
+          "--strata names stratum columns of the --pool file (simulated panels have no "
+          "strata): give --pool FILE, or leave --strata out");
+    if (columns.member != defaults.member)
+      throw_usage_error(
+          "--member names the --pool file's membership column: give --pool FILE, or leave "
+          "--member out");
+    if (columns.profile != defaults.profile)
+      throw_usage_error(
+          "--member-profile draws members from the --pool file: give --pool FILE, or leave "
+          "--member-profile out");
     return nullptr;
   }
   power::check_pool_metrics(columns.metrics);

@@ -1,5 +1,6 @@
 // `klynge power --pool FILE` and the panel reader's layout flags that go with it (--delimiter,
-// --id, --year, --metrics, as `analyze` takes them): a user's own control pool (docs/power.md).
+// --id, --year, --metrics, --strata, --member, as `analyze` takes them) and --member-profile: a
+// user's own control pool (docs/power.md).
 #pragma once
 
 #include <memory>
@@ -15,15 +16,16 @@ namespace klynge::cli {
 struct PoolFlags {
   std::string path;  // empty: simulated datasets
   std::string delimiter = "auto";
-  ColumnMap columns;  // only id, year and metrics apply to a pool
+  ColumnMap columns;  // only id, year, metrics, strata and member apply to a pool
+  std::string member_profile = "population";
 };
 
 void add_pool_flags(CLI::App& cmd, PoolFlags& flags);
 
 // A pool that only names its file: enough for power::validate to check the flags that conflict
 // with --pool before the (possibly long) read. Null without --pool. Throws Error(usage) for a
-// bad --delimiter or --metrics, and for --id, --year, --metrics or --delimiter set without
-// --pool (they would be ignored).
+// bad --delimiter, --metrics or --member-profile, and for --id, --year, --metrics, --delimiter,
+// --strata, --member or --member-profile set without --pool (they would be ignored).
 std::shared_ptr<const power::Pool> named_pool(const PoolFlags& flags);
 
 // Reads the pool (power::read_pool) over the window [from, to].

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +25,27 @@ inline bool one_line(const std::string& err) {
 // examples/firms.csv, the control pool of the `power --pool` tests.
 inline std::string example_pool() {
   return example_file("firms.csv");
+}
+
+// `args` (a subcommand and its flags, without --json) written out by --print-config and run again
+// from that file with --config: the two JSON reports' settings and `results` sections are equal.
+inline void expect_config_round_trip(const std::vector<std::string>& args, const std::string& dir,
+                                     const char* results) {
+  auto printing = args;
+  printing.push_back("--print-config");
+  const auto printed = run_klynge(printing);
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  write_file(dir + "/config.toml", printed.out);
+  auto direct = args;
+  direct.insert(direct.end(), {"--json", dir + "/flags.json"});
+  const auto run = run_klynge(direct);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto from_config =
+      run_klynge({args.front(), "--config", dir + "/config.toml", "--json", dir + "/config.json"});
+  ASSERT_EQ(from_config.exit_code, 0) << from_config.err;
+  const auto flags = read_json(dir + "/flags.json"), config = read_json(dir + "/config.json");
+  EXPECT_EQ(flags["settings"], config["settings"]);
+  EXPECT_EQ(flags[results], config[results]);
 }
 
 }  // namespace klynge::test

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "klynge/backend.hpp"
+#include "klynge/bootstrap.hpp"
 #include "klynge/intervals.hpp"
 #include "klynge/permutation.hpp"
 #include "klynge/progress.hpp"
@@ -67,6 +68,12 @@ struct PowerSpec {
   // "Your own control pool"); the model-only settings (member_noise, truth_firms) must then
   // keep their defaults, and the true value is the premium itself.
   std::shared_ptr<const Pool> pool;
+  // How each dataset is analysed, as `analyze --balance`, `--scheme` and `--perm-scheme` (the
+  // stratified choices need a pool with stratum columns, docs/power.md "Members selected on
+  // strata").
+  bool balance = false;
+  Scheme bootstrap_scheme = Scheme::groups;
+  PermScheme perm_scheme = PermScheme::all;
   int threads = 0;  // datasets in parallel; 0 = all
   // Where the replicates run and (simulated mode) where the datasets' firms are simulated;
   // the Samples are laid out on the host and are the same on every backend.

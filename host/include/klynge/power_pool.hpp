@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "klynge/panel.hpp"
@@ -13,6 +15,14 @@
 #include "klynge/sample.hpp"
 
 namespace klynge::power {
+
+// Whom a dataset's members resemble (docs/power.md "Members selected on strata").
+enum class MemberProfile {
+  population,  // members are drawn as controls are, from the whole population
+  members,     // members' stratum cells follow the pool file's own members (needs strata)
+};
+std::string_view member_profile_name(MemberProfile profile);
+std::optional<MemberProfile> parse_member_profile(std::string_view name);
 
 // How the pool file is read: the panel reader's options that apply to a pool; membership is
 // never read. The metric columns are the study's metrics (`--metrics`): any number >= 1, any
@@ -23,6 +33,13 @@ struct PoolColumns {
   std::string year = "year";
   std::vector<std::string> metrics = simulated_metrics();
   char delimiter = 0;  // 0 = sniffed from the header, as ReadOptions::delimiter
+  // Stratum columns (categorical), read at the window's first year as `analyze --strata` reads
+  // them; empty: none. Needed for MemberProfile::members and for balancing the datasets.
+  std::vector<std::string> strata;
+  MemberProfile profile = MemberProfile::population;
+  // MemberProfile::members: the file's membership column, as `analyze --member` (absent: derived
+  // from a cluster column, as analyze derives it). Not read otherwise.
+  std::string member = "member";
 };
 
 // Throws Error(usage) naming --metrics when `metrics` is empty, has an empty name or names a
@@ -38,6 +55,12 @@ struct PoolSource {
   std::uint64_t file_firms = 0;      // distinct firm ids in the file
   std::uint64_t firms = 0;           // the population: firms with a valid growth of some metric
   std::vector<std::uint64_t> valid;  // of those, firms with a valid growth, per metric column
+  // MemberProfile::members: the file's members with a valid growth of some metric (those whose
+  // cells the datasets' members follow), and how many of them are in a stratum cell without any
+  // population firm (left out of the profile: no firm could stand in for them).
+  std::uint64_t strata_cells = 0;  // stratum cells of the population (0 without strata)
+  std::uint64_t profile_members = 0;
+  std::uint64_t unmatched_members = 0;
 };
 
 struct Pool {
@@ -48,16 +71,30 @@ struct Pool {
   // growth is missing or undefined). start[m][k] is metric m of firm k.
   std::vector<std::string> firm_ids;
   std::vector<std::vector<double>> start, end, growth;
+  // With stratum columns: each population firm's stratum cell at the window's first year, an
+  // index into stratum_labels (labelled and ordered as build_sample labels them). Empty without.
+  std::vector<std::int32_t> stratum;
+  std::vector<std::string> stratum_labels;
+  // MemberProfile::members: one entry per profile member, its stratum cell (file order); and the
+  // population firms of each cell, cell by cell: cell s holds
+  // cell_firms[cell_begin[s], cell_begin[s + 1]).
+  std::vector<std::int32_t> profile;
+  std::vector<std::uint32_t> cell_begin, cell_firms;
 
   std::uint32_t firms() const { return static_cast<std::uint32_t>(firm_ids.size()); }
   const std::vector<std::string>& metrics() const { return source.columns.metrics; }
 };
 
-// The pool of a panel read with ReadOptions::membership = false (every firm a non-member): the
-// window design's Sample over [from, to], keeping the firms with a valid log growth for at
-// least one of the panel's metrics, which become the pool's metric columns. Throws
-// Error(bad_data) naming the panel when fewer than 2 firms remain.
-Pool pool_from_panel(const Panel& panel, int from, int to);
+// The pool of a panel: the window design's Sample over [from, to], keeping the firms with a
+// valid log growth for at least one of the panel's metrics, which become the pool's metric
+// columns. MemberProfile::population: the panel read with ReadOptions::membership = false (every
+// firm a non-member) and every such firm in the population. MemberProfile::members (needs the
+// panel's stratum columns): the never-members are the population and the members the profile.
+// With stratum columns each population firm keeps its stratum cell. Throws Error(bad_data)
+// naming the panel when fewer than 2 population firms remain, or (members) no member is in a
+// stratum cell that has population firms; Error(usage) for members without stratum columns.
+Pool pool_from_panel(const Panel& panel, int from, int to,
+                     MemberProfile profile = MemberProfile::population);
 
 // Reads `path` (CSV/TSV, .gz by extension) with the panel reader and makes its pool of the
 // columns.metrics; records the file's SHA-256. Errors as read_panel: no_input (cannot open),
@@ -71,10 +108,22 @@ std::uint32_t pool_members(std::uint32_t firms, double member_share);
 // Dataset `dataset` of a grid point: `firms` pool firms drawn with replacement (Philox,
 // hd/pool_draws.hpp), the first pool_members() of the draws members, the rest controls; each
 // member's log growth + the premium of its metric (premium.premium in pool.metrics() order),
-// exactly. The Sample is the window design's, laid out as build_sample lays it out (one cell,
-// members then controls, draw order within each; a missing growth stays missing, weight 0,
-// counted as a drop). Its metrics are the pool's metric columns, by their names.
+// exactly. With MemberProfile::members a member draw takes the stratum cell of a random profile
+// member and then a random population firm of that cell. The Sample is the window design's, laid
+// out as build_sample lays it out (one cell, members then controls, draw order within each; a
+// missing growth stays missing, weight 0, counted as a drop; each firm's stratum cell). Its
+// metrics are the pool's metric columns, by their names. `balance`: the controls reweighted to
+// the members' strata, as build_sample's --balance (needs strata).
 Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t firms,
-                   double member_share, std::uint64_t seed, std::uint32_t dataset);
+                   double member_share, std::uint64_t seed, std::uint32_t dataset,
+                   bool balance = false);
+
+// The true value of the mean difference per metric (pool.metrics() order) for datasets of this
+// pool: the premium when members are drawn like controls or when the controls are balanced to
+// the members' strata; with MemberProfile::members and no balancing, the premium plus the
+// composition gap sum_s q_s mu_s - mu (q_s the share of stratum s among members valid for the
+// metric, mu_s the mean growth of the population's valid firms in s, mu that of all of them).
+// Exact: computed from the pool, no Monte Carlo error.
+std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premium, bool balance);
 
 }  // namespace klynge::power

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "klynge/balance.hpp"
 #include "klynge/error.hpp"
 #include "klynge/hd/growth.hpp"
 #include "klynge/hd/pool_draws.hpp"
@@ -20,6 +21,18 @@ DropReason drop_reason(double x0, double x1, double h) {
   return static_cast<DropReason>(static_cast<int>(g.status) - 1);
 }
 
+// Member draw j under MemberProfile::members: the stratum cell of a random profile member, then
+// a random population firm of that cell (every profile cell has one, pool_from_panel).
+std::uint32_t profiled_member(const Pool& pool, std::uint64_t seed, std::uint32_t dataset,
+                              std::uint32_t j) {
+  const auto profile_size = static_cast<std::uint32_t>(pool.profile.size());
+  const auto cell = static_cast<std::size_t>(
+      pool.profile[hd::pool_index(seed, dataset, hd::kPurposePoolFirm, j, profile_size)]);
+  const std::uint32_t begin = pool.cell_begin[cell];
+  const std::uint32_t size = pool.cell_begin[cell + 1] - begin;
+  return pool.cell_firms[begin + hd::pool_index(seed, dataset, hd::kPurposePoolCellFirm, j, size)];
+}
+
 }  // namespace
 
 std::uint32_t pool_members(std::uint32_t firms, double member_share) {
@@ -27,8 +40,11 @@ std::uint32_t pool_members(std::uint32_t firms, double member_share) {
 }
 
 Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t firms,
-                   double member_share, std::uint64_t seed, std::uint32_t dataset) {
+                   double member_share, std::uint64_t seed, std::uint32_t dataset, bool balance) {
   if (pool.firms() < 1) throw Error(ExitCode::internal, "pool_sample: the pool has no firms");
+  const bool stratified = !pool.stratum_labels.empty();
+  if (balance && !stratified)
+    throw Error(ExitCode::internal, "pool_sample: balancing needs the pool's strata");
   if (premium.premium.size() != pool.metrics().size())
     throw Error(ExitCode::internal, "pool_sample: a premium per metric of the pool is needed");
   const std::uint32_t members = pool_members(firms, member_share);
@@ -44,12 +60,18 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
   s.firm.resize(firms);
   s.firm_ids.resize(firms);
   for (std::uint32_t j = 0; j < firms; ++j) {
-    drawn[j] = hd::pool_firm(seed, dataset, j, pool.firms());
+    drawn[j] = j < members && !pool.profile.empty() ? profiled_member(pool, seed, dataset, j)
+                                                    : hd::pool_firm(seed, dataset, j, pool.firms());
     s.firm[j] = static_cast<std::int32_t>(j);
     s.firm_ids[j] = pool.firm_ids[drawn[j]] + "#" + std::to_string(j);
   }
   s.stratum.assign(firms, -1);
+  if (stratified) {
+    s.stratum_labels = pool.stratum_labels;
+    for (std::uint32_t j = 0; j < firms; ++j) s.stratum[j] = pool.stratum[drawn[j]];
+  }
   s.firm_cluster.assign(firms, -1);
+  s.weighted = balance;
 
   // The draws above pick firms, never metrics: which firms a dataset holds does not depend on
   // which metric columns the pool has, only on the population (pool.firms()).
@@ -75,6 +97,8 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
       weight[j] = 0.0;
       ++dropped[member ? 0 : 1][static_cast<int>(drop_reason(pool.start[m][k], pool.end[m][k], h))];
     }
+    if (balance)
+      dropped[0][static_cast<int>(DropReason::unmatched_stratum)] += balance_cell(s, m, 0);
     for (int g = 0; g < 2; ++g)
       for (int r = 0; r < kDropReasonCount; ++r)
         if (dropped[g][r] > 0)

@@ -40,6 +40,7 @@ void add_intervals(const PowerSpec& spec, const Sample& sample, const DesignOpti
   bspec.seed = spec.seed;
   bspec.replicates = spec.bootstrap;
   bspec.statistics = {Statistic::mean_diff};
+  bspec.scheme = spec.bootstrap_scheme;
   bspec.threads = 1;
   bspec.analysis = dataset;
   bspec.backend = spec.backend;
@@ -82,6 +83,7 @@ void add_test(const PowerSpec& spec, const Sample& sample, const DesignOptions& 
               std::uint32_t dataset, DatasetOutcome& out) {
   PermutationSpec pspec;
   pspec.statistic = spec.test_statistic;
+  pspec.scheme = spec.perm_scheme;
   pspec.seed = spec.seed;
   pspec.permutations = spec.permutations;
   pspec.threads = 1;
@@ -102,7 +104,8 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
                            std::uint32_t dataset, const TruePremium& truth) {
   const DesignOptions design = window_design(spec.from, spec.to);
   const Sample sample =
-      spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset)
+      spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset,
+                              spec.balance)
                 : sim::simulated_window_sample(dataset_spec(spec, premium, firms, dataset), design,
                                                spec.backend);
   // The Sample's metrics are the study's (the simulate model's, or the pool's columns).

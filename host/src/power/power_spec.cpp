@@ -16,6 +16,22 @@ namespace {
 constexpr double kMaxMemberNoise = 10.0;
 constexpr std::uint32_t kMinTruthFirms = 1000;
 
+// The choices that need the pool's stratum columns (docs/power.md "Members selected on strata").
+void check_strata_choices(const PowerSpec& s) {
+  const bool stratified = s.pool && !s.pool->source.columns.strata.empty();
+  if (stratified) return;
+  const std::string why = s.pool ? "name the --pool file's stratum columns with --strata"
+                                 : "simulated panels have no strata; give --pool FILE --strata "
+                                   "COLUMNS";
+  if (s.pool && s.pool->source.columns.profile == MemberProfile::members)
+    throw_usage_error("--member-profile members draws members by stratum cell: " + why);
+  if (s.balance) throw_usage_error("--balance reweights controls by stratum cell: " + why);
+  if (s.bootstrap_scheme == Scheme::strata)
+    throw_usage_error("--scheme strata resamples within stratum cells: " + why);
+  if (s.perm_scheme == PermScheme::strata)
+    throw_usage_error("--perm-scheme strata permutes within stratum cells: " + why);
+}
+
 }  // namespace
 
 sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
@@ -121,6 +137,7 @@ void validate(const PowerSpec& s) {
                       "value is the premium itself, no truth panel is simulated",
                       s.truth_firms));
   }
+  check_strata_choices(s);
 }
 
 }  // namespace klynge::power

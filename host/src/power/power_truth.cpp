@@ -16,6 +16,7 @@
 
 #include "klynge/error.hpp"
 #include "klynge/power.hpp"
+#include "klynge/power_pool.hpp"
 #include "klynge/sim_window.hpp"
 #include "sim_sample.hpp"
 
@@ -49,11 +50,13 @@ MeanSe mean_se(std::uint32_t begin, std::uint32_t end, F f) {
 }  // namespace
 
 TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
-  // A pool's datasets: members and controls are independent draws from the same firms, and a
-  // member's growth is its firm's growth + pi exactly, so E[g | M] - E[g | C] = pi with no
-  // Monte Carlo error (docs/power.md "Your own control pool").
+  // A pool's datasets: within a stratum cell members and controls are independent draws from
+  // the same firms, and a member's growth is its firm's growth + pi exactly, so the truth is pi
+  // plus, for members that follow the file's members' strata unbalanced, the composition gap;
+  // computed from the pool with no Monte Carlo error (docs/power.md "Your own control pool").
   if (spec.pool)
-    return TruePremium{premium.premium, std::vector<double>(premium.premium.size(), 0.0)};
+    return TruePremium{pool_true_value(*spec.pool, premium, spec.balance),
+                       std::vector<double>(premium.premium.size(), 0.0)};
   PowerSpec truth_spec = spec;
   truth_spec.member_share = kTruthMemberShare;
   sim::SimSpec treated = dataset_spec(truth_spec, premium, spec.truth_firms, kTruthStream);

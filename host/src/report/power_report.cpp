@@ -19,8 +19,11 @@ using json = nlohmann::ordered_json;
 // 1.1 added settings.pool and timing.pool_s (`--pool`; such a study has no model settings
 // member_noise and truth_firms). 1.2 added settings.pool.metrics (`--metrics`: the pool's
 // metric columns, which name the rows; a 1.1 pool read them as employees, revenue,
-// value_added, which is what a pool without the field is read as).
-constexpr const char* kPowerSchemaVersion = "1.2";
+// value_added, which is what a pool without the field is read as). 1.3 added settings.balance,
+// settings.scheme, settings.perm_scheme and settings.pool.strata, .member_profile (with
+// .member, .profile_members, .unmatched_members for the members profile) and .strata_cells;
+// a report without them was made with no strata: false, groups, all, [], population.
+constexpr const char* kPowerSchemaVersion = "1.3";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -68,6 +71,14 @@ json pool_json(const PoolSource& p) {
   json valid = json::object();
   for (std::size_t m = 0; m < p.valid.size(); ++m) valid[p.columns.metrics[m]] = p.valid[m];
   j["valid_firms"] = valid;
+  j["strata"] = p.columns.strata;
+  j["strata_cells"] = p.strata_cells;
+  j["member_profile"] = member_profile_name(p.columns.profile);
+  if (p.columns.profile == MemberProfile::members) {
+    j["member"] = p.columns.member;
+    j["profile_members"] = p.profile_members;
+    j["unmatched_members"] = p.unmatched_members;
+  }
   return j;
 }
 
@@ -93,6 +104,19 @@ std::shared_ptr<const Pool> pool_from_json(const json& j, const std::string& sou
   const json valid = field<json>(j, "valid_firms", source);
   for (const std::string& metric : p.columns.metrics)
     p.valid.push_back(field<std::uint64_t>(valid, metric.c_str(), source));
+  // Absent before 1.3: no strata, members drawn from the population.
+  if (j.contains("strata")) p.columns.strata = field<std::vector<std::string>>(j, "strata", source);
+  if (j.contains("strata_cells")) p.strata_cells = field<std::uint64_t>(j, "strata_cells", source);
+  if (j.contains("member_profile")) {
+    const auto profile = parse_member_profile(field<std::string>(j, "member_profile", source));
+    if (!profile) bad(source, "unknown settings.pool.member_profile");
+    p.columns.profile = *profile;
+  }
+  if (p.columns.profile == MemberProfile::members) {
+    p.columns.member = field<std::string>(j, "member", source);
+    p.profile_members = field<std::uint64_t>(j, "profile_members", source);
+    p.unmatched_members = field<std::uint64_t>(j, "unmatched_members", source);
+  }
   return pool;
 }
 
@@ -121,6 +145,9 @@ json settings_json(const PowerSpec& spec) {
   s["intervals"] = methods;
   s["test_statistic"] = statistic_name(spec.test_statistic);
   s["alternative"] = alternative_name(spec.alternative);
+  s["balance"] = spec.balance;
+  s["scheme"] = scheme_name(spec.bootstrap_scheme);
+  s["perm_scheme"] = perm_scheme_name(spec.perm_scheme);
   if (spec.pool)
     s["pool"] = pool_json(spec.pool->source);
   else
@@ -159,6 +186,18 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
   spec.test_statistic = *stat;
   spec.alternative = *alt;
   if (!spec.pool) spec.truth_firms = field<std::uint32_t>(s, "truth_firms", source);
+  // Absent before 1.3: unbalanced, groups, all.
+  if (s.contains("balance")) spec.balance = field<bool>(s, "balance", source);
+  if (s.contains("scheme")) {
+    const auto scheme = parse_scheme(field<std::string>(s, "scheme", source));
+    if (!scheme) bad(source, "unknown settings.scheme");
+    spec.bootstrap_scheme = *scheme;
+  }
+  if (s.contains("perm_scheme")) {
+    const auto scheme = parse_perm_scheme(field<std::string>(s, "perm_scheme", source));
+    if (!scheme) bad(source, "unknown settings.perm_scheme");
+    spec.perm_scheme = *scheme;
+  }
   return spec;
 }
 

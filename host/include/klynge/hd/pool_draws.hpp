@@ -22,16 +22,26 @@ namespace klynge::hd {
 // (0x52..., 0x53...) purposes and from the simulate variables (1..20), which share the dataset
 // streams with it.
 inline constexpr std::uint32_t kPurposePoolFirm = 0x506F6F6Cu;
+// "PooC": with a stratified member profile (docs/power.md "Members selected on strata"), member
+// draw j picks a profile member with kPurposePoolFirm (whose stratum cell it takes) and then a
+// firm of that cell with this purpose, keyed the same way.
+inline constexpr std::uint32_t kPurposePoolCellFirm = 0x506F6F43u;
+
+// Index in [0, size) of draw `draw` of `dataset` for `purpose`; size >= 1.
+KLYNGE_HD std::uint32_t pool_index(std::uint64_t seed, std::uint32_t dataset, std::uint32_t purpose,
+                                   std::uint64_t draw, std::uint32_t size) {
+  const auto block = static_cast<std::uint32_t>(draw >> 2);
+  for (std::uint32_t attempt = 0;; ++attempt) {
+    const Words4 w = philox_words(seed, DrawKey{dataset, purpose, attempt, block});
+    const BoundedTry t = bounded_try(w.w[draw & 3u], size);
+    if (t.accepted) return t.value;
+  }
+}
 
 // Index in [0, pool_size) of draw `draw` of `dataset`; pool_size >= 1.
 KLYNGE_HD std::uint32_t pool_firm(std::uint64_t seed, std::uint32_t dataset, std::uint64_t draw,
                                   std::uint32_t pool_size) {
-  const auto block = static_cast<std::uint32_t>(draw >> 2);
-  for (std::uint32_t attempt = 0;; ++attempt) {
-    const Words4 w = philox_words(seed, DrawKey{dataset, kPurposePoolFirm, attempt, block});
-    const BoundedTry t = bounded_try(w.w[draw & 3u], pool_size);
-    if (t.accepted) return t.value;
-  }
+  return pool_index(seed, dataset, kPurposePoolFirm, draw, pool_size);
 }
 
 }  // namespace klynge::hd
