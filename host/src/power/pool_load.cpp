@@ -99,7 +99,8 @@ Pool pool_from_panel(const Panel& panel, int from, int to, MemberProfile profile
     bool any = false;
     for (std::size_t m = 0; m < metrics; ++m) any = any || std::isfinite(sample.growth[m][c]);
     if (!any) continue;
-    // Without a profile no membership was read: every firm is a control of the one cell.
+    // Members exist only where membership was read (a profile): they make the profile, and
+    // never stand in for a member or a control themselves.
     if (c < cell.member_end) {
       member_cells.push_back(sample.stratum[c]);
       continue;
