@@ -45,6 +45,8 @@ struct PowerFlags {
   std::string level = "0.95";
   std::vector<std::string> intervals = {"percentile", "bca"};
   std::string perm_statistic = "welch_t";
+  std::string statistic = "mean_diff";
+  std::string trim = "0.1";
   bool balance = false;
   std::string scheme = "groups";
   std::string perm_scheme = "all";
@@ -114,10 +116,16 @@ power::PowerSpec to_spec(const PowerFlags& f) {
     s.methods.push_back(*m);
   }
   const auto stat = parse_statistic(f.perm_statistic);
-  if (!stat || (*stat != Statistic::welch_t && *stat != Statistic::mean_diff))
+  if (!stat)
     throw_usage_error("--perm-statistic: \"" + f.perm_statistic +
-                      "\": the study tests the mean difference: welch_t or mean_diff");
+                      "\" (known: welch_t, mean_diff, median_diff, trimmed_mean_diff)");
   s.test_statistic = *stat;
+  const auto interval_statistic = parse_statistic(f.statistic);
+  if (!interval_statistic)
+    throw_usage_error("--statistic: \"" + f.statistic +
+                      "\" (known: mean_diff, median_diff, trimmed_mean_diff)");
+  s.statistic = *interval_statistic;
+  s.trim = sim::parse_double("--trim", f.trim);
   const auto alt = parse_alternative(f.alternative);
   if (!alt)
     throw_usage_error("--alternative: \"" + f.alternative + "\" (known: two-sided, greater, less)");
@@ -377,7 +385,16 @@ void add_power_command(CLI::App& app) {
       ->capture_default_str()
       ->delimiter(',')
       ->group("Study");
-  cmd->add_option("--perm-statistic", flags->perm_statistic, "welch_t (default) or mean_diff")
+  cmd->add_option("--perm-statistic", flags->perm_statistic,
+                  "Test statistic: welch_t (default), mean_diff, median_diff, trimmed_mean_diff")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--statistic", flags->statistic,
+                  "Statistic of the intervals: mean_diff (default); median_diff or "
+                  "trimmed_mean_diff with --pool")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--trim", flags->trim, "Share cut from each tail for trimmed_mean_diff")
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--alternative", flags->alternative, "two-sided, greater or less")

@@ -74,7 +74,7 @@ TEST(PowerCli, UsageErrorsExit64WithOneLineNamingTheFlag) {
       {{"--permutations", "9"}, "--permutations"},
       {{"--bootstrap", "0", "--permutations", "0"}, "--bootstrap 0"},
       {{"--interval", "wald"}, "--interval"},
-      {{"--perm-statistic", "median_diff"}, "--perm-statistic"},
+      {{"--perm-statistic", "agg_diff"}, "--perm-statistic"},
       {{"--alternative", "both"}, "--alternative"},
       {{"--from", "2020", "--to", "2017"}, "--from"},
       {{"--threads", "-1"}, "--threads"},

@@ -61,7 +61,13 @@ struct PowerSpec {
   double alpha = 0.05;               // the test rejects when p <= alpha
   double level = 0.95;               // nominal coverage of the intervals
   std::vector<IntervalMethod> methods{IntervalMethod::percentile, IntervalMethod::bca};
-  Statistic test_statistic = Statistic::welch_t;
+  Statistic test_statistic =
+      Statistic::welch_t;  // welch_t, mean_diff, median_diff, trimmed_mean_diff
+  // The statistic whose intervals are computed and whose estimate the rows average: mean_diff,
+  // or (pool datasets whose members' growth is the population's shifted by the premium, docs/
+  // power.md "Other statistics") median_diff or trimmed_mean_diff.
+  Statistic statistic = Statistic::mean_diff;
+  double trim = 0.1;  // trimmed_mean_diff (interval or test): share cut from each tail
   Alternative alternative = Alternative::two_sided;
   std::uint32_t truth_firms = 200'000;  // size of the panel that measures the true estimand
   // Set: datasets are plasmode samples of this pool instead of simulated panels (docs/power.md
@@ -115,7 +121,7 @@ struct MethodOutcome {
 struct MetricOutcome {
   bool test_defined = false;
   bool rejected = false;
-  double estimate = 0.0;               // the mean difference (NaN when it has none)
+  double estimate = 0.0;               // of spec.statistic (NaN when it has none)
   std::vector<MethodOutcome> methods;  // spec.methods order
 };
 struct DatasetOutcome {

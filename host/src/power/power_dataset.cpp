@@ -25,12 +25,12 @@ bool wants(const PowerSpec& spec, IntervalMethod method) {
   return false;
 }
 
-// The mean-difference estimate per metric of the Sample (NaN where describe has no value).
-std::vector<double> estimates(const Description& description, std::size_t metrics) {
+// The estimate of `statistic` per metric of the Sample (NaN where describe has no value).
+std::vector<double> estimates(const Description& description, Statistic statistic,
+                              std::size_t metrics) {
   std::vector<double> out(metrics, NAN);
   for (const Estimate& e : description.results)
-    if (e.statistic == Statistic::mean_diff && e.status == "ok" && e.metric < metrics)
-      out[e.metric] = e.value;
+    if (e.statistic == statistic && e.status == "ok" && e.metric < metrics) out[e.metric] = e.value;
   return out;
 }
 
@@ -39,7 +39,7 @@ void add_intervals(const PowerSpec& spec, const Sample& sample, const DesignOpti
   BootstrapSpec bspec;
   bspec.seed = spec.seed;
   bspec.replicates = spec.bootstrap;
-  bspec.statistics = {Statistic::mean_diff};
+  bspec.statistics = {spec.statistic};
   bspec.scheme = spec.bootstrap_scheme;
   bspec.threads = 1;
   bspec.analysis = dataset;
@@ -102,7 +102,8 @@ void add_test(const PowerSpec& spec, const Sample& sample, const DesignOptions& 
 
 DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
                            std::uint32_t dataset, const TruePremium& truth) {
-  const DesignOptions design = window_design(spec.from, spec.to);
+  DesignOptions design = window_design(spec.from, spec.to);
+  design.trim = spec.trim;
   const Sample sample =
       spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset,
                               spec.balance)
@@ -110,7 +111,8 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
                                                spec.backend);
   // The Sample's metrics are the study's (the simulate model's, or the pool's columns).
   const std::size_t metrics = sample.metrics();
-  const std::vector<double> estimate = estimates(describe_sample(sample, design), metrics);
+  const std::vector<double> estimate =
+      estimates(describe_sample(sample, design), spec.statistic, metrics);
   DatasetOutcome out;
   out.metric.resize(metrics);
   for (std::size_t m = 0; m < metrics; ++m) {

@@ -2,6 +2,8 @@
 // is, and the checks that make a spec runnable.
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -30,6 +32,46 @@ void check_strata_choices(const PowerSpec& s) {
     throw_usage_error("--scheme strata resamples within stratum cells: " + why);
   if (s.perm_scheme == PermScheme::strata)
     throw_usage_error("--perm-scheme strata permutes within stratum cells: " + why);
+}
+
+// The interval statistic and the test statistic (docs/power.md "Other statistics"). A median or
+// trimmed-mean difference has a known true value only where the members' growth distribution
+// is the controls' shifted by the premium: pool datasets whose members are drawn as controls
+// are, or whose controls are balanced to the members' cells.
+void check_statistics(const PowerSpec& s) {
+  const auto is = [](Statistic x, std::initializer_list<Statistic> set) {
+    return std::find(set.begin(), set.end(), x) != set.end();
+  };
+  if (!is(s.test_statistic, {Statistic::welch_t, Statistic::mean_diff, Statistic::median_diff,
+                             Statistic::trimmed_mean_diff}))
+    throw_usage_error(
+        fmt::format("--perm-statistic {}: the study tests welch_t, mean_diff, median_diff or "
+                    "trimmed_mean_diff",
+                    statistic_name(s.test_statistic)));
+  if (!is(s.statistic,
+          {Statistic::mean_diff, Statistic::median_diff, Statistic::trimmed_mean_diff}))
+    throw_usage_error(
+        fmt::format("--statistic {}: the study's intervals are of mean_diff, median_diff or "
+                    "trimmed_mean_diff",
+                    statistic_name(s.statistic)));
+  if (!(s.trim >= 0.0 && s.trim < 0.5))
+    throw_usage_error(fmt::format("--trim must be in [0, 0.5) (got {})", s.trim));
+  if (s.statistic == Statistic::mean_diff) return;
+  const std::string name(statistic_name(s.statistic));
+  if (!s.pool)
+    throw_usage_error("--statistic " + name +
+                      ": its true value is known only for --pool datasets (the members' growth "
+                      "is then the population's shifted by the premium); simulated panels "
+                      "study mean_diff");
+  if (s.pool->source.columns.profile == MemberProfile::members && !s.balance)
+    throw_usage_error("--statistic " + name +
+                      " with --member-profile members needs --balance: unbalanced, the members' "
+                      "and controls' growth distributions differ by more than the premium");
+  for (const IntervalMethod m : s.methods)
+    if (m == IntervalMethod::studentized)
+      throw_usage_error(
+          "--interval studentized studentizes the mean difference; with --statistic " + name +
+          " choose percentile, basic, normal or bca");
 }
 
 }  // namespace
@@ -138,6 +180,7 @@ void validate(const PowerSpec& s) {
                       s.truth_firms));
   }
   check_strata_choices(s);
+  check_statistics(s);
 }
 
 }  // namespace klynge::power

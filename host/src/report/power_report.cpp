@@ -22,7 +22,8 @@ using json = nlohmann::ordered_json;
 // value_added, which is what a pool without the field is read as). 1.3 added settings.balance,
 // settings.scheme, settings.perm_scheme and settings.pool.strata, .member_profile (with
 // .member, .profile_members, .unmatched_members for the members profile) and .strata_cells;
-// a report without them was made with no strata: false, groups, all, [], population.
+// a report without them was made with no strata: false, groups, all, [], population. 1.3 also
+// lets settings.statistic be median_diff or trimmed_mean_diff (with settings.trim).
 constexpr const char* kPowerSchemaVersion = "1.3";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
@@ -135,7 +136,10 @@ json settings_json(const PowerSpec& spec) {
   s["from"] = spec.from;
   s["to"] = spec.to;
   s["growth"] = "log";
-  s["statistic"] = "mean_diff";
+  s["statistic"] = statistic_name(spec.statistic);
+  if (spec.statistic == Statistic::trimmed_mean_diff ||
+      spec.test_statistic == Statistic::trimmed_mean_diff)
+    s["trim"] = spec.trim;
   s["bootstrap"] = spec.bootstrap;
   s["permutations"] = spec.permutations;
   s["alpha"] = spec.alpha;
@@ -186,6 +190,11 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
   spec.test_statistic = *stat;
   spec.alternative = *alt;
   if (!spec.pool) spec.truth_firms = field<std::uint32_t>(s, "truth_firms", source);
+  // "mean_diff" before 1.3, which had no other; "trim" only where a trimmed mean is used.
+  const auto statistic = parse_statistic(field<std::string>(s, "statistic", source));
+  if (!statistic) bad(source, "unknown settings.statistic");
+  spec.statistic = *statistic;
+  if (s.contains("trim")) spec.trim = field<double>(s, "trim", source);
   // Absent before 1.3: unbalanced, groups, all.
   if (s.contains("balance")) spec.balance = field<bool>(s, "balance", source);
   if (s.contains("scheme")) {
