@@ -55,6 +55,45 @@ struct RecordScan {
 // mapped field is reported later by decode_field.
 RecordScan scan_records(std::string_view text);
 
+// scan_records in steps, for text that is still arriving (read_panel's gzip path): feed() takes
+// the text so far and scans its whole 64-byte blocks not yet scanned, finish() takes the whole
+// text and scans the rest. Every call must see the same bytes at the same address, the later
+// ones only longer. finish() returns exactly what scan_records(text) returns (scan_records is
+// finish() alone).
+class RecordScanner {
+ public:
+  explicit RecordScanner(std::size_t size_hint);
+  void feed(std::string_view text);
+  RecordScan finish(std::string_view text);
+
+  // The scan so far: the records ended up to now, without the sentinel (record i's end is known
+  // once record i + 1 exists, as a blank line before a record stops the scan); stopped() once
+  // the scan met a defect.
+  const RecordScan& partial() const { return scan_; }
+  bool stopped() const { return cursor_.stopped; }
+
+  // The state of the scan between calls.
+  struct Cursor {
+    std::uint64_t line = 1;
+    std::size_t record_begin = 0;
+    std::uint64_t record_line = 1;
+    bool has_quote = false;
+    bool in_quotes = false;
+    bool stopped = false;
+    std::uint64_t open_line = 0;
+    std::size_t open_offset = 0;
+    std::uint64_t first_blank_line = 0;  // a blank line not (yet) known to be trailing
+    std::uint64_t sentinel = 0;          // one past the line end of the last record
+  };
+
+ private:
+  void scan_blocks(std::string_view text, std::size_t limit);
+
+  RecordScan scan_;
+  std::size_t scanned_ = 0;  // bytes scanned: whole blocks until finish()
+  Cursor cursor_;
+};
+
 // Bytes of record i without its line end ("\n" or "\r\n").
 inline std::string_view record_text(std::string_view text, const RecordScan& scan, std::size_t i) {
   const std::uint64_t b = scan.records[i].begin;
