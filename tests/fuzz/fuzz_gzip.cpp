@@ -3,7 +3,9 @@
 // must end in the inflated bytes or a klynge::Error (exit 74, one line); anything else is a bug.
 // Differential oracle: zlib's own gzread over the same bytes (a memfd), the reader before the
 // change, must agree: both fail, or both give the same bytes. (Error wording is not compared:
-// gzread's messages carry its fd name, which the reader strips.)
+// gzread's messages carry its fd name, which the reader strips.) And inflating in small steps
+// with a watcher (read_panel's parse while inflating) must give the same bytes or the very same
+// error message as in one go, telling the watcher ever larger sizes, nothing after moving().
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -48,6 +50,36 @@ bool gzread_all(const std::uint8_t* data, std::size_t size, std::string& out) {
   return ok;
 }
 
+// Checks what inflate_gzip tells a watcher.
+class Watch final : public klynge::io::InflateWatcher {
+ public:
+  void inflated(const char*, std::size_t size) override {
+    if (moved_ || size < size_) __builtin_trap();
+    size_ = size;
+  }
+  void moving() override {
+    if (moved_) __builtin_trap();
+    moved_ = true;
+  }
+  bool moved() const { return moved_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  std::size_t size_ = 0;
+  bool moved_ = false;
+};
+
+// inflate_gzip's bytes, or its error message prefixed with "!".
+std::string inflate(std::string_view in, klynge::io::InflateWatcher* watcher, std::size_t step) {
+  klynge::io::InputBytes out;
+  try {
+    klynge::io::inflate_gzip(in, "fuzz.gz", out, watcher, step);
+  } catch (const klynge::Error& e) {
+    return std::string("!") + e.what();
+  }
+  return std::string(out.view());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -66,5 +98,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (ok != reference_ok) __builtin_trap();
   if (ok && out.view() != std::string_view(reference)) __builtin_trap();
+
+  const std::string_view in(reinterpret_cast<const char*>(data), size);
+  const std::string whole = inflate(in, nullptr, 0);
+  Watch watch;
+  const std::string stepped = inflate(in, &watch, 1 + size % 61);
+  if (stepped != whole) __builtin_trap();
+  // Without a move, the watcher was last told the whole size (never, in the transparent mode).
+  if (ok && !watch.moved() && watch.size() != 0 && watch.size() != whole.size()) __builtin_trap();
   return 0;
 }

@@ -1,7 +1,9 @@
 // libFuzzer target for the panel reader (DESIGN.md §4: "the CSV reader is fuzzed").
 // Any input must end in a Panel or a klynge::Error: anything else escaping, a sanitizer report,
-// a hang or a crash is a bug. Differential oracle: the sequential read and a parallel read with
-// one row per chunk must agree exactly (same Panel, or the same error message).
+// a hang or a crash is a bug. Differential oracle: the sequential read, a parallel read with
+// one row per chunk and the streaming parse of read_panel's gzip path (StreamingParse, one row
+// per chunk, the text given a few bytes more at a time) must agree exactly (same Panel, or the
+// same error message).
 //
 // The first input byte chooses the options; the rest is the file:
 //   bits 0-1  column map: 0 the defaults (firm_id, year, employees, ...); 1 short names
@@ -9,12 +11,15 @@
 //             h=weight; 3 short names without a member column (derived from e, or from f
 //             when bit 6 is set)
 //   bits 2-3  delimiter: sniffed, ',', ';', tab
+//   bits 4-5  the streaming parse's step: 1, 7, 64 or 300 bytes more per look at the text
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 
+#include "../../host/src/io/reader_internal.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/read_panel.hpp"
 
@@ -76,11 +81,20 @@ struct Outcome {
   std::string error;
 };
 
-Outcome read(std::string_view text, klynge::ReadOptions options, int threads, std::size_t chunk) {
+// parse_panel_chunked, or StreamingParse given the text `step` more bytes at a time (step > 0).
+Outcome read(std::string_view text, klynge::ReadOptions options, int threads, std::size_t chunk,
+             std::size_t step = 0) {
   Outcome out;
   options.threads = threads;
   try {
-    out.panel = klynge::detail::parse_panel_chunked(text, "fuzz.csv", options, chunk);
+    if (step == 0) {
+      out.panel = klynge::detail::parse_panel_chunked(text, "fuzz.csv", options, chunk);
+    } else {
+      klynge::io::StreamingParse parse("fuzz.csv", options, text.size(), chunk);
+      const std::atomic<bool> stop{false};
+      for (std::size_t n = 0; n < text.size(); n += step) parse.advance(text.substr(0, n), stop);
+      out.panel = parse.finish(text);
+    }
   } catch (const klynge::Error& e) {
     out.error = std::string("!") + e.what();
     // Every reader error is bad data or a bad option; never an internal error.
@@ -102,5 +116,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Outcome parallel = read(text, options, 2, 1);
   if (sequential.error != parallel.error) __builtin_trap();
   if (sequential.error.empty() && !same_panel(sequential.panel, parallel.panel)) __builtin_trap();
+  static const std::size_t kSteps[] = {1, 7, 64, 300};
+  const Outcome streamed = read(text, options, 2, 1, kSteps[(data[0] >> 4) & 3]);
+  if (sequential.error != streamed.error) __builtin_trap();
+  if (sequential.error.empty() && !same_panel(sequential.panel, streamed.panel)) __builtin_trap();
   return 0;
 }

@@ -1,6 +1,8 @@
 // Record boundaries, delimiter sniffing and field decoding (RFC 4180 quoting).
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -41,47 +43,45 @@ inline bool is_blank(const char* base, std::size_t begin, std::size_t end) {
 
 // One state machine over the '\n' and '"' bytes only, found 64 bytes at a time: a '"' toggles
 // the quoted state; a '\n' outside quotes ends a record, inside quotes it is just a line.
-RecordScan scan_records(std::string_view text) {
-  RecordScan scan;
-  const char* const base = text.data();
-  const std::size_t n = text.size();
+RecordScanner::RecordScanner(std::size_t size_hint) {
   // Room for rows of 32 bytes and more, so that typical 40-100 byte rows never regrow: a
   // regrowth copies the records and touches a fresh block twice their size (the page zeroing
   // showed in profiles). Capacity that is never written costs address space only.
-  scan.records.reserve(n / 32 + 2);
+  scan_.records.reserve(size_hint / 32 + 2);
+}
 
-  std::uint64_t line = 1;
-  std::size_t record_begin = 0;
-  std::uint64_t record_line = 1;
-  bool has_quote = false;
-  bool in_quotes = false;
-  std::uint64_t open_line = 0;
-  std::size_t open_offset = 0;
-  std::uint64_t first_blank_line = 0;  // a blank line not (yet) known to be trailing
-  std::uint64_t sentinel = 0;          // one past the line end of the last record
+namespace {
 
-  // Ends the record [record_begin, end); false when a blank line turned out not to be trailing.
-  auto end_record = [&](std::size_t end) {
-    if (!has_quote && is_blank(base, record_begin, end)) {
-      if (first_blank_line == 0) first_blank_line = record_line;
-      return true;
-    }
-    if (first_blank_line != 0) {
-      scan.stop = RecordScan::Stop::blank_line;
-      scan.stop_line = static_cast<std::int64_t>(first_blank_line);
-      return false;
-    }
-    Record r;
-    r.begin = record_begin;
-    r.line = record_line;
-    r.has_quote = has_quote ? 1 : 0;
-    scan.records.push_back(r);
-    sentinel = end + 1;
+// Ends the record [c.record_begin, end); false when a blank line turned out not to be trailing.
+bool end_record(RecordScanner::Cursor& c, RecordScan& scan, const char* base, std::size_t end) {
+  if (!c.has_quote && is_blank(base, c.record_begin, end)) {
+    if (c.first_blank_line == 0) c.first_blank_line = c.record_line;
     return true;
-  };
+  }
+  if (c.first_blank_line != 0) {
+    scan.stop = RecordScan::Stop::blank_line;
+    scan.stop_line = static_cast<std::int64_t>(c.first_blank_line);
+    return false;
+  }
+  Record r;
+  r.begin = c.record_begin;
+  r.line = c.record_line;
+  r.has_quote = c.has_quote ? 1 : 0;
+  scan.records.push_back(r);
+  c.sentinel = end + 1;
+  return true;
+}
 
-  bool stopped = false;
-  for (std::size_t block = 0; block < n && !stopped; block += 64) {
+}  // namespace
+
+// Scans the blocks from scanned_ up to `limit` (a multiple of 64, or text.size()). The state
+// is a local copy during the loop, so that it can live in registers.
+void RecordScanner::scan_blocks(std::string_view text, std::size_t limit) {
+  const char* const base = text.data();
+  const std::size_t n = text.size();
+  Cursor c = cursor_;
+  std::size_t block = scanned_;
+  for (; block < limit && !c.stopped; block += 64) {
     std::uint64_t mask;
     if (n - block >= 64) {
       mask = boundary_mask(base + block);
@@ -94,49 +94,66 @@ RecordScan scan_records(std::string_view text) {
       const std::size_t i = block + static_cast<std::size_t>(__builtin_ctzll(mask));
       mask &= mask - 1;
       if (base[i] == '"') {
-        in_quotes = !in_quotes;
-        has_quote = true;
-        if (in_quotes) {
-          open_line = line;
-          open_offset = i;
+        c.in_quotes = !c.in_quotes;
+        c.has_quote = true;
+        if (c.in_quotes) {
+          c.open_line = c.line;
+          c.open_offset = i;
         }
-      } else if (in_quotes) {
-        ++line;
+      } else if (c.in_quotes) {
+        ++c.line;
       } else {
-        if (!end_record(i)) {
-          stopped = true;
+        if (!end_record(c, scan_, base, i)) {
+          c.stopped = true;
           break;
         }
-        ++line;
-        record_begin = i + 1;
-        record_line = line;
-        has_quote = false;
+        ++c.line;
+        c.record_begin = i + 1;
+        c.record_line = c.line;
+        c.has_quote = false;
       }
     }
   }
-  if (!stopped) {
-    if (in_quotes) {
-      if (first_blank_line != 0) {
-        scan.stop = RecordScan::Stop::blank_line;
-        scan.stop_line = static_cast<std::int64_t>(first_blank_line);
+  scanned_ = std::min(block, limit);  // the last block of finish() may be short
+  cursor_ = c;
+}
+
+void RecordScanner::feed(std::string_view text) {
+  scan_blocks(text, text.size() - text.size() % 64);
+}
+
+RecordScan RecordScanner::finish(std::string_view text) {
+  scan_blocks(text, text.size());
+  const std::size_t n = text.size();
+  Cursor& c = cursor_;
+  if (!c.stopped) {
+    if (c.in_quotes) {
+      if (c.first_blank_line != 0) {
+        scan_.stop = RecordScan::Stop::blank_line;
+        scan_.stop_line = static_cast<std::int64_t>(c.first_blank_line);
       } else {
-        scan.stop = RecordScan::Stop::unterminated_quote;
-        scan.stop_line = static_cast<std::int64_t>(open_line);
-        scan.stop_offset = open_offset;
+        scan_.stop = RecordScan::Stop::unterminated_quote;
+        scan_.stop_line = static_cast<std::int64_t>(c.open_line);
+        scan_.stop_offset = c.open_offset;
       }
-    } else if (record_begin < n) {
-      end_record(n);  // the last line has no line end
+    } else if (c.record_begin < n) {
+      end_record(c, scan_, text.data(), n);  // the last line has no line end
     }
   }
 
-  if (!scan.records.empty()) {
+  if (!scan_.records.empty()) {
     Record s;
-    s.begin = sentinel;
-    s.line = line;
+    s.begin = c.sentinel;
+    s.line = c.line;
     s.has_quote = 0;
-    scan.records.push_back(s);
+    scan_.records.push_back(s);
   }
-  return scan;
+  return std::move(scan_);
+}
+
+RecordScan scan_records(std::string_view text) {
+  RecordScanner scanner(text.size());
+  return scanner.finish(text);
 }
 
 char sniff_delimiter(std::string_view header) {

@@ -44,10 +44,29 @@ class InputBytes {
 // Errors: cannot_open when it cannot be opened or is a directory, read_failed when a read fails.
 void load_file(const std::string& path, InputBytes& bytes);
 
+// Told by inflate_gzip how far it has inflated, so that another thread can read the text while
+// the rest is inflated (read_panel's gzip path).
+class InflateWatcher {
+ public:
+  virtual ~InflateWatcher() = default;
+  // out's first `size` bytes are final and at `data`, where they stay until moving().
+  virtual void inflated(const char* data, std::size_t size) = 0;
+  // out is about to grow and move: on return, nothing may read the bytes at the old address.
+  // Called at most once; inflated() is not called after it.
+  virtual void moving() = 0;
+};
+
 // Inflates a whole .gz file as zlib's gzread does: gzip members one after another, bytes after
 // a member that do not start another one ignored, and a file that does not start with the gzip
 // magic bytes taken as it is. Errors are read_failed(path, "gzip: <zlib's reason>"), e.g.
-// "gzip: unexpected end of file" for a truncated file.
-void inflate_gzip(std::string_view compressed, const std::string& path, InputBytes& out);
+// "gzip: unexpected end of file" for a truncated file. With a watcher, it is told after every
+// `step` bytes at most (0: a default) what is final; the bytes and errors are the same either
+// way (the transparent mode calls it never).
+// What inflate_gzip reserves for the inflated text (a size guess: see gzip_inflate.cpp).
+std::size_t inflated_size_hint(std::string_view compressed);
+
+inline constexpr std::size_t kInflateStep = std::size_t{1} << 20;
+void inflate_gzip(std::string_view compressed, const std::string& path, InputBytes& out,
+                  InflateWatcher* watcher = nullptr, std::size_t step = kInflateStep);
 
 }  // namespace klynge::io

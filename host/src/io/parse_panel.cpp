@@ -15,6 +15,9 @@
 #include <exception>
 #include <forward_list>
 #include <limits>
+#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -521,63 +524,65 @@ Layout map_header(std::string_view text, const std::string& file, const RecordSc
                                ncols));
 }
 
-}  // namespace
-}  // namespace io
+// ---- the steps of a parse ------------------------------------------------------------------
 
-namespace detail {
-
-Panel parse_panel_chunked(std::string_view text, const std::string& display_name,
-                          const ReadOptions& options, std::size_t rows_per_chunk) {
-  using namespace io;
+void check_delimiter(const ReadOptions& options) {
   const char d = options.delimiter;
   if (d == '"' || d == '\n' || d == '\r')
     throw_usage_error("the delimiter cannot be a quote or a line end");
-  if (rows_per_chunk == 0) rows_per_chunk = kRowsPerChunk;
+}
 
-  Panel panel;
-  panel.path = display_name;
-  panel.bytes = text.size();
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+bool starts_with_bom(std::string_view text) {
+  return text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF";
+}
 
-  const RecordScan scan = scan_records(text);
-  if (scan.count() == 0) {
-    if (scan.stop != RecordScan::Stop::none) throw_scan_stop(text, display_name, scan, 0);
-    throw_data_error(SourceLocation{display_name, 1, "", 0},
-                     "empty file: expected a header line naming the columns, then one row per "
-                     "firm and year");
-  }
-  const Layout layout = map_header(text, display_name, scan, options);
-  const std::size_t rows = scan.count() - 1;
-  if (rows == 0) {
-    if (scan.stop != RecordScan::Stop::none)
-      throw_scan_stop(text, display_name, scan, layout.columns());
-    throw_data_error(SourceLocation{display_name, 1, "", 0},
-                     "the file has a header line but no data rows");
-  }
+int thread_count(const ReadOptions& options) {
+  return options.threads > 0 ? options.threads : omp_get_max_threads();
+}
 
-  // ---- columns ----
+// The columns the layout and options call for, still without rows.
+void shape_columns(Panel& panel, const Layout& layout, const ReadOptions& options) {
   const ColumnMap& m = options.columns;
+  panel.metric_names = m.metrics;
+  panel.metric.resize(m.metrics.size());
+  if (layout.cluster >= 0) {
+    panel.cluster.emplace();
+    panel.cluster->name = layout.names[static_cast<std::size_t>(layout.cluster)];
+  }
+  panel.strata.resize(m.strata.size());
+  for (std::size_t k = 0; k < m.strata.size(); ++k) panel.strata[k].name = m.strata[k];
+}
+
+// Grows (or sizes) the columns of a shaped panel to `rows` rows, the new ones holding what a
+// row leaves unset (member -1: not read). Rows already there keep their values.
+void grow_columns(Panel& panel, const Layout& layout, std::size_t rows) {
   panel.data_lines = rows;
   fill_column(panel.firm, rows, std::int32_t{0});
   fill_column(panel.year, rows, std::int32_t{0});
   fill_column(panel.line, rows, std::int64_t{0});
   fill_column(panel.member, rows, std::int8_t{-1});
-  panel.metric_names = m.metrics;
-  panel.metric.resize(m.metrics.size());
   for (auto& col : panel.metric) fill_column(col, rows, 0.0);
-  if (layout.cluster >= 0) {
-    panel.cluster.emplace();
-    panel.cluster->name = layout.names[static_cast<std::size_t>(layout.cluster)];
-    fill_column(panel.cluster->code, rows, std::int32_t{0});
-  }
+  if (panel.cluster) fill_column(panel.cluster->code, rows, std::int32_t{0});
   if (layout.entry >= 0) fill_column(panel.entry, rows, std::int32_t{0});
-  panel.strata.resize(m.strata.size());
-  for (std::size_t k = 0; k < m.strata.size(); ++k) {
-    panel.strata[k].name = m.strata[k];
-    fill_column(panel.strata[k].code, rows, std::int32_t{0});
-  }
+  for (auto& s : panel.strata) fill_column(s.code, rows, std::int32_t{0});
   if (layout.weight >= 0) fill_column(panel.weight, rows, 0.0);
+}
 
+// Room for `rows` rows in every column without moving them (streaming: grow_columns by chunks).
+void reserve_columns(Panel& panel, const Layout& layout, std::size_t rows) {
+  panel.firm.reserve(rows);
+  panel.year.reserve(rows);
+  panel.line.reserve(rows);
+  panel.member.reserve(rows);
+  for (auto& col : panel.metric) col.reserve(rows);
+  if (panel.cluster) panel.cluster->code.reserve(rows);
+  if (layout.entry >= 0) panel.entry.reserve(rows);
+  for (auto& s : panel.strata) s.code.reserve(rows);
+  if (layout.weight >= 0) panel.weight.reserve(rows);
+}
+
+// The columns of a panel sized by grow_columns.
+Sink sink_of(Panel& panel, const Layout& layout) {
   Sink sink;
   sink.firm = panel.firm.data();
   sink.year = panel.year.data();
@@ -588,14 +593,19 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
   if (layout.entry >= 0) sink.entry = panel.entry.data();
   for (auto& s : panel.strata) sink.strata.push_back(s.code.data());
   if (layout.weight >= 0) sink.weight = panel.weight.data();
+  return sink;
+}
 
-  // ---- parallel parse ----
-  const std::size_t chunks = (rows + rows_per_chunk - 1) / rows_per_chunk;
-  std::vector<ChunkState> state(chunks);
-  for (auto& s : state) s.strata.resize(m.strata.size());
-  const Parser parser(text, display_name, scan, layout);
+// Parses the data rows chunk by chunk (rows_per_chunk each) on `threads` threads, except the
+// chunks for which `already(c)` returns true, and throws the defect of the earliest chunk that
+// has one: the first defect in the file, whatever the thread count.
+template <class Already>
+void parse_chunks(const Parser& parser, const Sink& sink, std::vector<ChunkState>& state,
+                  std::size_t rows, std::size_t rows_per_chunk, int threads, Already&& already) {
+  const std::size_t chunks = state.size();
   std::atomic<std::size_t> first_failed{chunks};
   auto run_chunk = [&](std::size_t c) {
+    if (already(c)) return;
     if (c > first_failed.load(std::memory_order_relaxed)) return;  // an earlier defect wins
     try {
       parser.parse_rows(c * rows_per_chunk, std::min(rows, (c + 1) * rows_per_chunk), sink,
@@ -607,7 +617,6 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
       }
     }
   };
-  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   if (threads <= 1 || chunks == 1) {
     for (std::size_t c = 0; c < chunks; ++c) run_chunk(c);
   } else {
@@ -616,10 +625,14 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
   }
   for (const ChunkState& s : state)
     if (s.error) std::rethrow_exception(s.error);
-  if (scan.stop != RecordScan::Stop::none)
-    throw_scan_stop(text, display_name, scan, layout.columns());
+}
 
-  // ---- merge the per-chunk interning tables in chunk order ----
+// After the rows: the per-chunk interning tables merged in chunk order, membership, firm-level
+// validation.
+void complete_panel(Panel& panel, const Layout& layout, std::vector<ChunkState>& state,
+                    std::size_t rows, std::size_t rows_per_chunk, int threads,
+                    const std::string& display_name, const ReadOptions& options) {
+  const std::size_t chunks = state.size();
   auto merge = [&](auto local_of, std::int32_t* codes, std::vector<std::string>& labels,
                    bool keep_missing) {
     Interner global;
@@ -687,6 +700,197 @@ Panel parse_panel_chunked(std::string_view text, const std::string& display_name
   vin.member_derived = panel.member_derived;
 
   validate_panel(panel, vin);
+}
+
+}  // namespace
+
+// ---- parsing while the text arrives --------------------------------------------------------
+
+// What StreamingParse has done so far. Everything in it that views the text (interned labels)
+// views it at the address advance() was given.
+struct StreamingParse::State {
+  State(const std::string& name, const ReadOptions& opts, std::size_t hint, std::size_t chunk_rows)
+      : display_name(name),
+        options(opts),
+        rows_per_chunk(chunk_rows),
+        size_hint(hint),
+        scanner(hint) {}
+
+  const std::string display_name;
+  const ReadOptions options;
+  const std::size_t rows_per_chunk;
+  const std::size_t size_hint;
+  bool failed = false;  // a defect was met or the options are impossible: finish() starts over
+  bool bom_known = false;
+  bool bom = false;
+  RecordScanner scanner;
+  std::optional<Layout> layout;
+  // The rows of the chunks parsed so far (chunk c: data rows [c * R, (c + 1) * R), R =
+  // rows_per_chunk), and the interning tables of chunk c in state[c].
+  Panel panel;
+  std::vector<ChunkState> state;
+};
+
+StreamingParse::StreamingParse(const std::string& display_name, const ReadOptions& options,
+                               std::size_t size_hint, std::size_t rows_per_chunk)
+    : state_(
+          std::make_unique<State>(display_name, options, size_hint,
+                                  rows_per_chunk == 0 ? detail::kRowsPerChunk : rows_per_chunk)) {
+  try {
+    check_delimiter(options);
+  } catch (...) {
+    state_->failed = true;
+  }
+}
+
+StreamingParse::~StreamingParse() = default;
+
+std::size_t StreamingParse::chunks_parsed() const {
+  return state_->state.size();
+}
+
+void StreamingParse::advance(std::string_view text, const std::atomic<bool>& stop) {
+  State& st = *state_;
+  if (st.failed) return;
+  try {
+    if (!st.bom_known) {
+      if (text.size() < 3) return;
+      st.bom = starts_with_bom(text);
+      st.bom_known = true;
+    }
+    if (st.bom) text.remove_prefix(3);
+    st.scanner.feed(text);
+    if (st.scanner.stopped()) {
+      st.failed = true;
+      return;
+    }
+    const RecordScan& scan = st.scanner.partial();
+    const std::size_t R = st.rows_per_chunk;
+    if (!st.layout) {
+      if (scan.records.size() < 2) return;  // the header's end is not known yet
+      st.layout.emplace(map_header(text, st.display_name, scan, st.options));
+      shape_columns(st.panel, *st.layout, st.options);
+    }
+    const Layout& layout = *st.layout;
+    const Parser parser(text, st.display_name, scan, layout);
+    // Chunk c's last row is record (c + 1) * R; its end is the begin of the record after it.
+    while (!stop.load(std::memory_order_relaxed) &&
+           scan.records.size() > (st.state.size() + 1) * R + 1) {
+      const std::size_t c = st.state.size();
+      if (c == 1) {
+        // Room for the rows the whole text will have at the first chunk's bytes per row (and
+        // some more), so that the columns seldom move as they grow.
+        const double bytes_per_row = static_cast<double>(scan.records[R + 1].begin) / (R + 1);
+        reserve_columns(
+            st.panel, layout,
+            static_cast<std::size_t>(static_cast<double>(st.size_hint) / bytes_per_row * 1.05) +
+                2 * R);
+      }
+      grow_columns(st.panel, layout, (c + 1) * R);
+      ChunkState chunk;
+      chunk.strata.resize(st.options.columns.strata.size());
+      parser.parse_rows(c * R, (c + 1) * R, sink_of(st.panel, layout), chunk);
+      st.state.push_back(std::move(chunk));
+    }
+  } catch (...) {
+    st.failed = true;  // finish() meets it again and reports it, after the rest of the text
+  }
+}
+
+Panel StreamingParse::finish(std::string_view text) {
+  State& st = *state_;
+  if (!st.failed && !st.state.empty()) {
+    bool rows_parsed = false;
+    try {
+      parse_rest(text);
+      rows_parsed = true;
+    } catch (...) {
+      // A defect in the rest of the rows: read the whole text below, which reports the first
+      // defect in the file as parse_panel does.
+    }
+    if (rows_parsed) {
+      // From here on as in parse_panel_chunked, on the same columns and tables (so a defect
+      // found now is its defect too).
+      const std::size_t rows = st.panel.data_lines;
+      complete_panel(st.panel, *st.layout, st.state, rows, st.rows_per_chunk,
+                     thread_count(st.options), st.display_name, st.options);
+      return std::move(st.panel);
+    }
+  }
+  st.panel = Panel{};
+  st.state.clear();
+  return detail::parse_panel_chunked(text, st.display_name, st.options, st.rows_per_chunk);
+}
+
+// The rows advance() did not parse, into st.panel; throws at a defect.
+void StreamingParse::parse_rest(std::string_view text) {
+  State& st = *state_;
+  const std::size_t R = st.rows_per_chunk;
+  st.panel.path = st.display_name;
+  st.panel.bytes = text.size();
+  if (st.bom) text.remove_prefix(3);
+  const RecordScan scan = st.scanner.finish(text);
+  if (scan.stop != RecordScan::Stop::none) throw std::runtime_error("blank line or open quote");
+  const Layout& layout = *st.layout;
+  const std::size_t rows = scan.count() - 1;  // at least the rows parsed: records were seen
+  grow_columns(st.panel, layout, rows);
+
+  const std::size_t parsed = st.state.size();
+  st.state.resize((rows + R - 1) / R);
+  for (std::size_t c = parsed; c < st.state.size(); ++c)
+    st.state[c].strata.resize(st.options.columns.strata.size());
+  const Parser parser(text, st.display_name, scan, layout);
+  parse_chunks(parser, sink_of(st.panel, layout), st.state, rows, R, thread_count(st.options),
+               [parsed](std::size_t c) { return c < parsed; });
+}
+
+}  // namespace io
+
+namespace detail {
+
+Panel parse_panel_chunked(std::string_view text, const std::string& display_name,
+                          const ReadOptions& options, std::size_t rows_per_chunk) {
+  using namespace io;
+  check_delimiter(options);
+  if (rows_per_chunk == 0) rows_per_chunk = kRowsPerChunk;
+
+  Panel panel;
+  panel.path = display_name;
+  panel.bytes = text.size();
+  if (starts_with_bom(text)) text.remove_prefix(3);
+
+  const RecordScan scan = scan_records(text);
+  if (scan.count() == 0) {
+    if (scan.stop != RecordScan::Stop::none) throw_scan_stop(text, display_name, scan, 0);
+    throw_data_error(SourceLocation{display_name, 1, "", 0},
+                     "empty file: expected a header line naming the columns, then one row per "
+                     "firm and year");
+  }
+  const Layout layout = map_header(text, display_name, scan, options);
+  const std::size_t rows = scan.count() - 1;
+  if (rows == 0) {
+    if (scan.stop != RecordScan::Stop::none)
+      throw_scan_stop(text, display_name, scan, layout.columns());
+    throw_data_error(SourceLocation{display_name, 1, "", 0},
+                     "the file has a header line but no data rows");
+  }
+
+  shape_columns(panel, layout, options);
+  grow_columns(panel, layout, rows);
+  const Sink sink = sink_of(panel, layout);
+
+  // ---- parallel parse ----
+  const std::size_t chunks = (rows + rows_per_chunk - 1) / rows_per_chunk;
+  std::vector<ChunkState> state(chunks);
+  for (auto& s : state) s.strata.resize(options.columns.strata.size());
+  const Parser parser(text, display_name, scan, layout);
+  const int threads = thread_count(options);
+  parse_chunks(parser, sink, state, rows, rows_per_chunk, threads,
+               [](std::size_t) { return false; });
+  if (scan.stop != RecordScan::Stop::none)
+    throw_scan_stop(text, display_name, scan, layout.columns());
+
+  complete_panel(panel, layout, state, rows, rows_per_chunk, threads, display_name, options);
   return panel;
 }
 

@@ -3,12 +3,14 @@
 //   field_parse.cpp   cell values: numbers, years, membership words, missing markers
 //   parse_panel.cpp   header mapping, parallel row parsing, interning
 //   validate_panel.cpp  membership derivation and firm-level consistency checks
-//   read_panel.cpp    files: plain or gzip, hashed on a second thread while read
+//   read_panel.cpp    files: plain or gzip (parsed while inflated), hashed on a second thread
 //   input_bytes.cpp   a file's bytes in memory (mmap/read); gzip_inflate.cpp inflates them
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,12 +20,13 @@
 
 namespace klynge::io {
 
-// Sizes a fresh vector to n copies of `value`. No huge-page advice: on the 2-vCPU VM of
-// docs/BENCHMARKS.md, first-touch zeroing of fresh 2 MiB pages cost more than the 4 KiB faults
-// it saves (a read of 4.9 M rows: 0.35 s slower with the advice, in whole-process runs).
+// Sizes a column to n entries, the new ones copies of `value` (a fresh vector: n copies). No
+// huge-page advice: on the 2-vCPU VM of docs/BENCHMARKS.md, first-touch zeroing of fresh 2 MiB
+// pages cost more than the 4 KiB faults it saves (a read of 4.9 M rows: 0.35 s slower with the
+// advice, in whole-process runs).
 template <class T>
 void fill_column(std::vector<T>& v, std::size_t n, const T& value) {
-  v.assign(n, value);
+  v.resize(n, value);
 }
 
 // ---- records ----------------------------------------------------------------------------------
@@ -54,6 +57,45 @@ struct RecordScan {
 // the quoted state, which is exactly RFC 4180 for well-formed input; ill-formed quoting inside a
 // mapped field is reported later by decode_field.
 RecordScan scan_records(std::string_view text);
+
+// scan_records in steps, for text that is still arriving (read_panel's gzip path): feed() takes
+// the text so far and scans its whole 64-byte blocks not yet scanned, finish() takes the whole
+// text and scans the rest. Every call must see the same bytes at the same address, the later
+// ones only longer. finish() returns exactly what scan_records(text) returns (scan_records is
+// finish() alone).
+class RecordScanner {
+ public:
+  explicit RecordScanner(std::size_t size_hint);
+  void feed(std::string_view text);
+  RecordScan finish(std::string_view text);
+
+  // The scan so far: the records ended up to now, without the sentinel (record i's end is known
+  // once record i + 1 exists, as a blank line before a record stops the scan); stopped() once
+  // the scan met a defect.
+  const RecordScan& partial() const { return scan_; }
+  bool stopped() const { return cursor_.stopped; }
+
+  // The state of the scan between calls.
+  struct Cursor {
+    std::uint64_t line = 1;
+    std::size_t record_begin = 0;
+    std::uint64_t record_line = 1;
+    bool has_quote = false;
+    bool in_quotes = false;
+    bool stopped = false;
+    std::uint64_t open_line = 0;
+    std::size_t open_offset = 0;
+    std::uint64_t first_blank_line = 0;  // a blank line not (yet) known to be trailing
+    std::uint64_t sentinel = 0;          // one past the line end of the last record
+  };
+
+ private:
+  void scan_blocks(std::string_view text, std::size_t limit);
+
+  RecordScan scan_;
+  std::size_t scanned_ = 0;  // bytes scanned: whole blocks until finish()
+  Cursor cursor_;
+};
 
 // Bytes of record i without its line end ("\n" or "\r\n").
 inline std::string_view record_text(std::string_view text, const RecordScan& scan, std::size_t i) {
@@ -178,6 +220,36 @@ ValueStatus parse_member(std::string_view v, std::int8_t& out);
 // A value as it may appear inside a message's reason text (quoted, control bytes escaped,
 // long values cut).
 std::string quoted_for_message(std::string_view v);
+
+// ---- parsing while the text arrives ----------------------------------------------------------
+
+// parse_panel on a text that is still being written: read_panel parses a .gz file's text while
+// the rest is inflated. One thread calls advance() with the text so far, any number of times,
+// each time at the same address and no shorter, then finish() with the whole text, which
+// returns exactly what parse_panel(text, display_name, options) returns or throws. advance()
+// parses whole chunks of rows (as parse_panel chunks them) once the record after each chunk has
+// been seen, polling `stop` between chunks; at the first defect of any kind it stops, and
+// finish() then reads the whole text the ordinary way, so that every error is parse_panel's.
+class StreamingParse {
+ public:
+  // size_hint: the expected text size (capacity to reserve); rows_per_chunk 0: parse_panel's.
+  StreamingParse(const std::string& display_name, const ReadOptions& options, std::size_t size_hint,
+                 std::size_t rows_per_chunk = 0);
+  ~StreamingParse();
+  StreamingParse(const StreamingParse&) = delete;
+  StreamingParse& operator=(const StreamingParse&) = delete;
+
+  void advance(std::string_view text, const std::atomic<bool>& stop);
+  Panel finish(std::string_view text);
+
+  // Chunks parsed by advance() so far (tests).
+  std::size_t chunks_parsed() const;
+
+ private:
+  struct State;
+  void parse_rest(std::string_view text);
+  std::unique_ptr<State> state_;
+};
 
 // ---- firm-level checks -----------------------------------------------------------------------
 

@@ -30,6 +30,11 @@ namespace detail {
 inline constexpr std::size_t kRowsPerChunk = 16384;
 Panel parse_panel_chunked(std::string_view text, const std::string& display_name,
                           const ReadOptions& options, std::size_t rows_per_chunk);
+// read_panel with explicit data rows per chunk and, for a .gz file, the most bytes inflated
+// between two looks of the parse at the text (default 1 MiB). Only tests call this, to put
+// chunk and inflate-step seams everywhere in a small file.
+Panel read_panel_chunked(const std::string& path, const ReadOptions& options,
+                         std::size_t rows_per_chunk, std::size_t inflate_step);
 }  // namespace detail
 
 }  // namespace klynge
