@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/bitwise_equal.hpp"
+#include "common/gunzip.hpp"
 #include "common/panel_equal.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
@@ -30,21 +31,6 @@ std::string synthetic_panel(int firms) {
               std::to_string(f % 97 + y - 2000) + "," + std::to_string((f * 7919) % 10007) + ".5," +
               (f % 11 == 0 ? "NA" : std::to_string(f % 13)) + "," + (f % 3 == 0 ? "1" : "0") + "\n";
   return text;
-}
-
-// One gzip member holding `text`.
-std::string gzip_member(const std::string& text, int level = 6) {
-  z_stream s{};
-  EXPECT_EQ(deflateInit2(&s, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&s, text.size()) + 64, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  s.avail_in = static_cast<uInt>(text.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
 }
 
 ReadOptions threads(int n) {
@@ -70,9 +56,10 @@ TEST(ReadDigest, KeptDigestIsTheFilesSha256ForPlainGzipAndMultiMemberGzip) {
   const std::size_t cut = text.find('\n', text.size() / 2) + 1;
   const std::string files[] = {dir + "/p.csv", dir + "/p.csv.gz", dir + "/multi.csv.gz"};
   test::write_file(files[0], text);
-  test::write_file(files[1], gzip_member(text));
+  test::write_file(files[1], test::gzip_member(text));
   // Concatenated members (`cat a.gz b.gz`), split inside the data.
-  test::write_file(files[2], gzip_member(text.substr(0, cut)) + gzip_member(text.substr(cut), 1));
+  test::write_file(files[2],
+                   test::gzip_member(text.substr(0, cut)) + test::gzip_member(text.substr(cut), 1));
   const Panel plain = read_panel(files[0], threads(2));
   for (const std::string& path : files) {
     SCOPED_TRACE(path);
@@ -87,7 +74,7 @@ TEST(ReadDigest, KeptDigestIsTheFilesSha256ForPlainGzipAndMultiMemberGzip) {
 
 TEST(ReadDigest, GzipPanelIsTheSameForOneAndTwoThreads) {
   const std::string path = test::scratch_dir("read-digest-threads") + "/p.csv.gz";
-  test::write_file(path, gzip_member(synthetic_panel(9000)));  // 36 000 rows: three chunks
+  test::write_file(path, test::gzip_member(synthetic_panel(9000)));  // 36 000 rows: three chunks
   const Panel one = read_panel(path, threads(1));
   const Panel two = read_panel(path, threads(2));
   EXPECT_EQ(one.rows(), 36000u);
@@ -104,7 +91,7 @@ TEST(ReadDigest, GzipNameOnPlainTextAndTrailingBytesReadAsGzreadDoes) {
   test::expect_same_panel(read_panel(dir + "/plain.csv.gz", {}), want);
   // Bytes after the last member that do not start another one are ignored, one byte included.
   for (const std::string tail : {std::string("garbage\n"), std::string("\x1f")}) {
-    test::write_file(dir + "/tail.csv.gz", gzip_member(text) + tail);
+    test::write_file(dir + "/tail.csv.gz", test::gzip_member(text) + tail);
     const Panel p = read_panel(dir + "/tail.csv.gz", {});
     test::expect_same_panel(p, want);
     EXPECT_EQ(p.input_sha256, sha256_file(dir + "/tail.csv.gz"));
@@ -114,7 +101,7 @@ TEST(ReadDigest, GzipNameOnPlainTextAndTrailingBytesReadAsGzreadDoes) {
 TEST(ReadDigest, TruncatedAndCorruptGzipKeepTheirErrors) {
   const std::string dir = test::scratch_dir("read-digest-bad");
   const std::string text = synthetic_panel(3000);
-  const std::string gz = gzip_member(text);
+  const std::string gz = test::gzip_member(text);
   const std::string prefix = dir + "/";
   auto expect_error = [&](const std::string& name, const std::string& bytes,
                           const std::string& why) {
@@ -125,7 +112,7 @@ TEST(ReadDigest, TruncatedAndCorruptGzipKeepTheirErrors) {
   expect_error("cut.csv.gz", gz.substr(0, gz.size() / 2), "unexpected end of file");
   expect_error("no-trailer.csv.gz", gz.substr(0, gz.size() - 4), "unexpected end of file");
   // The second member cut short: an error, not a shorter panel.
-  const std::string second = gzip_member(text);
+  const std::string second = test::gzip_member(text);
   expect_error("cut-second.csv.gz", gz + second.substr(0, second.size() / 3),
                "unexpected end of file");
   std::string bad_crc = gz;

@@ -3,7 +3,6 @@
 // (code and message), gzip errors first. Small chunks of rows and small inflate steps put chunk
 // and step boundaries inside quoted fields, CRLF line ends, the header and gzip members.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <atomic>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "../../host/src/io/input_bytes.hpp"
 #include "../../host/src/io/reader_internal.hpp"
+#include "common/gunzip.hpp"
 #include "common/panel_equal.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
@@ -186,20 +186,6 @@ TEST(ReadStreaming, PoolWithoutMembershipAndDerivedMembership) {
 
 // ---- the whole path: files, inflater, threads ----------------------------------------------
 
-std::string gzip_member(const std::string& text, int level = 6) {
-  z_stream s{};
-  EXPECT_EQ(deflateInit2(&s, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&s, text.size()) + 64, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  s.avail_in = static_cast<uInt>(text.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
-}
-
 // 4 years of `firms` firms in the default columns, some ids quoted with a newline inside.
 std::string many_rows(int firms) {
   std::string text = "firm_id,year,employees,revenue,value_added,member\r\n";
@@ -245,7 +231,7 @@ std::string expect_gz_reads_as_text(const std::string& name, const std::string& 
 
 TEST(ReadStreaming, GzipOfManyChunksReadsAsItsText) {
   const std::string text = many_rows(20000);  // 80 000 rows: five default chunks
-  const std::string gz = gzip_member(text);
+  const std::string gz = test::gzip_member(text);
   const std::string path = expect_gz_reads_as_text("many.csv.gz", gz, text);
   // Read as read_panel does by default.
   ReadOptions o;
@@ -260,17 +246,19 @@ TEST(ReadStreaming, MultiMemberGzipAndTrailingBytes) {
   // Members split inside a quoted field (the first firm id), inside a CRLF and in the header.
   const std::size_t in_quote = text.find("\"F0") + 2;
   const std::size_t in_crlf = text.find("\r\n", 1000) + 1;
-  const std::string members =
-      gzip_member(text.substr(0, 20)) + gzip_member(text.substr(20, in_quote - 20), 1) +
-      gzip_member(text.substr(in_quote, in_crlf - in_quote), 9) + gzip_member(text.substr(in_crlf));
+  const std::string members = test::gzip_member(text.substr(0, 20)) +
+                              test::gzip_member(text.substr(20, in_quote - 20), 1) +
+                              test::gzip_member(text.substr(in_quote, in_crlf - in_quote), 9) +
+                              test::gzip_member(text.substr(in_crlf));
   expect_gz_reads_as_text("members.csv.gz", members, text);
-  expect_gz_reads_as_text("tail.csv.gz", gzip_member(text) + std::string("\0\0junk", 6), text);
+  expect_gz_reads_as_text("tail.csv.gz", test::gzip_member(text) + std::string("\0\0junk", 6),
+                          text);
   // The last member tiny: its size says nothing of the whole, the text outgrows the room
   // reserved for it and moves while it is parsed.
-  expect_gz_reads_as_text(
-      "small-last.csv.gz",
-      gzip_member(text.substr(0, text.size() - 10)) + gzip_member(text.substr(text.size() - 10)),
-      text);
+  expect_gz_reads_as_text("small-last.csv.gz",
+                          test::gzip_member(text.substr(0, text.size() - 10)) +
+                              test::gzip_member(text.substr(text.size() - 10)),
+                          text);
   // Not gzip at all: taken as it is.
   expect_gz_reads_as_text("plain.csv.gz", text, text);
 }
@@ -279,7 +267,7 @@ TEST(ReadStreaming, GzipErrorsWinOverEarlierCsvDefects) {
   // A CSV defect in the first rows, and a gzip defect at the end: the gzip error is reported.
   std::string text = many_rows(3000);
   text.insert(text.find('\n') + 1, "bad,2001,x,1,1,1\r\n");
-  const std::string gz = gzip_member(text);
+  const std::string gz = test::gzip_member(text);
   const std::string dir = test::scratch_dir("read-streaming-errors");
   std::string bad_crc = gz;
   bad_crc[gz.size() - 8] = static_cast<char>(bad_crc[gz.size() - 8] ^ 0x55);
@@ -321,15 +309,15 @@ TEST(ReadStreaming, InflateStepsChangeNothing) {
     void moving() override { moved = true; }
   };
   const std::string text = many_rows(300);
-  const std::string gz = gzip_member(text);
+  const std::string gz = test::gzip_member(text);
   std::string flipped = gz;
   flipped[gz.size() / 2] = static_cast<char>(flipped[gz.size() / 2] ^ 0x20);
   const std::string inputs[] = {gz,
                                 gz.substr(0, gz.size() / 2),
                                 gz.substr(0, gz.size() - 3),
                                 flipped,
-                                gz + gzip_member("x") + "junk",
-                                gzip_member("x") + gz,
+                                gz + test::gzip_member("x") + "junk",
+                                test::gzip_member("x") + gz,
                                 gz + gz.substr(0, 30)};
   for (const std::string& in : inputs) {
     auto run = [&](io::InflateWatcher* w, std::size_t step) {
