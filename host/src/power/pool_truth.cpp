@@ -20,11 +20,10 @@ std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premiu
   if (pool.profile.empty() || balance) return truth;
 
   const std::size_t cells = pool.stratum_labels.size();
-  // p_s: share of the profile in cell s; n_s: population firms in s.
-  std::vector<double> profile_share(cells, 0.0), firms(cells, 0.0);
+  // p_s: share of the profile in cell s; n_s: population firms in s (the pool's cell index).
+  std::vector<double> profile_share(cells, 0.0);
   for (const std::int32_t s : pool.profile) profile_share[static_cast<std::size_t>(s)] += 1.0;
   for (double& p : profile_share) p /= static_cast<double>(pool.profile.size());
-  for (const std::int32_t s : pool.stratum) firms[static_cast<std::size_t>(s)] += 1.0;
 
   for (std::size_t m = 0; m < pool.metrics().size(); ++m) {
     // v_s: firms of s valid for metric m; sum_s: the sum of their growth.
@@ -42,9 +41,10 @@ std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premiu
     for (std::size_t s = 0; s < cells; ++s) {
       control_mass += valid[s];
       control_sum += sum[s];
-      if (firms[s] == 0.0) continue;
-      member_mass += profile_share[s] * valid[s] / firms[s];
-      member_sum += profile_share[s] * sum[s] / firms[s];
+      const double firms = pool.cell_begin[s + 1] - pool.cell_begin[s];
+      if (firms == 0.0) continue;
+      member_mass += profile_share[s] * valid[s] / firms;
+      member_sum += profile_share[s] * sum[s] / firms;
     }
     truth[m] = member_mass > 0.0 && control_mass > 0.0
                    ? premium.premium[m] + member_sum / member_mass - control_sum / control_mass
