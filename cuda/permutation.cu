@@ -22,43 +22,13 @@
 namespace klynge::cuda {
 namespace {
 
-// Per-replicate scratch sizes, in elements of each array's type.
-struct PermScratchShape {
-  std::size_t label, taken, cell, sorted, cells, chosen, member_sums, drawn_sums;
-  __host__ __device__ std::size_t doubles() const { return 2 * cell + 2 * sorted + 4 * cells; }
-  __host__ __device__ std::size_t sums() const { return member_sums + drawn_sums; }
-  std::size_t bytes() const {
-    return label + taken * 8 + doubles() * 8 + sums() * sizeof(hd::PermSums) + chosen * 4;
-  }
-};
+using hd::PermScratchArrays;
+using hd::PermScratchShape;
 
-PermScratchShape scratch_shape(const engine::PermData& d) {
-  const bool general = !d.view.fast;
-  PermScratchShape s{};
-  s.label = general ? std::max<std::size_t>(d.view.contributions, 1) : 1;
-  s.taken = std::max<std::size_t>((d.longest_block + 63) / 64, 1);
-  s.cell = general ? std::max<std::uint32_t>(d.longest_cell, 1) : 1;
-  s.sorted = general ? std::max<std::uint32_t>(d.longest_sorted, 1) : 1;
-  s.cells = std::max<std::uint32_t>(d.view.cells, 1);
-  s.chosen = std::max<std::uint64_t>(d.total_draws, 1);
-  s.member_sums = s.cells * std::max<std::uint32_t>(d.view.metrics, 1);
-  s.drawn_sums = hd::kPermLanes * std::max<std::uint32_t>(d.view.metrics, 1);
-  return s;
-}
-
-struct PermScratchArrays {
-  std::uint8_t* label;
-  std::uint64_t* taken;
-  double* doubles;
-  hd::PermSums* sums;
-  std::uint32_t* chosen;
-};
-
-// Thread j's (or warp slot j's) scratch.
+// Worker j's scratch: the layout the CPU backend uses (hd/perm_scratch.hpp).
 __device__ hd::PermScratch scratch_of(const PermScratchShape& shape,
                                       const PermScratchArrays& arrays, std::uint64_t j) {
-  const hd::PermScratch sc = scratch_of(shape, arrays, j);
-  return sc;
+  return hd::perm_scratch_of(shape, arrays, j);
 }
 
 constexpr unsigned kFullMask = 0xFFFFFFFFu;
@@ -238,6 +208,8 @@ const hd::PermView& device_copies(const engine::PermData& d, const BackendChoice
   v.cell_totals = up.upload(d.cell_totals);
   v.block_totals = up.upload(d.block_totals);
   v.block_cell = up.upload(d.block_cell);
+  v.cell_group_begin = up.upload(d.cell_group_begin);
+  v.group_of = up.upload(d.group_of);
   d.device = dev;
   return dev->v;
 }
@@ -366,7 +338,7 @@ void permutation_range(const engine::PermData& d, const BackendChoice& choice, b
   if (count == 0 || keys == 0) return;
   use_device(choice);
   const hd::PermView& v = device_copies(d, choice);
-  const PermScratchShape shape = scratch_shape(d);
+  const PermScratchShape shape = engine::perm_scratch_shape(d);
   if (d.view.fast && !exact)
     warp_range(d, v, choice, shape, first, count, values);
   else

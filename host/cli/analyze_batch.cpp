@@ -53,7 +53,8 @@ void release_bulk(Comparison& c) {
   if (p.cluster) std::vector<std::int32_t>().swap(p.cluster->code);
   for (CategoricalColumn& s : p.strata) std::vector<std::int32_t>().swap(s.code);
   Sample& s = c.sample;
-  for (auto* v : {&s.growth, &s.start, &s.end, &s.weight, &s.unbalanced_weight})
+  for (auto* v :
+       {&s.growth, &s.start, &s.end, &s.weight, &s.unbalanced_weight, &s.unbalanced_growth})
     std::vector<std::vector<double>>().swap(*v);
   std::vector<std::int32_t>().swap(s.firm);
   std::vector<std::int32_t>().swap(s.stratum);

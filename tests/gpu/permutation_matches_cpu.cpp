@@ -1,5 +1,6 @@
 // Permutation replicates on the GPU against the CPU reference on the same seed: Monte Carlo and
-// exact, fast and general paths, every statistic, both schemes, and forced small batches.
+// exact, fast and general paths, every statistic, both schemes, balanced samples, and forced
+// small batches.
 // Bit for bit where no libm function is involved (every statistic but agg_diff): the kernels do
 // the shared functors' operations in the CPU's order without FMA contraction (CMakeLists.txt),
 // and the warp kernel of the fast path sums in the CPU's lane order (hd/perm_sums.hpp).
@@ -64,7 +65,9 @@ void compare(const Sample& sample, const DesignOptions& design, PermutationSpec 
 
 TEST(PermutationMatchesCpu, MonteCarloEveryStatisticAndScheme) {
   if (no_gpu()) GTEST_SKIP() << query_cuda().problem;
-  for (bool cohort : {false, true}) {
+  // Balanced samples too: every relabeling rebalanced (per block on the warp kernel).
+  for (int variant = 0; variant < 4; ++variant) {
+    const bool cohort = variant % 2 == 1, balanced = variant >= 2;
     ReadOptions read;
     read.columns.entry = "entry_year";
     read.columns.strata = {"nace"};
@@ -74,6 +77,7 @@ TEST(PermutationMatchesCpu, MonteCarloEveryStatisticAndScheme) {
       design.from = 2012;
       design.to = 2015;
     }
+    design.balance = balanced;
     const Sample sample = build_sample(panel, design);
     for (Statistic st : {Statistic::welch_t, Statistic::mean_diff, Statistic::median_diff,
                          Statistic::trimmed_mean_diff, Statistic::agg_diff})
@@ -85,7 +89,8 @@ TEST(PermutationMatchesCpu, MonteCarloEveryStatisticAndScheme) {
           spec.fast = fast;
           spec.seed = 99;
           compare(sample, design, spec, false, 3, 200,
-                  std::string(cohort ? "cohort " : "window ") + std::string(statistic_name(st)) +
+                  std::string(cohort ? "cohort " : "window ") + (balanced ? "balanced " : "") +
+                      std::string(statistic_name(st)) +
                       (scheme == PermScheme::all ? " all" : " strata") +
                       (fast ? " fast" : " general"));
         }

@@ -14,8 +14,9 @@ namespace klynge {
 // `sample.stratum_labels`: members in a stratum without controls are dropped (growth NaN,
 // weight 0, listed in `sample.unmatched`); a control in a stratum without members gets weight 0
 // (valid growth, not a drop); the other controls get w * (W_M,s / W_M) / (W_C,s / W_C). Every
-// contribution of the cell needs a stratum (>= 0). `sample.unbalanced_weight[metric]` gets the
-// cell's weights before the factors (0 where the weight ends 0). Returns the number of members
+// contribution of the cell needs a stratum (>= 0). `sample.unbalanced_weight[metric]` and
+// `sample.unbalanced_growth[metric]` get the cell's weights and growth values before balancing
+// (the permutation test rebalances every relabeling from them). Returns the number of members
 // dropped, for the caller's drop counts (reason unmatched_stratum, group member).
 std::uint64_t balance_cell(Sample& sample, std::size_t metric, std::size_t cell);
 

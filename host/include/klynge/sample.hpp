@@ -77,10 +77,13 @@ struct Sample {
   std::vector<std::vector<double>> start;   // x0 (value at the window start), NaN when absent
   std::vector<std::vector<double>> end;     // x1 (value at the window end), NaN when absent
   std::vector<std::vector<double>> weight;  // 0 when dropped; sampling weight x balance factor
-  // --balance only (else empty): the sampling weight alone (1 without a weight column), 0 where
-  // `weight` is 0. The stratified permutation test weighs by it: its blocks do the balancing,
-  // and balance factors attached to firms would make it invalid (docs/permutation.md "Weights").
+  // --balance only (else empty): the sampling weight alone (1 without a weight column; 0 where
+  // the growth was dropped for a data reason) and the growth before balancing dropped the
+  // members of strata without controls. The permutation test recomputes the balance factors
+  // for every relabeling from these (docs/permutation.md "Weights"): factors attached to firms
+  // would make it invalid.
   std::vector<std::vector<double>> unbalanced_weight;
+  std::vector<std::vector<double>> unbalanced_growth;
 
   // Per firm of the panel.
   std::vector<std::string> firm_ids;

@@ -12,6 +12,7 @@
 #include "klynge/engine/cuda_backend.hpp"
 #include "klynge/engine/perm_data.hpp"
 #include "klynge/error.hpp"
+#include "klynge/hd/perm_scratch.hpp"
 #include "klynge/hd/permutation_replicate.hpp"
 #include "klynge/permutation.hpp"
 
@@ -83,11 +84,15 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   checked_u32(n * std::max<std::size_t>(metrics, 1), "contributions");
   if (spec.scheme == PermScheme::strata && sample.stratum.size() != n)
     throw_usage_error("--perm-scheme strata needs stratum columns");
-  // Balanced and blocked by stratum: the sampling weights alone (docs/permutation.md "Weights").
+  // Balanced (--balance): the sampling weights, the factors recomputed for every relabeling
+  // (docs/permutation.md "Weights").
+  const bool balanced = !sample.unbalanced_weight.empty();
+  if (balanced && sample.stratum.size() != n)
+    throw Error(ExitCode::internal, "permutation: a balanced sample without strata");
   const std::vector<std::vector<double>>& weights =
-      spec.scheme == PermScheme::strata && !sample.unbalanced_weight.empty()
-          ? sample.unbalanced_weight
-          : sample.weight;
+      balanced ? sample.unbalanced_weight : sample.weight;
+  const std::vector<std::vector<double>>& growths =
+      balanced ? sample.unbalanced_growth : sample.growth;
 
   // Blocks: one per cell (all) or per cell x stratum (strata), members first.
   std::uint64_t draws = 0;
@@ -112,23 +117,39 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
         d.block_cell.push_back(static_cast<std::uint32_t>(d.cell_begin.size() - 1));
       }
     }
+    // Balance groups: the cell's strata in ascending order (with --perm-scheme strata the
+    // same order as the blocks, so group g is block g).
+    if (!balanced) continue;
+    std::map<std::int32_t, std::uint32_t> group_of_stratum;
+    for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i)
+      group_of_stratum.emplace(sample.stratum[i], 0);
+    std::uint32_t next = d.cell_group_begin.back();
+    for (auto& [stratum, group] : group_of_stratum) group = next++;
+    d.cell_group_begin.push_back(next);
+    d.group_of.resize(n, 0);
+    for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i)
+      d.group_of[i] = group_of_stratum[sample.stratum[i]];
   }
+  d.groups = d.cell_group_begin.back();
   if (draws >= (std::uint64_t{1} << 34)) throw_usage_error("permutation: too many draws");
   d.total_draws = draws;
   checked_u32(d.block_begin.size(), "blocks");
 
   // Fast path (mean_diff, welch_t): records and totals only. General path: per-metric arrays,
   // and for the median and trimmed mean the sorted valid entries of each (metric, cell).
+  // Balanced, the fast path needs the blocks to be the balance groups.
   const bool fast =
-      spec.fast && (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t);
+      spec.fast &&
+      (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t) &&
+      (!balanced || spec.scheme == PermScheme::strata);
   const bool sorted =
       spec.statistic == Statistic::median_diff || spec.statistic == Statistic::trimmed_mean_diff;
   for (std::size_t m = 0; m < metrics && !fast; ++m) {
-    d.y.insert(d.y.end(), sample.growth[m].begin(), sample.growth[m].end());
+    d.y.insert(d.y.end(), growths[m].begin(), growths[m].end());
     d.w.insert(d.w.end(), weights[m].begin(), weights[m].end());
     d.x0.insert(d.x0.end(), sample.start[m].begin(), sample.start[m].end());
     d.x1.insert(d.x1.end(), sample.end[m].begin(), sample.end[m].end());
-    const auto& g = sample.growth[m];
+    const auto& g = growths[m];
     const auto& w = weights[m];
     for (const Cell& cell : sample.cells) {
       if (!sorted) break;
@@ -163,7 +184,7 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
     std::vector<std::uint32_t> position_of(n);
     for (std::uint32_t j = 0; j < d.block_pos.size(); ++j) position_of[d.block_pos[j]] = j;
     for (std::size_t m = 0; m < metrics; ++m) {
-      const auto& g = sample.growth[m];
+      const auto& g = growths[m];
       const auto& w = weights[m];
       for (const Cell& cell : sample.cells) {
         double sw = 0.0, swy = 0.0;
@@ -195,6 +216,10 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
 
   hd::PermView& v = d.view;
   v.fast = fast;
+  v.balanced = balanced;
+  v.cell_group_begin = d.cell_group_begin.data();
+  v.group_of = d.group_of.data();
+  v.groups = d.groups;
   v.rec = d.rec.data();
   v.center = d.center.data();
   v.cell_totals = d.cell_totals.data();
@@ -229,36 +254,46 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   v.analysis = spec.analysis;
 }
 
+hd::PermScratchShape perm_scratch_shape(const PermData& d) {
+  const bool general = !d.view.fast;
+  const std::size_t metrics = std::max<std::uint32_t>(d.view.metrics, 1);
+  hd::PermScratchShape s{};
+  s.label = general ? std::max<std::size_t>(d.view.contributions, 1) : 1;
+  s.taken = std::max<std::size_t>((d.longest_block + 63) / 64, 1);
+  s.cell = general ? std::max<std::uint32_t>(d.longest_cell, 1) : 1;
+  s.sorted = general ? std::max<std::uint32_t>(d.longest_sorted, 1) : 1;
+  s.cells = std::max<std::uint32_t>(d.view.cells, 1);
+  s.groups = general && d.view.balanced ? std::max<std::uint32_t>(d.groups, 1) : 1;
+  s.chosen = std::max<std::uint64_t>(d.total_draws, 1);
+  // Balanced, the fast path keeps member sums per block (hd::add_block_members).
+  const std::size_t per_metric =
+      d.view.balanced ? std::max<std::size_t>(d.view.blocks, s.cells) : s.cells;
+  s.member_sums = per_metric * metrics;
+  s.drawn_sums = hd::kPermLanes * metrics;
+  return s;
+}
+
 namespace {
 
+// One worker's scratch, in the layout the CUDA backend uses too (hd/perm_scratch.hpp).
 struct Scratch {
   std::vector<std::uint8_t> label;
   std::vector<std::uint64_t> taken;
-  std::vector<double> member_count, control_count, sorted_member, sorted_control;
-  std::vector<double> cell_value, cell_units, cell_se2, cell_diff;
+  std::vector<double> doubles;
+  std::vector<hd::PermSums> sums;
   std::vector<std::uint32_t> chosen;
-  std::vector<hd::PermSums> member_sums, drawn_sums;
   hd::PermScratch view{};
 
-  explicit Scratch(const PermData& d)
-      : label(std::max<std::size_t>(d.view.contributions, 1)),
-        taken(std::max<std::size_t>((d.longest_block + 63) / 64, 1)),
-        member_count(std::max<std::uint32_t>(d.longest_cell, 1)),
-        control_count(member_count.size()),
-        sorted_member(std::max<std::uint32_t>(d.longest_sorted, 1)),
-        sorted_control(sorted_member.size()),
-        cell_value(std::max<std::uint32_t>(d.view.cells, 1)),
-        cell_units(cell_value.size()),
-        cell_se2(cell_value.size()),
-        cell_diff(cell_value.size()),
-        chosen(std::max<std::uint64_t>(d.total_draws, 1)),
-        member_sums(cell_value.size() * std::max<std::uint32_t>(d.view.metrics, 1)),
-        drawn_sums(hd::kPermLanes * std::max<std::uint32_t>(d.view.metrics, 1)) {
-    view = hd::PermScratch{label.data(),         taken.data(),         member_count.data(),
-                           control_count.data(), sorted_member.data(), sorted_control.data(),
-                           cell_value.data(),    cell_units.data(),    cell_se2.data(),
-                           cell_diff.data(),     chosen.data(),        member_sums.data(),
-                           drawn_sums.data()};
+  explicit Scratch(const PermData& d) {
+    const hd::PermScratchShape shape = perm_scratch_shape(d);
+    label.resize(shape.label);
+    taken.resize(shape.taken);
+    doubles.resize(shape.doubles());
+    sums.resize(shape.sums());
+    chosen.resize(shape.chosen);
+    const hd::PermScratchArrays arrays{label.data(), taken.data(), doubles.data(), sums.data(),
+                                       chosen.data()};
+    view = hd::perm_scratch_of(shape, arrays, 0);
   }
 };
 

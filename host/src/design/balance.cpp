@@ -13,9 +13,16 @@ std::uint64_t balance_cell(Sample& sample, std::size_t metric, std::size_t cell_
   auto& growth = sample.growth[metric];
   if (sample.unbalanced_weight.size() != sample.weight.size())
     sample.unbalanced_weight.resize(sample.weight.size());
+  if (sample.unbalanced_growth.size() != sample.growth.size())
+    sample.unbalanced_growth.resize(sample.growth.size());
   auto& unbalanced = sample.unbalanced_weight[metric];
+  auto& unbalanced_growth = sample.unbalanced_growth[metric];
   unbalanced.resize(weight.size(), 0.0);
-  for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) unbalanced[i] = weight[i];
+  unbalanced_growth.resize(growth.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
+    unbalanced[i] = weight[i];
+    unbalanced_growth[i] = growth[i];
+  }
   std::vector<double> member_w(strata_count, 0.0), control_w(strata_count, 0.0);
   for (std::uint32_t i = cell.member_begin; i < cell.member_end; ++i) {
     if (weight[i] > 0.0) member_w[static_cast<std::size_t>(sample.stratum[i])] += weight[i];
@@ -50,8 +57,6 @@ std::uint64_t balance_cell(Sample& sample, std::size_t metric, std::size_t cell_
       weight[i] = 0.0;  // a stratum cell without members: valid growth, no weight
     }
   }
-  for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i)
-    if (!(weight[i] > 0.0)) unbalanced[i] = 0.0;
   for (std::size_t s = 0; s < strata_count; ++s) {
     if (unmatched[s] == 0) continue;
     sample.unmatched.push_back(UnmatchedStratum{sample.metric_names[metric], cell.cohort,

@@ -52,18 +52,14 @@ PermutationInference permutation_inference(const Sample& sample, const DesignOpt
   out.holm = holm_adjust(raw);
   out.bh = bh_adjust(raw);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  // docs/permutation.md "Weights": balance factors travelling with relabelled firms.
-  if (design.balance && spec.scheme == PermScheme::strata)
+  // docs/permutation.md "Weights": every relabeling is balanced again. Within strata blocks
+  // the test is exact for the balanced estimate; across the strata it assumes membership was
+  // not selected on them.
+  if (design.balance && spec.scheme == PermScheme::all)
     out.warnings.push_back(
-        "--balance with --perm-scheme strata: the test compares members with the controls of "
-        "their own stratum cells under the sampling weights alone (the blocks do the balancing; "
-        "balance factors attached to relabelled firms would make the test invalid), so its "
-        "observed statistic is not the balanced estimate");
-  else if (design.balance)
-    out.warnings.push_back(
-        "--balance: the balance weights are those of the observed labels and travel with the "
-        "firms when labels are permuted, so the test is only approximately valid; for an exact "
-        "test use --perm-scheme strata with the --strata used for balancing");
+        "--balance with --perm-scheme all: every relabeling is balanced again, but labels are "
+        "shuffled across strata, which assumes members were not selected on them; for an exact "
+        "test of the balanced estimate use --perm-scheme strata");
   for (std::size_t k = 0; k < out.keys.size(); ++k)
     if (std::isnan(out.p[k].p))
       out.warnings.push_back(

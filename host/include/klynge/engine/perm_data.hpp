@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "klynge/hd/perm_scratch.hpp"
 #include "klynge/hd/permutation_replicate.hpp"
 #include "klynge/permutation.hpp"
 
@@ -22,6 +23,8 @@ struct PermData {
   std::vector<double> rec, center;
   std::vector<hd::PermSums> cell_totals, block_totals;
   std::vector<std::uint32_t> block_cell;
+  std::vector<std::uint32_t> cell_group_begin{0}, group_of;  // --balance: balance groups
+  std::uint32_t groups = 0;
   std::uint64_t total_draws = 0;
   std::uint64_t relabelings = 1;
   std::uint32_t longest_cell = 0, longest_sorted = 0, longest_block = 0;
@@ -34,5 +37,8 @@ struct PermData {
 // Builds the blocks, cells and records of the test; view points into the vectors (do not copy).
 void build_perm_data(const Sample& sample, const DesignOptions& options,
                      const PermutationSpec& spec, PermData& d);
+
+// The scratch one worker (a CPU thread, a GPU thread or warp slot) needs for d's replicates.
+hd::PermScratchShape perm_scratch_shape(const PermData& d);
 
 }  // namespace klynge::engine

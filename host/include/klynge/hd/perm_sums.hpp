@@ -44,6 +44,12 @@ KLYNGE_HD PermSums sums_plus(const PermSums& x, const PermSums& y) {
   return PermSums{x.u + y.u, x.w + y.w, x.s1 + y.s1, x.s2 + y.s2, x.a + y.a, x.b + y.b, x.f + y.f};
 }
 
+// The sums of the same entries with every weight multiplied by f (units unchanged).
+KLYNGE_HD PermSums sums_scale(const PermSums& x, double f) {
+  const double ff = f * f;
+  return PermSums{x.u, x.w * f, x.s1 * f, x.s2 * f, x.a * ff, x.b * ff, x.f * ff};
+}
+
 // Moments from shifted sums (the same algebra as moments(): mean = center + delta, the
 // second moments corrected for delta). Empty (sum_w = 0) when no unit is left.
 KLYNGE_HD Moments sums_moments(const PermSums& s, double center) {

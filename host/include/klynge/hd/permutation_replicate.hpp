@@ -60,6 +60,17 @@ struct PermView {
   const double* sorted_w;
   const std::uint32_t* sorted_index;
 
+  // --balance (docs/permutation.md "Weights"): the statistic is the balanced comparison, its
+  // balance factors recomputed from every relabeling. A balance group is a cell x stratum; the
+  // groups of cell c are [cell_group_begin[c], cell_group_begin[c + 1]) (ascending stratum, as
+  // balance_cell orders them) and group_of[i] is contribution i's. The weights w are then the
+  // sampling weights alone (Sample::unbalanced_weight). With --perm-scheme strata the groups
+  // are the blocks, which the fast path relies on.
+  bool balanced;
+  const std::uint32_t* cell_group_begin;  // [cells + 1]
+  const std::uint32_t* group_of;          // [contributions], general path
+  std::uint32_t groups;
+
   int statistic;       // kPerm*
   bool cohort_design;  // adds the aggregate over cells
   bool weighted;       // fractional trimming by mass
@@ -85,20 +96,23 @@ struct PermView {
 
 // Per-thread scratch, sized by the host.
 struct PermScratch {
-  std::uint8_t* label;     // [contributions]
-  std::uint64_t* taken;    // [(longest block + 63) / 64], all clear between uses
-  double* member_count;    // [longest cell]
-  double* control_count;   // [longest cell]
-  double* sorted_member;   // [longest sorted segment]
-  double* sorted_control;  // [longest sorted segment]
-  double* cell_value;      // [cells]
-  double* cell_units;      // [cells] member units
-  double* cell_se2;        // [cells] squared SE of the mean difference
-  double* cell_diff;       // [cells] mean difference
-  std::uint32_t* chosen;   // [total draws] the drawn contributions (fast path: block
-                           // positions), block by block
-  PermSums* member_sums;   // [metrics * cells] fast path
-  PermSums* drawn_sums;    // [kPermLanes * metrics] fast path (lane partial sums)
+  std::uint8_t* label;      // [contributions]
+  std::uint64_t* taken;     // [(longest block + 63) / 64], all clear between uses
+  double* member_count;     // [longest cell]
+  double* control_count;    // [longest cell]
+  double* sorted_member;    // [longest sorted segment]
+  double* sorted_control;   // [longest sorted segment]
+  double* cell_value;       // [cells]
+  double* cell_units;       // [cells] member units
+  double* cell_se2;         // [cells] squared SE of the mean difference
+  double* cell_diff;        // [cells] mean difference
+  double* group_member_w;   // [groups] balanced general path: the groups' member weight,
+  double* group_control_w;  // control weight
+  double* group_factor;     // and balance factor (0: the group is not matched)
+  std::uint32_t* chosen;    // [total draws] the drawn contributions (fast path: block
+                            // positions), block by block
+  PermSums* member_sums;    // [metrics * cells] fast path ([metrics * blocks] when balanced)
+  PermSums* drawn_sums;     // [kPermLanes * metrics] fast path (lane partial sums)
 };
 
 KLYNGE_HD std::uint32_t perm_keys_per_metric(const PermView& v) {
@@ -179,6 +193,47 @@ KLYNGE_HD bool perm_finite(double x) {
   return x - x == 0.0;
 }
 
+// Balanced weights of one (metric, cell) under `label`, the factors recomputed as balance_cell
+// computes them (host/src/design/balance.cpp) for these labels: a group (stratum) is matched
+// when it has member and control weight; a matched group's controls get the factor
+// (W_m,g / W_m) / (W_c,g / W_c), sums over the matched groups. Members of unmatched groups and
+// controls of groups without members get 0. Fills sc.member_count / sc.control_count with the
+// members' and controls' weights (not counts), and sc.group_factor for the cell's groups; with
+// the observed labels these are the balanced Sample's weights bit for bit (the same sums in the
+// same order).
+KLYNGE_HD void balanced_weights(const PermView& v, std::uint32_t cell, const double* w,
+                                const PermScratch& sc) {
+  const std::uint32_t begin = v.cell_begin[cell], n = v.cell_end[cell] - begin;
+  const std::uint32_t g0 = v.cell_group_begin[cell], g1 = v.cell_group_begin[cell + 1];
+  for (std::uint32_t g = g0; g < g1; ++g) sc.group_member_w[g] = sc.group_control_w[g] = 0.0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!(w[i] > 0.0)) continue;
+    const std::uint32_t g = v.group_of[begin + i];
+    if (sc.label[begin + i])
+      sc.group_member_w[g] += w[i];
+    else
+      sc.group_control_w[g] += w[i];
+  }
+  double members_total = 0.0, controls_total = 0.0;
+  for (std::uint32_t g = g0; g < g1; ++g)
+    if (sc.group_member_w[g] > 0.0 && sc.group_control_w[g] > 0.0) {
+      members_total += sc.group_member_w[g];
+      controls_total += sc.group_control_w[g];
+    }
+  for (std::uint32_t g = g0; g < g1; ++g)
+    sc.group_factor[g] =
+        sc.group_member_w[g] > 0.0 && sc.group_control_w[g] > 0.0
+            ? (sc.group_member_w[g] / members_total) / (sc.group_control_w[g] / controls_total)
+            : 0.0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const double f = sc.group_factor[v.group_of[begin + i]];
+    const bool in = w[i] > 0.0 && f > 0.0;
+    const bool member = sc.label[begin + i] != 0;
+    sc.member_count[i] = in && member ? w[i] : 0.0;
+    sc.control_count[i] = in && !member ? w[i] * f : 0.0;
+  }
+}
+
 // The statistic of one (metric, cell) under `label`; *diff gets the mean difference, *se2 its
 // squared SE (NaN unless both groups have >= 2 firms) and *units the member units.
 KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::uint32_t cell,
@@ -187,15 +242,27 @@ KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::ui
   const double nan = nan_value();
   const std::uint32_t begin = v.cell_begin[cell], n = v.cell_end[cell] - begin;
   const std::size_t base = static_cast<std::size_t>(metric) * v.contributions + begin;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    const double l = sc.label[begin + i] ? 1.0 : 0.0;
-    sc.member_count[i] = l;
-    sc.control_count[i] = 1.0 - l;
-  }
   const double* y = v.y + base;
   const double* w = v.w + base;
-  const Moments m = moments(y, w, sc.member_count, n);
-  const Moments c = moments(y, w, sc.control_count, n);
+  // Each group's weights and counts: (w, label) or, balanced, (the balanced weight, none).
+  const double* member_w = w;
+  const double* member_c = sc.member_count;
+  const double* control_w = w;
+  const double* control_c = sc.control_count;
+  if (v.balanced) {
+    balanced_weights(v, cell, w, sc);
+    member_w = sc.member_count;
+    control_w = sc.control_count;
+    member_c = control_c = nullptr;
+  } else {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const double l = sc.label[begin + i] ? 1.0 : 0.0;
+      sc.member_count[i] = l;
+      sc.control_count[i] = 1.0 - l;
+    }
+  }
+  const Moments m = moments(y, member_w, member_c, n);
+  const Moments c = moments(y, control_w, control_c, n);
   *se2 = nan;
   *diff_out = nan;
   *units = m.units;
@@ -210,17 +277,21 @@ KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::ui
       return (m.units >= 2.0 && c.units >= 2.0) ? welch_t(diff, mean_se2(m), mean_se2(c)) : nan;
     case kPermAgg: {
       if (v.level) return nan;
-      const double am = aggregate_growth(v.x0 + base, v.x1 + base, w, sc.member_count, n);
-      const double ac = aggregate_growth(v.x0 + base, v.x1 + base, w, sc.control_count, n);
+      const double am = aggregate_growth(v.x0 + base, v.x1 + base, member_w, member_c, n);
+      const double ac = aggregate_growth(v.x0 + base, v.x1 + base, control_w, control_c, n);
       return perm_finite(am) && perm_finite(ac) ? am - ac : nan;
     }
     default: {  // median, trimmed mean: scans over the sorted valid entries
       const std::uint32_t seg = metric * v.cells + cell;
       const std::uint32_t sb = v.sorted_begin[seg], sn = v.sorted_begin[seg + 1] - sb;
+      // Counts on the sampling weights: 0/1, or (balanced) the member's 0/1 for a matched
+      // group and the control's balance factor.
       for (std::uint32_t i = 0; i < sn; ++i) {
-        const double l = sc.label[v.sorted_index[sb + i]] ? 1.0 : 0.0;
-        sc.sorted_member[i] = l;
-        sc.sorted_control[i] = 1.0 - l;
+        const std::uint32_t at = v.sorted_index[sb + i];
+        const double l = sc.label[at] ? 1.0 : 0.0;
+        const double f = v.balanced ? sc.group_factor[v.group_of[at]] : 1.0;
+        sc.sorted_member[i] = f > 0.0 ? l : 0.0;
+        sc.sorted_control[i] = (1.0 - l) * f;
       }
       const double* ys = v.sorted_y + sb;
       const double* ws = v.sorted_w + sb;
@@ -373,13 +444,46 @@ KLYNGE_HD void drawn_block_sums(const PermView& v, std::uint32_t b, const BlockS
 
 // Adds block b's members to their cell's member sums, given the drawn group's sums of the block
 // (the members themselves, or the block's complement of them).
+// Balanced: the block's own member sums (members[metric * blocks + b]), which the statistics
+// combine with the block's factor.
 KLYNGE_HD void add_block_members(const PermView& v, std::uint32_t b, const BlockShape& sh,
                                  const PermSums* drawn, PermSums* members) {
   const std::uint32_t cell = v.block_cell[b];
   for (std::uint32_t m = 0; m < v.metrics; ++m) {
-    PermSums& ms = members[m * v.cells + cell];
     const PermSums& d = drawn[m];
-    ms = sums_plus(ms, sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d));
+    const PermSums block = sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d);
+    if (v.balanced) {
+      members[m * v.blocks + b] = block;
+    } else {
+      PermSums& ms = members[m * v.cells + cell];
+      ms = sums_plus(ms, block);
+    }
+  }
+}
+
+// Balanced fast path: the member sums and the balanced control sums of (metric, cell) from its
+// blocks' member sums (the blocks are the balance groups). A block is matched when both groups
+// have units left (integer counts: exact, unlike a weight total less the members' weight); a
+// matched block's control sums are scaled by its factor, as balanced_weights weighs them.
+KLYNGE_HD void balanced_cell_sums(const PermView& v, const PermScratch& sc, std::uint32_t m,
+                                  std::uint32_t cell, PermSums& member, PermSums& control) {
+  const std::uint32_t b0 = v.cell_group_begin[cell], b1 = v.cell_group_begin[cell + 1];
+  double members_total = 0.0, controls_total = 0.0;
+  for (std::uint32_t b = b0; b < b1; ++b) {
+    const PermSums& mb = sc.member_sums[m * v.blocks + b];
+    const PermSums cb = sums_sub(v.block_totals[m * v.blocks + b], mb);
+    if (mb.u > 0.5 && cb.u > 0.5) {
+      members_total += mb.w;
+      controls_total += cb.w;
+    }
+  }
+  member = control = PermSums{0, 0, 0, 0, 0, 0, 0};
+  for (std::uint32_t b = b0; b < b1; ++b) {
+    const PermSums& mb = sc.member_sums[m * v.blocks + b];
+    const PermSums cb = sums_sub(v.block_totals[m * v.blocks + b], mb);
+    if (!(mb.u > 0.5 && cb.u > 0.5)) continue;
+    member = sums_plus(member, mb);
+    control = sums_plus(control, sums_scale(cb, (mb.w / members_total) / (cb.w / controls_total)));
   }
 }
 
@@ -417,9 +521,15 @@ KLYNGE_HD void statistics_from_member_sums(const PermView& v, const PermScratch&
     double* out = values + m * per_metric;
     for (std::uint32_t c = 0; c < v.cells; ++c) {
       const double center = v.center[m * v.cells + c];
-      const PermSums& member = sc.member_sums[m * v.cells + c];
+      PermSums member, control;
+      if (v.balanced) {
+        balanced_cell_sums(v, sc, m, c, member, control);
+      } else {
+        member = sc.member_sums[m * v.cells + c];
+        control = sums_sub(v.cell_totals[m * v.cells + c], member);
+      }
       const Moments mm = sums_moments(member, center);
-      const Moments cm = sums_moments(sums_sub(v.cell_totals[m * v.cells + c], member), center);
+      const Moments cm = sums_moments(control, center);
       double value = nan, diff = nan, se2 = nan;
       if (mm.sum_w > 0.0 && cm.sum_w > 0.0) {
         diff = mm.mean - cm.mean;
