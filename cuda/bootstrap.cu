@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -351,6 +352,11 @@ void dense_items_range(const hd::BootView& v, const hd::FusedView& fv, const hd:
   const std::size_t width = hd::dense_item_width(dv);
   const std::size_t per_replicate = iv.count * (sizeof(std::uint32_t) + width * sizeof(double)) +
                                     acc_doubles * sizeof(double) + 4 * keys * sizeof(double);
+  if (iv.count == 0) {  // no units: no statistic (and no division by the item count below)
+    std::fill(values.begin(), values.end(), std::numeric_limits<double>::quiet_NaN());
+    std::fill(welch_se.begin(), welch_se.end(), std::numeric_limits<double>::quiet_NaN());
+    return;
+  }
   constexpr unsigned kThreads = 128;
   // A launch has at most 2^31 - 1 blocks of kThreads threads, one warp per item.
   const std::uint64_t max_batch =

@@ -20,11 +20,13 @@ python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null && have_
 echo "bench-gpu: $(date -u +%FT%TZ), torch: $([ $have_torch = 1 ] && python3 -c 'import torch; print(torch.__version__)' || echo absent)"
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || true
 
+fail=0  # any workload that fails makes the script fail (gpu-check.sh reports it)
 secs() { sed -n 's/.*: \([0-9.]*\) s,.*/\1/p' <<<"$1"; }
 pair() {  # label, then the workload arguments
   local label=$1; shift
   local k t
-  k=$(timeout 300 "$bench" "$@" 2>&1); echo "klynge $label: $k"
+  k=$(timeout 300 "$bench" "$@" 2>&1) || fail=1
+  echo "klynge $label: $k"
   if [ $have_torch = 1 ]; then
     t=$(timeout 300 python3 scripts/bench_gpu_torch.py "$@" 2>&1 | tail -1); echo "torch  $label: $t"
     local a b; a=$(secs "$k"); b=$(secs "$t")
@@ -50,7 +52,8 @@ for device in cuda cpu; do
   start=$(date +%s.%N)
   "$build/klynge" analyze --input "$work/panel.csv" --from 2012 --to 2015 --bootstrap 9999 \
     --permutations 9999 --device "$device" --quiet --json "$work/$device.json" >/dev/null 2>"$work/$device.err" \
-    || echo "analyze --device $device failed: $(head -c 300 "$work/$device.err")"
+    || { fail=1; echo "analyze --device $device failed: $(head -c 300 "$work/$device.err")"; }
   end=$(date +%s.%N)
   awk -v s="$start" -v e="$end" -v d="$device" 'BEGIN{printf "analyze 10^6 firms, B = 9999 + 9999, --device %s: %.2f s\n", d, e-s}'
 done
+exit $fail

@@ -31,6 +31,13 @@ if [ ! -x "$build/tests/klynge_gpu_tests" ]; then build_it 2>&1 | tee "$out/buil
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 || true
   "$build/klynge" info
 } 2>&1 | tee "$out/device.log"
+# Carried binaries are used as they are: say so when they are not the checkout's commit.
+built=$("$build/klynge" info | sed -n '1s/.*(\(.*\)).*/\1/p')
+here=$(git rev-parse --short=12 HEAD 2>/dev/null || true)
+if [ -n "$here" ] && [ "$built" != "$here" ]; then
+  echo "gpu-check: warning: binaries built from '$built', checkout at $here" |
+    tee -a "$out/device.log"
+fi
 
 status=0
 # The test binaries are run directly (not through ctest): the carried build folder's ctest

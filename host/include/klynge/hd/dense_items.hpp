@@ -58,7 +58,8 @@ KLYNGE_HD void dense_leaf_counts(const BootView& v, const DenseItemsView& iv, st
 // Poisson weights, which visit every unit; counts is not read then).
 KLYNGE_HD std::uint32_t dense_item_draws(const BootView& v, const DenseItemsView& iv,
                                          std::uint32_t item, const std::uint32_t* counts) {
-  if (v.scheme == BootScheme::poisson) return 0;
+  // Poisson and Bayesian weights have no draw counts (the GPU leaves the counts unwritten).
+  if (v.scheme == BootScheme::poisson || v.scheme == BootScheme::bayesian) return 0;
   const DenseItem it = iv.items[item];
   if (it.chunk != kWholeGroup) return counts[item];
   return v.group_unit_begin[it.group + 1] - v.group_unit_begin[it.group];
