@@ -148,7 +148,14 @@ __global__ void permutation_warp_kernel(hd::PermView v, std::uint64_t first, std
     for (std::uint32_t b = 0; b < v.blocks; ++b) {
       const hd::BlockShape sh = hd::block_shape(v, b);
       warp_floyd_sums<kM>(v, r, b, sh, sc, lane);
-      if (lane == 0) hd::add_block_members(v, b, sh, sc.drawn_sums, sc.member_sums);
+      // Balanced with blocks wider than the groups: lane 0 adds the takes (sc.chosen, in Floyd's
+      // step order, as the CPU lists them) to their groups' sums.
+      if (lane == 0) {
+        if (v.group_sums)
+          hd::add_group_members(v, b, sh, sc.chosen, sc.member_sums);
+        else
+          hd::add_block_members(v, b, sh, sc.drawn_sums, sc.member_sums);
+      }
       __syncwarp();
     }
     if (lane == 0) {
@@ -210,6 +217,8 @@ const hd::PermView& device_copies(const engine::PermData& d, const BackendChoice
   v.block_cell = up.upload(d.block_cell);
   v.cell_group_begin = up.upload(d.cell_group_begin);
   v.group_of = up.upload(d.group_of);
+  v.position_group = up.upload(d.position_group);
+  v.group_totals = up.upload(d.group_totals);
   d.device = dev;
   return dev->v;
 }

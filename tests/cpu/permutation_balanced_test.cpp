@@ -57,15 +57,22 @@ const std::vector<Firm> kFewerFirms = {kFirms[0],  kFirms[1],  kFirms[2], kFirms
                                        kFirms[6],  kFirms[7],  kFirms[9], kFirms[10],
                                        kFirms[12], kFirms[14], kFirms[15]};
 constexpr std::size_t kFewerObservedMembers = 5;
+// Members the larger group (7 of 11, C(11, 4) = 330): relabelings then draw the controls, and
+// the fast path takes the members' sums as the complement.
+const std::vector<Firm> kMajorityFirms = {kFirms[0], kFirms[1],  kFirms[2], kFirms[3],
+                                          kFirms[4], kFirms[5],  kFirms[6], kFirms[7],
+                                          kFirms[9], kFirms[12], kFirms[14]};
+constexpr std::size_t kMajorityObservedMembers = 7;
 
 struct Firms {
   const std::vector<Firm>& firm;
   std::size_t observed_members;
 };
 
-Firms firms_for(PermScheme scheme) {
-  return scheme == PermScheme::all ? Firms{kFewerFirms, kFewerObservedMembers}
-                                   : Firms{kFirms, kObservedMembers};
+Firms firms_for(PermScheme scheme, bool majority = false) {
+  if (scheme == PermScheme::strata) return Firms{kFirms, kObservedMembers};
+  return majority ? Firms{kMajorityFirms, kMajorityObservedMembers}
+                  : Firms{kFewerFirms, kFewerObservedMembers};
 }
 
 // The balanced Sample of the firms with `member[i]` as labels (members, then controls, each in
@@ -104,8 +111,8 @@ std::vector<bool> observed_labels(const Firms& firms) {
 
 // Every relabeling of the scheme: within each stratum (strata) or over all firms (all), the
 // member count kept.
-void each_relabeling(PermScheme scheme, const std::function<void(const std::vector<bool>&)>& f) {
-  const Firms firms = firms_for(scheme);
+void each_relabeling(const Firms& firms, PermScheme scheme,
+                     const std::function<void(const std::vector<bool>&)>& f) {
   const std::vector<Firm>& kFirms = firms.firm;
   std::vector<std::vector<std::size_t>> blocks;
   if (scheme == PermScheme::all) {
@@ -147,6 +154,7 @@ struct Case {
   Statistic statistic;
   bool fast;
   bool weighted;
+  bool majority = false;  // --perm-scheme all: members the larger group
 };
 
 class BalancedPermutation : public ::testing::TestWithParam<Case> {};
@@ -159,14 +167,14 @@ TEST_P(BalancedPermutation, ExactEnumerationIsTheRelabeledDatasetsBalancedEstima
   spec.fast = c.fast;
   spec.permutations = 20000;
   spec.threads = 2;
-  const Firms firms = firms_for(c.scheme);
+  const Firms firms = firms_for(c.scheme, c.majority);
   const Sample observed = balanced_sample(firms, observed_labels(firms), c.weighted);
   const PermutationTable t = run_permutations(observed, test::window_options(), spec);
   ASSERT_TRUE(t.exact);
   // The general path sums the balanced Sample's weights in its order: describe's value bit for
   // bit. The fast path's shifted block sums agree to rounding.
-  const bool fast_path = c.fast && c.scheme == PermScheme::strata &&
-                         (c.statistic == Statistic::mean_diff || c.statistic == Statistic::welch_t);
+  const bool fast_path =
+      c.fast && (c.statistic == Statistic::mean_diff || c.statistic == Statistic::welch_t);
   for (std::size_t m = 0; m < 2; ++m) {
     const double want = estimate_of(observed, c.statistic, m);
     if (fast_path)
@@ -178,7 +186,7 @@ TEST_P(BalancedPermutation, ExactEnumerationIsTheRelabeledDatasetsBalancedEstima
   }
 
   std::vector<std::vector<double>> brute(2);
-  each_relabeling(c.scheme, [&](const std::vector<bool>& member) {
+  each_relabeling(firms, c.scheme, [&](const std::vector<bool>& member) {
     const Sample s = balanced_sample(firms, member, c.weighted);
     for (std::size_t m = 0; m < 2; ++m) brute[m].push_back(estimate_of(s, c.statistic, m));
   });
@@ -214,6 +222,8 @@ std::vector<Case> cases() {
         out.push_back(Case{scheme, st, false, weighted});
         if (st == Statistic::mean_diff || st == Statistic::welch_t)
           out.push_back(Case{scheme, st, true, weighted});
+        if (scheme == PermScheme::all && st != Statistic::agg_diff)
+          out.push_back(Case{scheme, st, st == Statistic::mean_diff, weighted, true});
       }
   return out;
 }
@@ -223,33 +233,37 @@ INSTANTIATE_TEST_SUITE_P(Cases, BalancedPermutation, ::testing::ValuesIn(cases()
                            const Case& c = info.param;
                            return std::string(perm_scheme_name(c.scheme)) + "_" +
                                   std::string(statistic_name(c.statistic)) +
-                                  (c.fast ? "_fast" : "_general") + (c.weighted ? "_weighted" : "");
+                                  (c.fast ? "_fast" : "_general") +
+                                  (c.weighted ? "_weighted" : "") + (c.majority ? "_majority" : "");
                          });
 
 // Monte Carlo replicates of the fast and general paths see the same relabelings: the same
 // balanced values to rounding (the fast path is what the GPU's warp kernel runs).
 TEST(BalancedPermutation, FastPathAgreesWithGeneralPathInMonteCarlo) {
-  const Firms firms = firms_for(PermScheme::strata);
-  const Sample s = balanced_sample(firms, observed_labels(firms), true);
-  for (Statistic st : {Statistic::mean_diff, Statistic::welch_t}) {
-    PermutationSpec spec;
-    spec.statistic = st;
-    spec.scheme = PermScheme::strata;
-    spec.permutations = 100;
-    const PermutationTable fast = run_permutations(s, test::window_options(), spec, false, 0, 100);
-    spec.fast = false;
-    const PermutationTable general =
-        run_permutations(s, test::window_options(), spec, false, 0, 100);
-    ASSERT_EQ(fast.values.size(), general.values.size());
-    for (std::size_t i = 0; i < fast.values.size(); ++i) {
-      if (std::isnan(general.values[i])) {
-        EXPECT_TRUE(std::isnan(fast.values[i])) << i;
-        continue;
+  for (int set = 0; set < 3; ++set)  // strata; all, members fewer; all, members more
+    for (Statistic st : {Statistic::mean_diff, Statistic::welch_t}) {
+      const PermScheme scheme = set == 0 ? PermScheme::strata : PermScheme::all;
+      const Firms firms = firms_for(scheme, set == 2);
+      const Sample s = balanced_sample(firms, observed_labels(firms), true);
+      PermutationSpec spec;
+      spec.statistic = st;
+      spec.scheme = scheme;
+      spec.permutations = 100;
+      const PermutationTable fast =
+          run_permutations(s, test::window_options(), spec, false, 0, 100);
+      spec.fast = false;
+      const PermutationTable general =
+          run_permutations(s, test::window_options(), spec, false, 0, 100);
+      ASSERT_EQ(fast.values.size(), general.values.size());
+      for (std::size_t i = 0; i < fast.values.size(); ++i) {
+        if (std::isnan(general.values[i])) {
+          EXPECT_TRUE(std::isnan(fast.values[i])) << i;
+          continue;
+        }
+        EXPECT_NEAR(fast.values[i], general.values[i], 1e-12 * (1 + std::fabs(general.values[i])))
+            << i;
       }
-      EXPECT_NEAR(fast.values[i], general.values[i], 1e-12 * (1 + std::fabs(general.values[i])))
-          << i;
     }
-  }
 }
 
 }  // namespace

@@ -137,11 +137,8 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
 
   // Fast path (mean_diff, welch_t): records and totals only. General path: per-metric arrays,
   // and for the median and trimmed mean the sorted valid entries of each (metric, cell).
-  // Balanced, the fast path needs the blocks to be the balance groups.
   const bool fast =
-      spec.fast &&
-      (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t) &&
-      (!balanced || spec.scheme == PermScheme::strata);
+      spec.fast && (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t);
   const bool sorted =
       spec.statistic == Statistic::median_diff || spec.statistic == Statistic::trimmed_mean_diff;
   for (std::size_t m = 0; m < metrics && !fast; ++m) {
@@ -212,6 +209,18 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
         d.block_totals.push_back(t);
       }
     }
+    // Balanced: each position's group and each group's totals, in position order (with strata
+    // blocks the blocks' totals: a group is a block there).
+    if (balanced) {
+      d.position_group.resize(d.block_pos.size());
+      for (std::size_t j = 0; j < d.block_pos.size(); ++j)
+        d.position_group[j] = d.group_of[d.block_pos[j]];
+      d.group_totals.assign(metrics * d.groups, hd::PermSums{0, 0, 0, 0, 0, 0, 0});
+      for (std::size_t m = 0; m < metrics; ++m)
+        for (std::size_t j = 0; j < d.block_pos.size(); ++j)
+          hd::sums_add(d.group_totals[m * d.groups + d.position_group[j]],
+                       d.rec[(j * metrics + m) * 2 + 1], d.rec[(j * metrics + m) * 2]);
+    }
   }
 
   hd::PermView& v = d.view;
@@ -220,6 +229,9 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   v.cell_group_begin = d.cell_group_begin.data();
   v.group_of = d.group_of.data();
   v.groups = d.groups;
+  v.position_group = d.position_group.data();
+  v.group_totals = d.group_totals.data();
+  v.group_sums = fast && balanced && spec.scheme == PermScheme::all;
   v.rec = d.rec.data();
   v.center = d.center.data();
   v.cell_totals = d.cell_totals.data();
@@ -265,9 +277,11 @@ hd::PermScratchShape perm_scratch_shape(const PermData& d) {
   s.cells = std::max<std::uint32_t>(d.view.cells, 1);
   s.groups = general && d.view.balanced ? std::max<std::uint32_t>(d.groups, 1) : 1;
   s.chosen = std::max<std::uint64_t>(d.total_draws, 1);
-  // Balanced, the fast path keeps member sums per block (hd::add_block_members).
+  // Balanced, the fast path keeps member sums per balance group (hd::add_block_members,
+  // hd::add_group_members).
   const std::size_t per_metric =
-      d.view.balanced ? std::max<std::size_t>(d.view.blocks, s.cells) : s.cells;
+      d.view.balanced ? std::max<std::size_t>(std::max<std::uint32_t>(d.view.groups, 1), s.cells)
+                      : s.cells;
   s.member_sums = per_metric * metrics;
   s.drawn_sums = hd::kPermLanes * metrics;
   return s;

@@ -24,6 +24,8 @@ struct PermData {
   std::vector<hd::PermSums> cell_totals, block_totals;
   std::vector<std::uint32_t> block_cell;
   std::vector<std::uint32_t> cell_group_begin{0}, group_of;  // --balance: balance groups
+  std::vector<std::uint32_t> position_group;                 // balanced fast path
+  std::vector<hd::PermSums> group_totals;
   std::uint32_t groups = 0;
   std::uint64_t total_draws = 0;
   std::uint64_t relabelings = 1;

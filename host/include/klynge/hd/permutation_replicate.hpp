@@ -70,6 +70,12 @@ struct PermView {
   const std::uint32_t* cell_group_begin;  // [cells + 1]
   const std::uint32_t* group_of;          // [contributions], general path
   std::uint32_t groups;
+  // Balanced fast path: the group of each block position, each group's totals ([metric *
+  // groups], like block_totals) and whether the blocks are wider than the groups (--perm-scheme
+  // all: the drawn records are then added to their groups' sums one by one, add_group_members).
+  const std::uint32_t* position_group;
+  const PermSums* group_totals;
+  bool group_sums;
 
   int statistic;       // kPerm*
   bool cohort_design;  // adds the aggregate over cells
@@ -111,7 +117,7 @@ struct PermScratch {
   double* group_factor;     // and balance factor (0: the group is not matched)
   std::uint32_t* chosen;    // [total draws] the drawn contributions (fast path: block
                             // positions), block by block
-  PermSums* member_sums;    // [metrics * cells] fast path ([metrics * blocks] when balanced)
+  PermSums* member_sums;    // [metrics * cells] fast path ([metrics * groups] when balanced)
   PermSums* drawn_sums;     // [kPermLanes * metrics] fast path (lane partial sums)
 };
 
@@ -444,8 +450,8 @@ KLYNGE_HD void drawn_block_sums(const PermView& v, std::uint32_t b, const BlockS
 
 // Adds block b's members to their cell's member sums, given the drawn group's sums of the block
 // (the members themselves, or the block's complement of them).
-// Balanced: the block's own member sums (members[metric * blocks + b]), which the statistics
-// combine with the block's factor.
+// Balanced with strata blocks: the block's own member sums (members[metric * groups + b]: the
+// blocks are the groups), which the statistics combine with the block's factor.
 KLYNGE_HD void add_block_members(const PermView& v, std::uint32_t b, const BlockShape& sh,
                                  const PermSums* drawn, PermSums* members) {
   const std::uint32_t cell = v.block_cell[b];
@@ -453,7 +459,7 @@ KLYNGE_HD void add_block_members(const PermView& v, std::uint32_t b, const Block
     const PermSums& d = drawn[m];
     const PermSums block = sh.drawn ? d : sums_sub(v.block_totals[m * v.blocks + b], d);
     if (v.balanced) {
-      members[m * v.blocks + b] = block;
+      members[m * v.groups + b] = block;
     } else {
       PermSums& ms = members[m * v.cells + cell];
       ms = sums_plus(ms, block);
@@ -461,29 +467,88 @@ KLYNGE_HD void add_block_members(const PermView& v, std::uint32_t b, const Block
   }
 }
 
+// Balanced, blocks wider than the groups (--perm-scheme all): the member sums of every group of
+// block b's cell (members[metric * groups + g]) from the block-local positions chosen[0..k) of
+// the drawn group, added one by one in the order listed (Floyd's step order for Monte Carlo:
+// the order the GPU's warp kernel lists them in, so the sums are the same bits).
+KLYNGE_HD void add_group_members(const PermView& v, std::uint32_t b, const BlockShape& sh,
+                                 const std::uint32_t* chosen, PermSums* members) {
+  const std::uint32_t M = v.metrics, cell = v.block_cell[b];
+  const std::uint32_t g0 = v.cell_group_begin[cell], g1 = v.cell_group_begin[cell + 1];
+  for (std::uint32_t m = 0; m < M; ++m)
+    for (std::uint32_t g = g0; g < g1; ++g)
+      members[m * v.groups + g] = PermSums{0, 0, 0, 0, 0, 0, 0};
+  const std::uint32_t begin = v.block_begin[b];
+  for (std::uint32_t i = 0; i < sh.k; ++i) {
+    const std::uint32_t position = begin + chosen[i];
+    const std::uint32_t g = v.position_group[position];
+    const double* r = v.rec + static_cast<std::size_t>(position) * M * 2;
+    for (std::uint32_t m = 0; m < M; ++m)
+      sums_add(members[m * v.groups + g], r[2 * m + 1], r[2 * m]);
+  }
+  if (sh.drawn) return;
+  for (std::uint32_t m = 0; m < M; ++m)
+    for (std::uint32_t g = g0; g < g1; ++g)
+      members[m * v.groups + g] =
+          sums_sub(v.group_totals[m * v.groups + g], members[m * v.groups + g]);
+}
+
+// Floyd's sampler for block b listing its takes (block-local positions) in step order, as the
+// GPU's warp kernel lists them; `taken` must be clear and is cleared on return.
+KLYNGE_HD void floyd_takes(const PermView& v, WordStream& s, std::uint32_t b, const BlockShape& sh,
+                           std::uint64_t* taken, std::uint32_t* chosen) {
+  const std::uint64_t offset = v.block_draw_offset[b];
+  const std::uint32_t n = sh.n, k = sh.k;
+  for (std::uint32_t i = 0; i < k; ++i) {
+    const std::uint32_t j = n - k + i;
+    const std::uint32_t t = permutation_bounded(s, offset + i, j + 1);
+    const std::uint32_t take = (taken[t >> 6] >> (t & 63u)) & 1u ? j : t;
+    taken[take >> 6] |= std::uint64_t{1} << (take & 63u);
+    chosen[i] = take;
+  }
+  const std::uint32_t words = (n + 63u) >> 6;
+  for (std::uint32_t w = 0; w < words; ++w) taken[w] = 0;
+}
+
+// The group sums of block b under relabeling mode (as drawn_block_sums), balanced with blocks
+// wider than the groups.
+KLYNGE_HD void drawn_group_sums(const PermView& v, std::uint32_t b, const BlockShape& sh, int mode,
+                                std::uint64_t rank, WordStream& s, const PermScratch& sc) {
+  std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
+  if (mode == 0) {
+    floyd_takes(v, s, b, sh, sc.taken, chosen);
+  } else if (mode == 1) {
+    unrank_subset(rank, nullptr, sh.n, sh.k, nullptr, 1, chosen);
+  } else {
+    const std::uint32_t first = sh.drawn ? 0 : sh.m;  // the observed smaller group
+    for (std::uint32_t i = 0; i < sh.k; ++i) chosen[i] = first + i;
+  }
+  add_group_members(v, b, sh, chosen, sc.member_sums);
+}
+
 // Balanced fast path: the member sums and the balanced control sums of (metric, cell) from its
-// blocks' member sums (the blocks are the balance groups). A block is matched when both groups
-// have units left (integer counts: exact, unlike a weight total less the members' weight); a
-// matched block's control sums are scaled by its factor, as balanced_weights weighs them.
+// groups' member sums. A group is matched when both sides have units left (integer counts:
+// exact, unlike a weight total less the members' weight); a matched group's control sums are
+// scaled by its factor, as balanced_weights weighs them.
 KLYNGE_HD void balanced_cell_sums(const PermView& v, const PermScratch& sc, std::uint32_t m,
                                   std::uint32_t cell, PermSums& member, PermSums& control) {
-  const std::uint32_t b0 = v.cell_group_begin[cell], b1 = v.cell_group_begin[cell + 1];
+  const std::uint32_t g0 = v.cell_group_begin[cell], g1 = v.cell_group_begin[cell + 1];
   double members_total = 0.0, controls_total = 0.0;
-  for (std::uint32_t b = b0; b < b1; ++b) {
-    const PermSums& mb = sc.member_sums[m * v.blocks + b];
-    const PermSums cb = sums_sub(v.block_totals[m * v.blocks + b], mb);
-    if (mb.u > 0.5 && cb.u > 0.5) {
-      members_total += mb.w;
-      controls_total += cb.w;
+  for (std::uint32_t g = g0; g < g1; ++g) {
+    const PermSums& mg = sc.member_sums[m * v.groups + g];
+    const PermSums cg = sums_sub(v.group_totals[m * v.groups + g], mg);
+    if (mg.u > 0.5 && cg.u > 0.5) {
+      members_total += mg.w;
+      controls_total += cg.w;
     }
   }
   member = control = PermSums{0, 0, 0, 0, 0, 0, 0};
-  for (std::uint32_t b = b0; b < b1; ++b) {
-    const PermSums& mb = sc.member_sums[m * v.blocks + b];
-    const PermSums cb = sums_sub(v.block_totals[m * v.blocks + b], mb);
-    if (!(mb.u > 0.5 && cb.u > 0.5)) continue;
-    member = sums_plus(member, mb);
-    control = sums_plus(control, sums_scale(cb, (mb.w / members_total) / (cb.w / controls_total)));
+  for (std::uint32_t g = g0; g < g1; ++g) {
+    const PermSums& mg = sc.member_sums[m * v.groups + g];
+    const PermSums cg = sums_sub(v.group_totals[m * v.groups + g], mg);
+    if (!(mg.u > 0.5 && cg.u > 0.5)) continue;
+    member = sums_plus(member, mg);
+    control = sums_plus(control, sums_scale(cg, (mg.w / members_total) / (cg.w / controls_total)));
   }
 }
 
@@ -504,6 +569,10 @@ KLYNGE_HD void member_sums(const PermView& v, std::uint64_t index, int mode,
     if (mode == 1) {
       block_rank = rank % v.block_radix[b];
       rank /= v.block_radix[b];
+    }
+    if (v.group_sums) {
+      drawn_group_sums(v, b, sh, mode, block_rank, s, sc);
+      continue;
     }
     drawn_block_sums<kM>(v, b, sh, mode, block_rank, s, sc);
     add_block_members(v, b, sh, sc.drawn_sums, sc.member_sums);
