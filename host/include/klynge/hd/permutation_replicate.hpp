@@ -65,7 +65,7 @@ struct PermView {
   // groups of cell c are [cell_group_begin[c], cell_group_begin[c + 1]) (ascending stratum, as
   // balance_cell orders them) and group_of[i] is contribution i's. The weights w are then the
   // sampling weights alone (Sample::unbalanced_weight). With --perm-scheme strata the groups
-  // are the blocks, which the fast path relies on.
+  // are the blocks (group g is block g), so the fast path keeps block sums as group sums.
   bool balanced;
   const std::uint32_t* cell_group_begin;  // [cells + 1]
   const std::uint32_t* group_of;          // [contributions], general path
