@@ -218,7 +218,7 @@ const hd::PermView& device_copies(const engine::PermData& d, const BackendChoice
   v.cell_group_begin = up.upload(d.cell_group_begin);
   v.group_of = up.upload(d.group_of);
   v.position_group = up.upload(d.position_group);
-  v.group_totals = up.upload(d.group_totals);
+  v.group_totals = v.group_sums ? up.upload(d.group_totals) : v.block_totals;  // as on the host
   d.device = dev;
   return dev->v;
 }

@@ -209,9 +209,10 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
         d.block_totals.push_back(t);
       }
     }
-    // Balanced: each position's group and each group's totals, in position order (with strata
-    // blocks the blocks' totals: a group is a block there).
-    if (balanced) {
+    // Balanced with blocks wider than the groups (--perm-scheme all): each position's group and
+    // each group's totals, in position order. With strata blocks a group is a block, and the
+    // blocks' totals are the groups' (the view points at them).
+    if (balanced && spec.scheme == PermScheme::all) {
       d.position_group.resize(d.block_pos.size());
       for (std::size_t j = 0; j < d.block_pos.size(); ++j)
         d.position_group[j] = d.group_of[d.block_pos[j]];
@@ -230,8 +231,8 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   v.group_of = d.group_of.data();
   v.groups = d.groups;
   v.position_group = d.position_group.data();
-  v.group_totals = d.group_totals.data();
   v.group_sums = fast && balanced && spec.scheme == PermScheme::all;
+  v.group_totals = v.group_sums ? d.group_totals.data() : d.block_totals.data();
   v.rec = d.rec.data();
   v.center = d.center.data();
   v.cell_totals = d.cell_totals.data();
