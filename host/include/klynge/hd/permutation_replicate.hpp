@@ -70,9 +70,10 @@ struct PermView {
   const std::uint32_t* cell_group_begin;  // [cells + 1]
   const std::uint32_t* group_of;          // [contributions], general path
   std::uint32_t groups;
-  // Balanced fast path: the group of each block position, each group's totals ([metric *
-  // groups], like block_totals) and whether the blocks are wider than the groups (--perm-scheme
-  // all: the drawn records are then added to their groups' sums one by one, add_group_members).
+  // Balanced fast path: each group's totals ([metric * groups]; with strata blocks these are
+  // block_totals) and whether the blocks are wider than the groups (--perm-scheme all: the
+  // drawn records are then added to their groups' sums one by one, add_group_members, which
+  // reads the group of each block position; null otherwise).
   const std::uint32_t* position_group;
   const PermSums* group_totals;
   bool group_sums;
