@@ -54,7 +54,22 @@ inline void expect_same_sample(const Sample& got, const Sample& want, const std:
     EXPECT_EQ(a.reason, b.reason) << what << ": drop " << k;
     EXPECT_EQ(a.count, b.count) << what << ": drop " << k;
   }
-  EXPECT_EQ(got.unmatched.size(), want.unmatched.size()) << what;
+  EXPECT_EQ(got.unbalanced_weight.size(), want.unbalanced_weight.size()) << what;
+  for (std::size_t m = 0; m < want.unbalanced_weight.size() && m < got.unbalanced_weight.size();
+       ++m) {
+    EXPECT_TRUE(bitwise_equal(got.unbalanced_weight[m], want.unbalanced_weight[m]))
+        << what << ": unbalanced weight " << m;
+    EXPECT_TRUE(bitwise_equal(got.unbalanced_growth[m], want.unbalanced_growth[m]))
+        << what << ": unbalanced growth " << m;
+  }
+  ASSERT_EQ(got.unmatched.size(), want.unmatched.size()) << what;
+  for (std::size_t k = 0; k < want.unmatched.size(); ++k) {
+    const UnmatchedStratum &a = got.unmatched[k], &b = want.unmatched[k];
+    EXPECT_EQ(a.metric, b.metric) << what << ": unmatched " << k;
+    EXPECT_EQ(a.cohort, b.cohort) << what << ": unmatched " << k;
+    EXPECT_EQ(a.stratum, b.stratum) << what << ": unmatched " << k;
+    EXPECT_EQ(a.members, b.members) << what << ": unmatched " << k;
+  }
   EXPECT_EQ(got.firms_unknown_membership, want.firms_unknown_membership) << what;
   EXPECT_EQ(got.weighted, want.weighted) << what;
 }
@@ -63,7 +78,8 @@ inline void expect_same_sample(const Sample& got, const Sample& want, const std:
 inline bool same_record(const hd::sim::SimWindowFirm& a, const hd::sim::SimWindowFirm& b) {
   return std::memcmp(a.start, b.start, sizeof a.start) == 0 &&
          std::memcmp(a.end, b.end, sizeof a.end) == 0 && a.in_panel == b.in_panel &&
-         a.member == b.member && a.observed == b.observed;
+         a.member == b.member && a.observed == b.observed && a.start_row == b.start_row &&
+         a.nace == b.nace && a.region == b.region;
 }
 
 // Dataset `dataset` of a `klynge power` study of the default design (window 2017:2020, a fifth

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "common/bitwise_equal.hpp"
 #include "common/design_window.hpp"
@@ -18,17 +19,25 @@ namespace {
 using test::expect_same_sample;
 using test::window;
 
-Sample reference(const sim::SimSpec& spec, const DesignOptions& design) {
-  return build_sample(sim::to_panel(sim::simulate_panel(spec)), design);
+using Strata = std::vector<std::string>;
+
+Sample reference(const sim::SimSpec& spec, const DesignOptions& design, const Strata& strata = {}) {
+  return build_sample(sim::to_panel(sim::simulate_panel(spec), strata), design);
 }
 
-Sample from_records(const sim::SimSpec& spec, const DesignOptions& design) {
-  return sim::simulated_window_sample(spec, design, BackendChoice{});
+Sample from_records(const sim::SimSpec& spec, const DesignOptions& design,
+                    const Strata& strata = {}) {
+  return sim::simulated_window_sample(spec, design, BackendChoice{}, strata);
 }
 
 void expect_same_as_reference(const sim::SimSpec& spec, const DesignOptions& design,
-                              const std::string& what) {
-  expect_same_sample(from_records(spec, design), reference(spec, design), what);
+                              const std::string& what, const Strata& strata = {}) {
+  expect_same_sample(from_records(spec, design, strata), reference(spec, design, strata), what);
+}
+
+DesignOptions balanced(DesignOptions design) {
+  design.balance = true;
+  return design;
 }
 
 // The simulate defaults: births, exits, zeros and missing cells, staggered entry, selection.
@@ -111,6 +120,35 @@ TEST(SimWindowSample, EqualsBuildSampleForPowerDatasets) {
                              "dataset " + std::to_string(d));
 }
 
+// Industry and region as stratum columns, read at the start year as build_sample reads them:
+// the defaults pull members into their clusters' home industries and regions, and windows that
+// start before a firm's birth give it the all-NA stratum. Balanced, the controls' weights and
+// the members dropped for want of controls are build_sample's too.
+TEST(SimWindowSample, EqualsBuildSampleWithStrataAndBalance) {
+  sim::SimSpec spec;
+  spec.firms = 2500;
+  spec.seed = 21;
+  spec.birth_share = 0.3;
+  const Strata all_strata[] = {{"nace"}, {"region"}, {"nace", "region"}, {"region", "nace"}};
+  for (const Strata& strata : all_strata)
+    for (const auto& [from, to] : {std::pair{2012, 2015}, {2005, 2013}, {2019, 2024}}) {
+      const std::string what = strata[0] + (strata.size() > 1 ? "," + strata[1] : "") + " window " +
+                               std::to_string(from) + ":" + std::to_string(to);
+      expect_same_as_reference(spec, window(from, to), what, strata);
+      expect_same_as_reference(spec, balanced(window(from, to)), what + " balanced", strata);
+    }
+  // Few firms: strata with members and no controls, whose members balancing drops.
+  spec.firms = 60;
+  spec.member_share = 0.5;
+  const Sample small = from_records(spec, balanced(window(2012, 2015)), {"nace", "region"});
+  EXPECT_FALSE(small.unmatched.empty());
+  expect_same_as_reference(spec, balanced(window(2012, 2015)), "60 firms", {"nace", "region"});
+  // A power dataset with the industry pull (dataset_spec keeps home_share 0 unless asked).
+  sim::SimSpec dataset = test::power_dataset(4000, {0.02, 0.05, 0.0}, 3);
+  dataset.home_share = 0.6;
+  expect_same_as_reference(dataset, balanced(window(2017, 2020)), "power dataset", {"nace"});
+}
+
 TEST(SimWindowSample, RecordsDoNotDependOnTheThreadCount) {
   sim::SimSpec spec;
   spec.firms = 3001;
@@ -141,6 +179,15 @@ TEST(SimWindowSample, RefusesWhatAWindowSampleCannotBe) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::usage);
     EXPECT_NE(std::string(e.what()).find("--balance"), std::string::npos);
+  }
+  for (const Strata& strata : {Strata{"size_class"}, Strata{"nace", "nace"}, Strata{""}}) {
+    try {
+      from_records(spec, window(2010, 2012), strata);
+      FAIL() << "--strata " << strata[0] << " accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::usage);
+      EXPECT_NE(std::string(e.what()).find("--strata"), std::string::npos);
+    }
   }
   try {
     from_records(spec, window(2014, 2012));

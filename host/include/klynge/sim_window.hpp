@@ -1,11 +1,12 @@
 // The window-design Sample of a simulated panel, made without the panel (docs/power.md
 // "Design"): every firm's record (hd/sim_window.hpp) is computed on the host or on the device,
 // then laid out on the host exactly as build_sample lays out the window design of that panel.
-// So simulated_window_sample(spec, design, backend) equals
-// build_sample(to_panel(simulate_panel(spec)), design) bit for bit on every array (tested), on
-// any backend, in a fraction of the time and memory: no rows are stored.
+// So simulated_window_sample(spec, design, backend, strata) equals
+// build_sample(to_panel(simulate_panel(spec), strata), design) bit for bit on every array (tested),
+// on any backend, in a fraction of the time and memory: no rows are stored.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "klynge/backend.hpp"
@@ -29,24 +30,32 @@ SimWindow window_of(const DesignOptions& design);
 std::vector<SimWindowFirm> window_firms(const hd::sim::SimParams& params, const SimWindow& window,
                                         int threads);
 
+// A simulated panel's stratum columns, as `--strata` names them: "nace" and "region", each at
+// most once, in any order (the order of the cells' labels). Throws Error(usage) otherwise.
+void check_stratum_names(const std::vector<std::string>& strata);
+
 // The window design's Sample of those records (made for window_of(design)), laid out as
 // build_sample lays out the panel: the firms with a row are the panel's firms (ids
 // kFirstFirmId + index, in index order); one cell of the members observed in [from, to], then
 // the non-members, each in firm order; growth per metric taken on the host with build_sample's
-// rules (window_growth), a failed one NaN with weight 0 and counted as a drop. Usage errors as
-// build_sample's for invalid options and --balance (no strata); Error(internal) for the cohort
-// design, which a simulated window sample does not make.
+// rules (window_growth), a failed one NaN with weight 0 and counted as a drop. `strata` names
+// the panel's stratum columns (check_stratum_names), as `analyze --strata` would read them at
+// the start year; with design.balance the controls are balanced (balance_cell) as build_sample
+// balances them. Usage errors as build_sample's for invalid options and --balance without
+// strata; Error(internal) for the cohort design, which a simulated window sample does not make.
 Sample window_sample(const std::vector<SimWindowFirm>& firms, const DesignOptions& design,
-                     int threads);
+                     int threads, const std::vector<std::string>& strata = {});
 
 // The whole path: the records on `backend` (cpu: window_firms with spec.threads; cuda:
 // cuda::sim_window_firms on backend.gpu), laid out by window_sample. Validates the spec
 // (make_params) and the design first.
 Sample simulated_window_sample(const SimSpec& spec, const DesignOptions& design,
-                               const BackendChoice& backend);
+                               const BackendChoice& backend,
+                               const std::vector<std::string>& strata = {});
 
-// The Panel the reader makes of the simulate CSV (the metrics and membership; the columns the
-// window design does not read are left out): the reference the record path is checked against.
-Panel to_panel(const SimPanel& panel);
+// The Panel the reader makes of the simulate CSV (the metrics, membership and the stratum
+// columns named in `strata`; the columns the window design does not read are left out): the
+// reference the record path is checked against.
+Panel to_panel(const SimPanel& panel, const std::vector<std::string>& strata = {});
 
 }  // namespace klynge::sim

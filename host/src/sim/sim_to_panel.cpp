@@ -1,15 +1,39 @@
 // The reference path of a simulated dataset: its in-memory panel as the Panel the reader would
 // make of the simulate CSV (no file in between), which build_sample then takes like any panel.
 #include <limits>
+#include <map>
 #include <string>
 
 #include "klynge/sim_window.hpp"
 
 namespace klynge::sim {
 
-// The metrics and membership; the columns the window design does not use are left out. Firm
-// indices count up in order of appearance, as the reader numbers them.
-Panel to_panel(const SimPanel& sp) {
+namespace {
+
+// The column as the reader makes it: labels numbered in order of first appearance.
+CategoricalColumn stratum_column(const SimPanel& sp, const std::string& name) {
+  const bool nace = name == "nace";
+  const std::vector<std::uint8_t>& index = nace ? sp.nace : sp.region;
+  CategoricalColumn column;
+  column.name = name;
+  column.code.resize(sp.rows());
+  std::map<std::uint8_t, std::int32_t> code_of;
+  for (std::size_t r = 0; r < sp.rows(); ++r) {
+    const auto [it, added] =
+        code_of.try_emplace(index[r], static_cast<std::int32_t>(column.labels.size()));
+    if (added) column.labels.emplace_back(nace ? nace_code(index[r]) : region_name(index[r]));
+    column.code[r] = it->second;
+  }
+  return column;
+}
+
+}  // namespace
+
+// The metrics, membership and the stratum columns asked for; the columns the window design does
+// not use are left out. Firm indices count up in order of appearance, as the reader numbers
+// them.
+Panel to_panel(const SimPanel& sp, const std::vector<std::string>& strata) {
+  check_stratum_names(strata);
   Panel panel;
   panel.path = "simulated panel";
   const std::size_t rows = sp.rows();
@@ -33,6 +57,7 @@ Panel to_panel(const SimPanel& sp) {
     panel.line[r] = static_cast<std::int64_t>(r) + 2;  // line 1 is the CSV header
     panel.member[r] = static_cast<std::int8_t>(sp.member[r]);
   }
+  for (const std::string& name : strata) panel.strata.push_back(stratum_column(sp, name));
   return panel;
 }
 

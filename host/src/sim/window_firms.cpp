@@ -31,8 +31,10 @@ std::vector<SimWindowFirm> window_firms(const hd::sim::SimParams& params, const 
 }
 
 Sample simulated_window_sample(const SimSpec& spec, const DesignOptions& design,
-                               const BackendChoice& backend) {
+                               const BackendChoice& backend,
+                               const std::vector<std::string>& strata) {
   validate_design_options(design);
+  check_stratum_names(strata);
   const hd::sim::SimParams params = make_params(spec);
   if (is_cohort_design(design))
     throw Error(ExitCode::internal, "simulated window sample: the design has no --from/--to");
@@ -40,7 +42,7 @@ Sample simulated_window_sample(const SimSpec& spec, const DesignOptions& design,
   const std::vector<SimWindowFirm> firms = backend.backend == Backend::cuda
                                                ? cuda::sim_window_firms(params, window, backend)
                                                : window_firms(params, window, spec.threads);
-  return window_sample(firms, design, spec.threads);
+  return window_sample(firms, design, spec.threads, strata);
 }
 
 }  // namespace klynge::sim

@@ -1,15 +1,19 @@
 // Simulated window records -> the window design's Sample, in build_sample's layout
 // (design/build_sample.cpp: lay_out_cells, the growth loop, the drop table), so that the Sample
 // of a simulated dataset is the one `analyze --from --to` would build from its CSV. What a
-// panel could have and a simulated one has not (strata, weights, clusters, unknown membership)
-// takes build_sample's values for its absence.
+// panel could have and a simulated one has not (weights, clusters, unknown membership) takes
+// build_sample's values for its absence. Its stratum columns are the simulated industry and
+// region (`nace`, `region`), read at the start year's row as build_sample reads them.
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 
+#include "klynge/balance.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
 #include "klynge/sim_window.hpp"
@@ -46,14 +50,85 @@ Layout lay_out(const std::vector<SimWindowFirm>& firms) {
   return layout;
 }
 
+// A stratum column of the simulated panel: its name and a record's label index (kNoLabel where
+// the firm has no start-year row: build_sample reads the strata there, and every column of a
+// missing row is NA).
+struct StratumColumn {
+  bool nace = true;  // else region
+  std::string_view name() const { return nace ? "nace" : "region"; }
+  std::int32_t code(const SimWindowFirm& rec) const {
+    if (!rec.start_row) return kNoLabel;
+    return nace ? rec.nace : rec.region;
+  }
+  std::string_view label(std::int32_t code) const {
+    const auto k = static_cast<std::uint32_t>(code);
+    return nace ? nace_code(k) : region_name(k);
+  }
+};
+
+std::vector<StratumColumn> stratum_columns(const std::vector<std::string>& names) {
+  check_stratum_names(names);
+  std::vector<StratumColumn> columns;
+  for (const std::string& name : names) columns.push_back(StratumColumn{name == "nace"});
+  return columns;
+}
+
+// Per contribution its stratum cell, numbered as build_sample numbers them: cells sorted by
+// their labels column by column, "NA" last; labels "nace=10, region=Oslo".
+void assign_strata(const std::vector<SimWindowFirm>& firms, const Layout& layout,
+                   const std::vector<StratumColumn>& columns, Sample& s) {
+  using Key = std::vector<std::int32_t>;
+  auto key_of = [&](const SimWindowFirm& rec) {
+    Key key;
+    for (const StratumColumn& col : columns) key.push_back(col.code(rec));
+    return key;
+  };
+  auto label_less = [&](const Key& a, const Key& b) {
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      if (a[k] == b[k]) continue;
+      if (a[k] < 0) return false;
+      if (b[k] < 0) return true;
+      return columns[k].label(a[k]) < columns[k].label(b[k]);  // labels are distinct
+    }
+    return false;
+  };
+  std::map<Key, std::int32_t, decltype(label_less)> cells(label_less);
+  for (const std::uint32_t i : layout.source) cells.try_emplace(key_of(firms[i]), 0);
+  for (auto& [key, index] : cells) {
+    index = static_cast<std::int32_t>(s.stratum_labels.size());
+    std::string label;
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      if (k > 0) label += ", ";
+      label += columns[k].name();
+      label += '=';
+      label += key[k] < 0 ? std::string_view("NA") : columns[k].label(key[k]);
+    }
+    s.stratum_labels.push_back(std::move(label));
+  }
+  for (std::size_t c = 0; c < layout.source.size(); ++c)
+    s.stratum[c] = cells.at(key_of(firms[layout.source[c]]));
+}
+
 }  // namespace
 
+void check_stratum_names(const std::vector<std::string>& names) {
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (names[k] != "nace" && names[k] != "region")
+      throw_usage_error("--strata " + names[k] +
+                        ": a simulated panel's stratum columns are nace and region");
+    for (std::size_t j = 0; j < k; ++j)
+      if (names[j] == names[k]) throw_usage_error("--strata names " + names[k] + " twice");
+  }
+}
+
 Sample window_sample(const std::vector<SimWindowFirm>& firms, const DesignOptions& design,
-                     int threads) {
+                     int threads, const std::vector<std::string>& strata) {
   validate_design_options(design);
   if (is_cohort_design(design))
     throw Error(ExitCode::internal, "simulated window sample: the design has no --from/--to");
-  if (design.balance) throw_usage_error("--balance needs stratum columns (--strata)");
+  const std::vector<StratumColumn> columns = stratum_columns(strata);
+  if (design.balance && columns.empty())
+    throw_usage_error("--balance needs stratum columns (--strata)");
 
   const Layout layout = lay_out(firms);
   const SimWindow window = window_of(design);
@@ -69,18 +144,22 @@ Sample window_sample(const std::vector<SimWindowFirm>& firms, const DesignOption
   s.firm.resize(n);
   for (std::size_t c = 0; c < n; ++c) s.firm[c] = layout.panel_index[layout.source[c]];
   s.stratum.assign(n, -1);
+  if (!columns.empty()) assign_strata(firms, layout, columns, s);
+  s.weighted = design.balance;
 
   const auto kind = static_cast<hd::GrowthKind>(design.growth);
   const double h = static_cast<double>(window.to) - static_cast<double>(window.from);
   const int team = threads > 0 ? threads : std::max(1, omp_get_max_threads());
   const auto contributions = static_cast<std::int64_t>(n);
   const auto member_end = static_cast<std::int64_t>(layout.members);
+  constexpr int kSlots = 2 * kDropReasonCount;  // [group][reason]
+  constexpr auto kMetricCount = static_cast<std::size_t>(kMetrics);
+  std::vector<std::array<std::uint64_t, kSlots>> drops(kMetricCount);
   for (int m = 0; m < kMetrics; ++m) {
     std::vector<double>& growth = s.growth.emplace_back(n);
     std::vector<double>& start = s.start.emplace_back(n);
     std::vector<double>& end = s.end.emplace_back(n);
     std::vector<double>& weight = s.weight.emplace_back(n);
-    constexpr int kSlots = 2 * kDropReasonCount;  // [group][reason]
     std::uint64_t counts[kSlots] = {};
 #pragma omp parallel for schedule(static) num_threads(team) reduction(+ : counts[:kSlots])
     for (std::int64_t c = 0; c < contributions; ++c) {
@@ -95,12 +174,18 @@ Sample window_sample(const std::vector<SimWindowFirm>& firms, const DesignOption
       if (g.status != hd::GrowthStatus::ok)
         ++counts[(c < member_end ? 0 : kDropReasonCount) + static_cast<int>(g.status) - 1];
     }
-    for (int k = 0; k < kSlots; ++k)
-      if (counts[k] > 0)
-        s.drops.push_back(DropCount{s.metric_names[static_cast<std::size_t>(m)], kWindowCohort,
-                                    k < kDropReasonCount ? Group::member : Group::control,
-                                    static_cast<DropReason>(k % kDropReasonCount), counts[k]});
+    std::copy(counts, counts + kSlots, drops[static_cast<std::size_t>(m)].begin());
   }
+  // As build_sample: the stratum match is checked after the growth, its drops counted last.
+  if (design.balance)
+    for (std::size_t m = 0; m < kMetricCount; ++m)
+      drops[m][static_cast<int>(DropReason::unmatched_stratum)] += balance_cell(s, m, 0);
+  for (std::size_t m = 0; m < kMetricCount; ++m)
+    for (int k = 0; k < kSlots; ++k)
+      if (drops[m][k] > 0)
+        s.drops.push_back(DropCount{s.metric_names[m], kWindowCohort,
+                                    k < kDropReasonCount ? Group::member : Group::control,
+                                    static_cast<DropReason>(k % kDropReasonCount), drops[m][k]});
   return s;
 }
 

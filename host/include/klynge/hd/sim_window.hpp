@@ -35,7 +35,14 @@ struct SimWindowFirm {
   std::uint8_t in_panel;  // the firm has a row (it is one of the panel's firms)
   std::uint8_t member;    // membership, a firm attribute: the same on every row
   std::uint8_t observed;  // a row with a year in [from, to]: the firm contributes to the cell
+  // The stratum columns build_sample reads at the start year's row: industry and region are
+  // firm attributes (the same on every row), so a record needs only whether that row exists.
+  std::uint8_t start_row;  // the firm has a row for `from`
+  std::uint8_t nace;       // industry index (simulate's table; hd/sim_dgp.hpp kNaceCount)
+  std::uint8_t region;     // region index (kRegionCount)
 };
+
+static_assert(kNaceCount <= 256 && kRegionCount <= 256, "an index must fit a record's byte");
 
 // Folds a firm's rows into its record as they are visited; stops once `to` is reached.
 struct SimWindowVisitor {
@@ -44,8 +51,10 @@ struct SimWindowVisitor {
   KLYNGE_HD bool operator()(const SimRow& r) {
     out->in_panel = 1;
     if (r.year >= window.from && r.year <= window.to) out->observed = 1;
-    if (r.year == window.from)
+    if (r.year == window.from) {
+      out->start_row = 1;
       for (int m = 0; m < kMetrics; ++m) out->start[m] = sim_cell_value(r, m);
+    }
     if (r.year == window.to)
       for (int m = 0; m < kMetrics; ++m) out->end[m] = sim_cell_value(r, m);
     return r.year < window.to;  // later rows change nothing the window needs
@@ -62,8 +71,11 @@ KLYNGE_HD SimWindowFirm sim_window_firm(const SimParams& p, const SimWindow& win
   }
   rec.in_panel = 0;
   rec.observed = 0;
+  rec.start_row = 0;
   const SimFirm f = sim_firm(p, i);
   rec.member = f.member ? 1 : 0;
+  rec.nace = static_cast<std::uint8_t>(f.nace);
+  rec.region = static_cast<std::uint8_t>(f.region);
   SimWindowVisitor visitor{window, &rec};
   sim_visit_rows(p, f, visitor);
   return rec;
