@@ -37,6 +37,7 @@ struct PowerFlags {
   std::vector<std::string> premium = {"0,0.02,0.05"};
   std::string member_share = "0.2";
   std::string member_noise = "1";
+  std::string home_share = "0";
   std::string datasets = "400";
   std::string dataset_range;  // empty: all
   std::string bootstrap = "199";
@@ -91,6 +92,9 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   s.firms = power::parse_firms_grid(f.firms);
   s.member_share = sim::parse_double("--member-share", f.member_share);
   s.member_noise = sim::parse_double("--member-noise", f.member_noise);
+  s.home_share = sim::parse_double("--home-share", f.home_share);
+  // Without a pool --strata names the simulated panels' columns (nace, region).
+  if (!s.pool) s.sim_strata = f.pool.columns.strata;
   s.datasets =
       static_cast<std::uint32_t>(parse_in("--datasets", f.datasets, 1, power::kTruthStream - 1));
   if (!f.dataset_range.empty()) {
@@ -172,8 +176,9 @@ nlohmann::ordered_json read_report(const std::string& path) {
 
 // Settings as two shards of one study must agree on them: everything but where the pool file
 // was (shards may read copies of one pool on different machines; its SHA-256 must agree).
-// Settings written before report 1.3 lack the analysis and strata fields; such a shard was made
-// with their defaults, so defaults are dropped from both sides before comparing.
+// Settings written before report 1.3 lack the analysis and strata fields (before 1.4 a
+// simulated study's strata and home_share); such a shard was made with their defaults, so
+// defaults are dropped from both sides before comparing.
 nlohmann::ordered_json comparable(nlohmann::ordered_json settings) {
   auto drop_default = [](nlohmann::ordered_json& j, const char* key,
                          const nlohmann::ordered_json& value) {
@@ -182,6 +187,8 @@ nlohmann::ordered_json comparable(nlohmann::ordered_json settings) {
   drop_default(settings, "balance", false);
   drop_default(settings, "scheme", "groups");
   drop_default(settings, "perm_scheme", "all");
+  drop_default(settings, "strata", nlohmann::ordered_json::array());
+  drop_default(settings, "home_share", 0.0);
   if (settings.contains("pool") && settings["pool"].is_object()) {
     nlohmann::ordered_json& pool = settings["pool"];
     pool.erase("path");
@@ -358,6 +365,12 @@ void add_power_command(CLI::App& app) {
       ->type_name("X")
       ->capture_default_str()
       ->group("Grid");
+  cmd->add_option("--home-share", flags->home_share,
+                  "P(a simulated member is in its cluster's home industry, and independently "
+                  "region); > 0 needs --balance --strata nace (not with --pool)")
+      ->type_name("X")
+      ->capture_default_str()
+      ->group("Grid");
   cmd->add_option("--datasets", flags->datasets, "R: simulated panels per grid point")
       ->type_name("R")
       ->capture_default_str()
@@ -402,16 +415,15 @@ void add_power_command(CLI::App& app) {
       ->group("Study");
   cmd->add_flag("--balance", flags->balance,
                 "Reweight each dataset's controls to its members' --strata cells, as analyze "
-                "--balance (needs --pool and --strata)")
+                "--balance (needs --strata)")
       ->group("Study");
   cmd->add_option("--scheme", flags->scheme,
-                  "Bootstrap scheme, as analyze: groups, strata (needs --pool and --strata), "
-                  "poisson, bayesian")
+                  "Bootstrap scheme, as analyze: groups, strata (needs --strata), poisson, "
+                  "bayesian")
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--perm-scheme", flags->perm_scheme,
-                  "Permutation scheme, as analyze: all, strata (within --strata cells; needs "
-                  "--pool and --strata)")
+                  "Permutation scheme, as analyze: all, strata (within --strata cells)")
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--from", flags->from, "First year of the growth window (members join then)")

@@ -46,8 +46,9 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& f) {
       ->capture_default_str()
       ->group("Pool");
   cmd.add_option("--strata", f.columns.strata,
-                 "Stratum columns of the --pool file (comma list), read at --from: for "
-                 "--member-profile members, --balance, --scheme strata, --perm-scheme strata")
+                 "Stratum columns (comma list), read at --from: of the --pool file, or of the "
+                 "simulated panels (nace, region); for --member-profile members, --balance, "
+                 "--scheme strata, --perm-scheme strata")
       ->delimiter(',')
       ->group("Pool");
   cmd.add_option("--member-profile", f.member_profile,
@@ -81,10 +82,7 @@ std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
       throw_usage_error(
           "--metrics names metric columns of the --pool file (simulated panels have "
           "employees, revenue and value_added): give --pool FILE, or leave --metrics out");
-    if (!columns.strata.empty())
-      throw_usage_error(
-          "--strata names stratum columns of the --pool file (simulated panels have no "
-          "strata): give --pool FILE, or leave --strata out");
+    // --strata without a pool names the simulated panels' columns (power::validate checks).
     if (columns.member != defaults.member)
       throw_usage_error(
           "--member names the --pool file's membership column: give --pool FILE, or leave "

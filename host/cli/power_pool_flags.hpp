@@ -25,7 +25,8 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& flags);
 // A pool that only names its file: enough for power::validate to check the flags that conflict
 // with --pool before the (possibly long) read. Null without --pool. Throws Error(usage) for a
 // bad --delimiter, --metrics or --member-profile, and for --id, --year, --metrics, --delimiter,
-// --strata, --member or --member-profile set without --pool (they would be ignored).
+// --member or --member-profile set without --pool (they would be ignored; --strata without a
+// pool names the simulated panels' columns).
 std::shared_ptr<const power::Pool> named_pool(const PoolFlags& flags);
 
 // Reads the pool (power::read_pool) over the window [from, to].

@@ -134,11 +134,21 @@ TEST(PowerPoolStrataCli, ShardsWithoutTheNewSettingsMergeWhenTheyHadTheDefaults)
   EXPECT_NE(refused.err.find("another study"), std::string::npos) << refused.err;
 }
 
+// Without a pool --strata names the simulated panels' columns (docs/power.md "Members selected
+// on strata"): anything else, and the choices that need strata without them, are usage errors.
 TEST(PowerPoolStrataCli, StrataFlagsWithoutAPoolOrStrataAreOneLineUsageErrors) {
   const std::string dir = test::scratch_dir("power_pool_strata_cli_usage");
   const std::string json = dir + "/p.json";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"power", "--strata", "nace", "--json", json}, "--strata names stratum columns"},
+      {{"power", "--strata", "size_class", "--json", json},
+       "a simulated panel's stratum columns are nace and region"},
+      {{"power", "--strata", "nace,nace", "--json", json}, "--strata names nace twice"},
+      {{"power", "--home-share", "0.6", "--json", json}, "--home-share 0.6 gathers members"},
+      {{"power", "--home-share", "0.6", "--balance", "--strata", "region", "--json", json},
+       "give --balance --strata nace"},
+      {{"power", "--home-share", "1.5", "--json", json}, "--home-share must be in [0, 1]"},
+      {{"power", "--pool", example_pool(), "--home-share", "0.6", "--json", json},
+       "--home-share 0.6 cannot be combined with --pool"},
       {{"power", "--member-profile", "members", "--json", json}, "--member-profile draws"},
       {{"power", "--member", "klynge", "--json", json}, "--member names the --pool file"},
       {{"power", "--balance", "--json", json}, "--balance reweights"},

@@ -70,6 +70,14 @@ TEST(SimWindowMatchesCpu, SampleIsBuildSamplesOfTheSimulatedPanel) {
     const Sample want = build_sample(sim::to_panel(sim::simulate_panel(spec)), design);
     test::expect_same_sample(sim::simulated_window_sample(spec, design, gpu()), want,
                              "seed " + std::to_string(spec.seed));
+    // Industry and region as strata, balanced: the records' nace, region and start row.
+    DesignOptions balanced = design;
+    balanced.balance = true;
+    const std::vector<std::string> strata = {"nace", "region"};
+    test::expect_same_sample(
+        sim::simulated_window_sample(spec, balanced, gpu(), strata),
+        build_sample(sim::to_panel(sim::simulate_panel(spec), strata), balanced),
+        "seed " + std::to_string(spec.seed) + " balanced on nace, region");
   }
 }
 

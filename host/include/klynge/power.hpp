@@ -70,13 +70,21 @@ struct PowerSpec {
   double trim = 0.1;  // trimmed_mean_diff (interval or test): share cut from each tail
   Alternative alternative = Alternative::two_sided;
   std::uint32_t truth_firms = 200'000;  // size of the panel that measures the true estimand
+  // Simulated panels only: P(a member is in its cluster's home industry), and independently in
+  // its home region (simulate --home-share; 0 = members' industries and regions are drawn like
+  // everyone's). Industries share year shocks, so a pull needs --balance on nace (docs/power.md
+  // "Members selected on strata").
+  double home_share = 0.0;
+  // Simulated panels only: their stratum columns ("nace", "region") for --balance and the
+  // stratified schemes, as analyze --strata would read them (a pool's are its own columns).
+  std::vector<std::string> sim_strata;
   // Set: datasets are plasmode samples of this pool instead of simulated panels (docs/power.md
   // "Your own control pool"); the model-only settings (member_noise, truth_firms) must then
   // keep their defaults, and the true value is the premium itself.
   std::shared_ptr<const Pool> pool;
   // How each dataset is analysed, as `analyze --balance`, `--scheme` and `--perm-scheme` (the
-  // stratified choices need a pool with stratum columns, docs/power.md "Members selected on
-  // strata").
+  // stratified choices need stratum columns: a pool's, or sim_strata; docs/power.md "Members
+  // selected on strata").
   bool balance = false;
   Scheme bootstrap_scheme = Scheme::groups;
   PermScheme perm_scheme = PermScheme::all;

@@ -104,11 +104,12 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
                            std::uint32_t dataset, const TruePremium& truth) {
   DesignOptions design = window_design(spec.from, spec.to);
   design.trim = spec.trim;
+  design.balance = spec.balance;
   const Sample sample =
       spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset,
                               spec.balance)
                 : sim::simulated_window_sample(dataset_spec(spec, premium, firms, dataset), design,
-                                               spec.backend);
+                                               spec.backend, spec.sim_strata);
   // The Sample's metrics are the study's (the simulate model's, or the pool's columns).
   const std::size_t metrics = sample.metrics();
   const std::vector<double> estimate =

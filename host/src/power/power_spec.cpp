@@ -10,6 +10,7 @@
 #include "klynge/error.hpp"
 #include "klynge/power.hpp"
 #include "klynge/power_pool.hpp"
+#include "klynge/sim_window.hpp"
 
 namespace klynge::power {
 
@@ -18,13 +19,14 @@ namespace {
 constexpr double kMaxMemberNoise = 10.0;
 constexpr std::uint32_t kMinTruthFirms = 1000;
 
-// The choices that need the pool's stratum columns (docs/power.md "Members selected on strata").
+// The choices that need stratum columns (docs/power.md "Members selected on strata"): the
+// pool's, or a simulated panel's industry and region.
 void check_strata_choices(const PowerSpec& s) {
-  const bool stratified = s.pool && !s.pool->source.columns.strata.empty();
+  const bool stratified = s.pool ? !s.pool->source.columns.strata.empty() : !s.sim_strata.empty();
   if (stratified) return;
   const std::string why = s.pool ? "name the --pool file's stratum columns with --strata"
-                                 : "simulated panels have no strata; give --pool FILE --strata "
-                                   "COLUMNS";
+                                 : "name the simulated panels' stratum columns with --strata "
+                                   "(nace, region)";
   if (s.pool && s.pool->source.columns.profile == MemberProfile::members)
     throw_usage_error("--member-profile members draws members by stratum cell: " + why);
   if (s.balance) throw_usage_error("--balance reweights controls by stratum cell: " + why);
@@ -32,6 +34,30 @@ void check_strata_choices(const PowerSpec& s) {
     throw_usage_error("--scheme strata resamples within stratum cells: " + why);
   if (s.perm_scheme == PermScheme::strata)
     throw_usage_error("--perm-scheme strata permutes within stratum cells: " + why);
+}
+
+// The industry pull of simulated members (docs/power.md "Members selected on strata"). Industries
+// share year shocks, so with members gathered in their cluster's home industry the unbalanced
+// difference carries that industry's shocks: its true value differs from panel to panel and the
+// study could not say what an interval should cover. Balanced on nace, members and controls of
+// an industry share its shocks, and the true value is the premium again.
+void check_home_share(const PowerSpec& s) {
+  if (!s.pool) sim::check_stratum_names(s.sim_strata);
+  if (!(s.home_share >= 0.0 && s.home_share <= 1.0))
+    throw_usage_error(fmt::format("--home-share must be in [0, 1] (got {})", s.home_share));
+  if (s.pool && s.home_share != 0.0)
+    throw_usage_error(
+        fmt::format("--home-share {} cannot be combined with --pool: it pulls simulated members "
+                    "into their cluster's industry; a pool's members follow --member-profile",
+                    s.home_share));
+  const bool balanced_on_industry = s.balance && std::find(s.sim_strata.begin(), s.sim_strata.end(),
+                                                           "nace") != s.sim_strata.end();
+  if (s.home_share > 0.0 && !balanced_on_industry)
+    throw_usage_error(
+        fmt::format("--home-share {} gathers members in one industry, whose year shocks the "
+                    "unbalanced comparison would carry: give --balance --strata nace (or "
+                    "nace,region)",
+                    s.home_share));
 }
 
 // The interval statistic and the test statistic (docs/power.md "Other statistics"). A median or
@@ -96,8 +122,10 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
   // The randomised benchmark (docs/simulate.md "What the premium means"), with no firm births
   // or exits either: members and controls differ only by the premium (and, when asked, by the
   // size of their transitory shocks), so the premium is the estimand's true value.
+  // The one exception, when asked: members pulled into their cluster's home industry and region,
+  // which the study then balances away (--balance --strata nace, check_home_share).
   s.selection = 0.0;
-  s.home_share = 0.0;
+  s.home_share = spec.home_share;
   s.exit_rate = 0.0;
   s.birth_share = 0.0;
   s.clusters = 1;
@@ -179,6 +207,7 @@ void validate(const PowerSpec& s) {
                       "value is the premium itself, no truth panel is simulated",
                       s.truth_firms));
   }
+  check_home_share(s);
   check_strata_choices(s);
   check_statistics(s);
 }

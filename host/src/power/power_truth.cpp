@@ -11,7 +11,12 @@
 // groups have the same distribution). With --member-noise != 1 it is still 0 for revenue and
 // value added (mean-zero stationary shocks on an unrounded log scale), but not for employees,
 // whose rounding depends on the noise: it is then measured on the same panel, as a difference
-// of group means.
+// of group means (balanced: within the strata, averaged over the members' strata).
+//
+// With --home-share members gather in their cluster's home industry; the study then balances
+// on nace (validate), and within an industry members and controls are drawn alike and share its
+// year shocks, so the same two terms, the second taken within strata, are the balanced
+// estimand's true value.
 #include <cmath>
 
 #include "klynge/error.hpp"
@@ -47,6 +52,44 @@ MeanSe mean_se(std::uint32_t begin, std::uint32_t end, F f) {
   return {mean, std::sqrt(m2 / (n - 1) / n)};
 }
 
+// E[g0 | member] - E[g0 | control] over the cell's contributions: a difference of group means
+// or, balanced, of the members' and controls' means within each stratum averaged over the
+// members' strata (the balanced estimate's weights; strata whose members were dropped for want
+// of controls hold no finite member growth and drop out, as in the estimate).
+MeanSe group_gap(const Sample& sample, const std::vector<double>& g, const Cell& cell,
+                 bool balanced) {
+  auto growth = [&](std::uint32_t c) { return g[c]; };
+  if (!balanced) {
+    const MeanSe mem = mean_se(cell.member_begin, cell.member_end, growth);
+    const MeanSe con = mean_se(cell.member_end, cell.control_end, growth);
+    return {mem.mean - con.mean, std::sqrt(mem.se * mem.se + con.se * con.se)};
+  }
+  struct Moments {
+    double n = 0, sum = 0, sum2 = 0;
+    void add(double x) { n += 1, sum += x, sum2 += x * x; }
+    double mean() const { return sum / n; }
+    double var_of_mean() const { return n > 1 ? (sum2 - sum * sum / n) / (n - 1) / n : 0.0; }
+  };
+  std::vector<Moments> mem(sample.stratum_labels.size()), con(sample.stratum_labels.size());
+  for (std::uint32_t c = cell.member_begin; c < cell.control_end; ++c)
+    if (std::isfinite(g[c]))
+      (c < cell.member_end ? mem : con)[static_cast<std::size_t>(sample.stratum[c])].add(g[c]);
+  double members = 0;
+  for (const Moments& m : mem) members += m.n;
+  if (members < 2)
+    throw Error(ExitCode::internal, "true premium: too few members in the truth panel");
+  MeanSe gap;
+  double var = 0;
+  for (std::size_t s = 0; s < mem.size(); ++s) {
+    if (mem[s].n == 0 || con[s].n == 0) continue;
+    const double share = mem[s].n / members;
+    gap.mean += share * (mem[s].mean() - con[s].mean());
+    var += share * share * (mem[s].var_of_mean() + con[s].var_of_mean());
+  }
+  gap.se = std::sqrt(var);
+  return gap;
+}
+
 }  // namespace
 
 TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
@@ -63,9 +106,11 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   treated.threads = spec.threads;  // output never depends on it
   sim::SimSpec base = treated;
   base.premium = {};  // the counterfactual: every simulate metric without its premium
-  const DesignOptions design = window_design(spec.from, spec.to);
-  const Sample a = sim::simulated_window_sample(treated, design, spec.backend);
-  const Sample b = sim::simulated_window_sample(base, design, spec.backend);
+  // The truth panel is analysed as the datasets are: balanced, its estimand is the balanced one.
+  DesignOptions design = window_design(spec.from, spec.to);
+  design.balance = spec.balance;
+  const Sample a = sim::simulated_window_sample(treated, design, spec.backend, spec.sim_strata);
+  const Sample b = sim::simulated_window_sample(base, design, spec.backend, spec.sim_strata);
   // The premium changes values, never which rows exist: the contributions correspond one to one.
   if (a.firm != b.firm || a.cells.size() != 1 || b.cells.size() != 1)
     throw Error(ExitCode::internal, "true premium: the counterfactual panel has other firms");
@@ -81,12 +126,9 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
         mean_se(cell.member_begin, cell.member_end, [&](std::uint32_t c) { return g1[c] - g0[c]; });
     double value = gap.mean, var = gap.se * gap.se;
     if (m == kEmployees && spec.member_noise != 1.0) {
-      const MeanSe mem =
-          mean_se(cell.member_begin, cell.member_end, [&](std::uint32_t c) { return g0[c]; });
-      const MeanSe con =
-          mean_se(cell.member_end, cell.control_end, [&](std::uint32_t c) { return g0[c]; });
-      value += mem.mean - con.mean;
-      var += mem.se * mem.se + con.se * con.se;
+      const MeanSe second = group_gap(b, g0, cell, spec.balance);
+      value += second.mean;
+      var += second.se * second.se;
     }
     truth.value[m] = value;
     truth.mc_se[m] = std::sqrt(var);

@@ -23,8 +23,10 @@ using json = nlohmann::ordered_json;
 // settings.scheme, settings.perm_scheme and settings.pool.strata, .member_profile (with
 // .member, .profile_members, .unmatched_members for the members profile) and .strata_cells;
 // a report without them was made with no strata: false, groups, all, [], population. 1.3 also
-// lets settings.statistic be median_diff or trimmed_mean_diff (with settings.trim).
-constexpr const char* kPowerSchemaVersion = "1.3";
+// lets settings.statistic be median_diff or trimmed_mean_diff (with settings.trim). 1.4 added
+// settings.strata and settings.home_share to simulated studies (a simulated report without
+// them had no strata and no industry pull: [] and 0).
+constexpr const char* kPowerSchemaVersion = "1.4";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -152,10 +154,13 @@ json settings_json(const PowerSpec& spec) {
   s["balance"] = spec.balance;
   s["scheme"] = scheme_name(spec.bootstrap_scheme);
   s["perm_scheme"] = perm_scheme_name(spec.perm_scheme);
-  if (spec.pool)
+  if (spec.pool) {
     s["pool"] = pool_json(spec.pool->source);
-  else
+  } else {
     s["truth_firms"] = spec.truth_firms;
+    s["strata"] = spec.sim_strata;
+    s["home_share"] = spec.home_share;
+  }
   return s;
 }
 
@@ -190,6 +195,11 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
   spec.test_statistic = *stat;
   spec.alternative = *alt;
   if (!spec.pool) spec.truth_firms = field<std::uint32_t>(s, "truth_firms", source);
+  // Absent before 1.4: a simulated study without strata or industry pull.
+  if (!spec.pool && s.contains("strata"))
+    spec.sim_strata = field<std::vector<std::string>>(s, "strata", source);
+  if (!spec.pool && s.contains("home_share"))
+    spec.home_share = field<double>(s, "home_share", source);
   // "mean_diff" before 1.3, which had no other; "trim" only where a trimmed mean is used.
   const auto statistic = parse_statistic(field<std::string>(s, "statistic", source));
   if (!statistic) bad(source, "unknown settings.statistic");
