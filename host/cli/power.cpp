@@ -38,6 +38,7 @@ struct PowerFlags {
   std::string member_share = "0.2";
   std::string member_noise = "1";
   std::string home_share = "0";
+  std::string selection = "0";
   std::string datasets = "400";
   std::string dataset_range;  // empty: all
   std::string bootstrap = "199";
@@ -93,6 +94,7 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   s.member_share = sim::parse_double("--member-share", f.member_share);
   s.member_noise = sim::parse_double("--member-noise", f.member_noise);
   s.home_share = sim::parse_double("--home-share", f.home_share);
+  s.selection = sim::parse_double("--selection", f.selection);
   // Without a pool --strata names the simulated panels' columns (nace, region).
   if (!s.pool) s.sim_strata = f.pool.columns.strata;
   s.datasets =
@@ -177,8 +179,8 @@ nlohmann::ordered_json read_report(const std::string& path) {
 // Settings as two shards of one study must agree on them: everything but where the pool file
 // was (shards may read copies of one pool on different machines; its SHA-256 must agree).
 // Settings written before report 1.3 lack the analysis and strata fields (before 1.4 a
-// simulated study's strata and home_share); such a shard was made with their defaults, so
-// defaults are dropped from both sides before comparing.
+// simulated study's strata, home_share and selection); such a shard was made with their defaults,
+// so defaults are dropped from both sides before comparing.
 nlohmann::ordered_json comparable(nlohmann::ordered_json settings) {
   auto drop_default = [](nlohmann::ordered_json& j, const char* key,
                          const nlohmann::ordered_json& value) {
@@ -189,6 +191,7 @@ nlohmann::ordered_json comparable(nlohmann::ordered_json settings) {
   drop_default(settings, "perm_scheme", "all");
   drop_default(settings, "strata", nlohmann::ordered_json::array());
   drop_default(settings, "home_share", 0.0);
+  drop_default(settings, "selection", 0.0);
   if (settings.contains("pool") && settings["pool"].is_object()) {
     nlohmann::ordered_json& pool = settings["pool"];
     pool.erase("path");
@@ -369,6 +372,12 @@ void add_power_command(CLI::App& app) {
                   "P(a simulated member is in its cluster's home industry, and independently "
                   "region); > 0 needs --balance --strata nace (not with --pool)")
       ->type_name("X")
+      ->capture_default_str()
+      ->group("Grid");
+  cmd->add_option("--selection", flags->selection,
+                  "Correlation of simulated membership with firm size, in (-1, 1); the true "
+                  "value then carries the selection bias (not with --pool)")
+      ->type_name("RHO")
       ->capture_default_str()
       ->group("Grid");
   cmd->add_option("--datasets", flags->datasets, "R: simulated panels per grid point")

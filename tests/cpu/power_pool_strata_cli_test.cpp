@@ -140,8 +140,8 @@ TEST(PowerPoolStrataCli, StrataFlagsWithoutAPoolOrStrataAreOneLineUsageErrors) {
   const std::string dir = test::scratch_dir("power_pool_strata_cli_usage");
   const std::string json = dir + "/p.json";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"power", "--strata", "size_class", "--json", json},
-       "a simulated panel's stratum columns are nace and region"},
+      {{"power", "--strata", "employees", "--json", json},
+       "a simulated panel's stratum columns are nace, region and size_class"},
       {{"power", "--strata", "nace,nace", "--json", json}, "--strata names nace twice"},
       {{"power", "--home-share", "0.6", "--json", json}, "--home-share 0.6 gathers members"},
       {{"power", "--home-share", "0.6", "--balance", "--strata", "region", "--json", json},

@@ -1,7 +1,7 @@
-// `klynge power --strata nace --home-share X --balance` on simulated panels, end to end: the
-// report records the strata and the pull; a config file round-trips them; shards merge with
-// each other, and a simulated shard from before report 1.4 (no strata, no pull) merges with a
-// study that had neither and not with one that had them.
+// `klynge power --strata nace --home-share X --selection RHO --balance` on simulated panels, end
+// to end: the report records the strata, the pull and the selection; a config file round-trips
+// them; shards merge with each other, and a simulated shard from before report 1.4 (no strata, pull
+// or selection) merges with a study that had neither and not with one that had them.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -24,6 +24,8 @@ std::vector<std::string> pulled_args(const std::string& json, const std::string&
                                    "nace,region",
                                    "--home-share",
                                    "0.6",
+                                   "--selection",
+                                   "0.2",
                                    "--balance",
                                    "--perm-scheme",
                                    "strata",
@@ -60,6 +62,7 @@ TEST(PowerSimStrataCli, ReportRecordsTheStrataAndThePullAndShardsMerge) {
   const auto w = read_json(dir + "/w.json"), m = read_json(dir + "/m.json");
   EXPECT_EQ(w["settings"]["strata"], nlohmann::json::array({"nace", "region"}));
   EXPECT_EQ(w["settings"]["home_share"], 0.6);
+  EXPECT_EQ(w["settings"]["selection"], 0.2);
   EXPECT_EQ(w["settings"]["balance"], true);
   EXPECT_EQ(w["settings"]["perm_scheme"], "strata");
   EXPECT_EQ(w["power"], m["power"]);
@@ -102,6 +105,7 @@ TEST(PowerSimStrataCli, ShardsFromBeforeTheSettingsMergeOnlyWithoutStrata) {
   auto old = read_json(dir + "/a.json");
   old["settings"].erase("strata");
   old["settings"].erase("home_share");
+  old["settings"].erase("selection");
   old["schema_version"] = "1.3";
   test::write_file(dir + "/old.json", old.dump());
   const auto merged = run_klynge(

@@ -120,16 +120,20 @@ TEST(SimWindowSample, EqualsBuildSampleForPowerDatasets) {
                              "dataset " + std::to_string(d));
 }
 
-// Industry and region as stratum columns, read at the start year as build_sample reads them:
-// the defaults pull members into their clusters' home industries and regions, and windows that
-// start before a firm's birth give it the all-NA stratum. Balanced, the controls' weights and
+// Industry, region and size class as stratum columns, read at the start year as build_sample
+// reads them: the defaults pull members into their clusters' home industries and regions,
+// missing employees cells leave the size class empty (NA), and windows that start before a
+// firm's birth give it the all-NA stratum. Balanced, the controls' weights and
 // the members dropped for want of controls are build_sample's too.
 TEST(SimWindowSample, EqualsBuildSampleWithStrataAndBalance) {
   sim::SimSpec spec;
   spec.firms = 2500;
   spec.seed = 21;
   spec.birth_share = 0.3;
-  const Strata all_strata[] = {{"nace"}, {"region"}, {"nace", "region"}, {"region", "nace"}};
+  spec.missing_share = 0.05;
+  const Strata all_strata[] = {{"nace"},           {"region"},
+                               {"nace", "region"}, {"region", "nace"},
+                               {"size_class"},     {"nace", "size_class", "region"}};
   for (const Strata& strata : all_strata)
     for (const auto& [from, to] : {std::pair{2012, 2015}, {2005, 2013}, {2019, 2024}}) {
       const std::string what = strata[0] + (strata.size() > 1 ? "," + strata[1] : "") + " window " +
@@ -180,7 +184,7 @@ TEST(SimWindowSample, RefusesWhatAWindowSampleCannotBe) {
     EXPECT_EQ(e.code(), ExitCode::usage);
     EXPECT_NE(std::string(e.what()).find("--balance"), std::string::npos);
   }
-  for (const Strata& strata : {Strata{"size_class"}, Strata{"nace", "nace"}, Strata{""}}) {
+  for (const Strata& strata : {Strata{"employees"}, Strata{"nace", "nace"}, Strata{""}}) {
     try {
       from_records(spec, window(2010, 2012), strata);
       FAIL() << "--strata " << strata[0] << " accepted";

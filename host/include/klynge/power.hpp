@@ -75,7 +75,13 @@ struct PowerSpec {
   // everyone's). Industries share year shocks, so a pull needs --balance on nace (docs/power.md
   // "Members selected on strata").
   double home_share = 0.0;
-  // Simulated panels only: their stratum columns ("nace", "region") for --balance and the
+  // Simulated panels only: rho, the correlation of membership with the firm's size factor
+  // (simulate --selection; 0 = members are not selected on size). Larger firms grow more slowly,
+  // so rho > 0 makes the comparison's estimand differ from the premium; the truth panel
+  // measures by how much (docs/power.md "The true premium").
+  double selection = 0.0;
+  // Simulated panels only: their stratum columns ("nace", "region", "size_class") for --balance
+  // and the
   // stratified schemes, as analyze --strata would read them (a pool's are its own columns).
   std::vector<std::string> sim_strata;
   // Set: datasets are plasmode samples of this pool instead of simulated panels (docs/power.md

@@ -30,8 +30,9 @@ SimWindow window_of(const DesignOptions& design);
 std::vector<SimWindowFirm> window_firms(const hd::sim::SimParams& params, const SimWindow& window,
                                         int threads);
 
-// A simulated panel's stratum columns, as `--strata` names them: "nace" and "region", each at
-// most once, in any order (the order of the cells' labels). Throws Error(usage) otherwise.
+// A simulated panel's stratum columns, as `--strata` names them: "nace", "region" and
+// "size_class" (simulate's employees class), each at most once, in any order (the order of the
+// cells' labels). Throws Error(usage) otherwise.
 void check_stratum_names(const std::vector<std::string>& strata);
 
 // The window design's Sample of those records (made for window_of(design)), laid out as

@@ -36,15 +36,24 @@ void check_strata_choices(const PowerSpec& s) {
     throw_usage_error("--perm-scheme strata permutes within stratum cells: " + why);
 }
 
-// The industry pull of simulated members (docs/power.md "Members selected on strata"). Industries
+// How simulated members are selected (docs/power.md "Members selected on strata"): on size, and
+// pulled into their cluster's industry. Industries
 // share year shocks, so with members gathered in their cluster's home industry the unbalanced
 // difference carries that industry's shocks: its true value differs from panel to panel and the
 // study could not say what an interval should cover. Balanced on nace, members and controls of
 // an industry share its shocks, and the true value is the premium again.
-void check_home_share(const PowerSpec& s) {
+void check_selection(const PowerSpec& s) {
   if (!s.pool) sim::check_stratum_names(s.sim_strata);
   if (!(s.home_share >= 0.0 && s.home_share <= 1.0))
     throw_usage_error(fmt::format("--home-share must be in [0, 1] (got {})", s.home_share));
+  if (!(s.selection > -1.0 && s.selection < 1.0))
+    throw_usage_error(
+        fmt::format("--selection must be strictly between -1 and 1 (got {})", s.selection));
+  if (s.pool && s.selection != 0.0)
+    throw_usage_error(
+        fmt::format("--selection {} cannot be combined with --pool: it selects simulated members "
+                    "on size; a pool's members follow --member-profile",
+                    s.selection));
   if (s.pool && s.home_share != 0.0)
     throw_usage_error(
         fmt::format("--home-share {} cannot be combined with --pool: it pulls simulated members "
@@ -122,9 +131,10 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
   // The randomised benchmark (docs/simulate.md "What the premium means"), with no firm births
   // or exits either: members and controls differ only by the premium (and, when asked, by the
   // size of their transitory shocks), so the premium is the estimand's true value.
-  // The one exception, when asked: members pulled into their cluster's home industry and region,
-  // which the study then balances away (--balance --strata nace, check_home_share).
-  s.selection = 0.0;
+  // The exceptions, when asked: members selected on size (whose effect on the estimand the truth
+  // panel measures) and pulled into their cluster's home industry and region (which the study
+  // then balances away: --balance --strata nace, check_selection).
+  s.selection = spec.selection;
   s.home_share = spec.home_share;
   s.exit_rate = 0.0;
   s.birth_share = 0.0;
@@ -207,7 +217,7 @@ void validate(const PowerSpec& s) {
                       "value is the premium itself, no truth panel is simulated",
                       s.truth_firms));
   }
-  check_home_share(s);
+  check_selection(s);
   check_strata_choices(s);
   check_statistics(s);
 }

@@ -17,6 +17,14 @@
 // on nace (validate), and within an industry members and controls are drawn alike and share its
 // year shocks, so the same two terms, the second taken within strata, are the balanced
 // estimand's true value.
+//
+// With --selection rho != 0 members are selected on size, and size drives growth (smaller firms
+// grow faster, transitory shocks revert), so the second term is not 0 for any metric: it is
+// the selection bias of the comparison the study makes (unbalanced, or balanced within the
+// strata, which removes what the strata capture of size). It is measured for every metric on
+// the same panel, whose member share is then the study's (the members' size mix depends on
+// it). Industry shocks do not enter it: without a pull members and controls have the same
+// industry mix, with one the study balances on industry.
 #include <cmath>
 
 #include "klynge/error.hpp"
@@ -29,8 +37,9 @@ namespace klynge::power {
 
 namespace {
 
-constexpr int kEmployees = 0;              // sim::kMetricNames[0]: the integer-rounded metric
-constexpr double kTruthMemberShare = 0.5;  // most members per simulated firm; no effect on truth
+constexpr int kEmployees = 0;  // sim::kMetricNames[0]: the integer-rounded metric
+// Most members per simulated firm; no effect on the truth unless members are selected on size.
+constexpr double kTruthMemberShare = 0.5;
 
 struct MeanSe {
   double mean = 0.0, se = 0.0;
@@ -101,7 +110,8 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
     return TruePremium{pool_true_value(*spec.pool, premium, spec.balance),
                        std::vector<double>(premium.premium.size(), 0.0)};
   PowerSpec truth_spec = spec;
-  truth_spec.member_share = kTruthMemberShare;
+  const bool selected = spec.selection != 0.0;
+  if (!selected) truth_spec.member_share = kTruthMemberShare;
   sim::SimSpec treated = dataset_spec(truth_spec, premium, spec.truth_firms, kTruthStream);
   treated.threads = spec.threads;  // output never depends on it
   sim::SimSpec base = treated;
@@ -125,7 +135,7 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
     const MeanSe gap =
         mean_se(cell.member_begin, cell.member_end, [&](std::uint32_t c) { return g1[c] - g0[c]; });
     double value = gap.mean, var = gap.se * gap.se;
-    if (m == kEmployees && spec.member_noise != 1.0) {
+    if (selected || (m == kEmployees && spec.member_noise != 1.0)) {
       const MeanSe second = group_gap(b, g0, cell, spec.balance);
       value += second.mean;
       var += second.se * second.se;

@@ -24,8 +24,8 @@ using json = nlohmann::ordered_json;
 // .member, .profile_members, .unmatched_members for the members profile) and .strata_cells;
 // a report without them was made with no strata: false, groups, all, [], population. 1.3 also
 // lets settings.statistic be median_diff or trimmed_mean_diff (with settings.trim). 1.4 added
-// settings.strata and settings.home_share to simulated studies (a simulated report without
-// them had no strata and no industry pull: [] and 0).
+// settings.strata, settings.home_share and settings.selection to simulated studies (a simulated
+// report without them had no strata, no industry pull and no size selection: [], 0 and 0).
 constexpr const char* kPowerSchemaVersion = "1.4";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
@@ -160,6 +160,7 @@ json settings_json(const PowerSpec& spec) {
     s["truth_firms"] = spec.truth_firms;
     s["strata"] = spec.sim_strata;
     s["home_share"] = spec.home_share;
+    s["selection"] = spec.selection;
   }
   return s;
 }
@@ -195,11 +196,12 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
   spec.test_statistic = *stat;
   spec.alternative = *alt;
   if (!spec.pool) spec.truth_firms = field<std::uint32_t>(s, "truth_firms", source);
-  // Absent before 1.4: a simulated study without strata or industry pull.
+  // Absent before 1.4: a simulated study without strata, industry pull or size selection.
   if (!spec.pool && s.contains("strata"))
     spec.sim_strata = field<std::vector<std::string>>(s, "strata", source);
   if (!spec.pool && s.contains("home_share"))
     spec.home_share = field<double>(s, "home_share", source);
+  if (!spec.pool && s.contains("selection")) spec.selection = field<double>(s, "selection", source);
   // "mean_diff" before 1.3, which had no other; "trim" only where a trimmed mean is used.
   const auto statistic = parse_statistic(field<std::string>(s, "statistic", source));
   if (!statistic) bad(source, "unknown settings.statistic");

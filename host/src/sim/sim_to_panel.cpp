@@ -1,5 +1,6 @@
 // The reference path of a simulated dataset: its in-memory panel as the Panel the reader would
 // make of the simulate CSV (no file in between), which build_sample then takes like any panel.
+#include <cmath>
 #include <limits>
 #include <map>
 #include <string>
@@ -10,18 +11,30 @@ namespace klynge::sim {
 
 namespace {
 
-// The column as the reader makes it: labels numbered in order of first appearance.
+// The column as the reader makes it: labels numbered in order of first appearance, an empty
+// cell (size_class where employees are missing, as simulate writes it) kNoLabel.
 CategoricalColumn stratum_column(const SimPanel& sp, const std::string& name) {
-  const bool nace = name == "nace";
-  const std::vector<std::uint8_t>& index = nace ? sp.nace : sp.region;
   CategoricalColumn column;
   column.name = name;
   column.code.resize(sp.rows());
-  std::map<std::uint8_t, std::int32_t> code_of;
+  std::map<std::string_view, std::int32_t> code_of;
   for (std::size_t r = 0; r < sp.rows(); ++r) {
+    std::string_view label;
+    if (name == "nace") {
+      label = nace_code(sp.nace[r]);
+    } else if (name == "region") {
+      label = region_name(sp.region[r]);
+    } else {
+      const double employees = sp.metric[0][r];
+      if (std::isnan(employees)) {
+        column.code[r] = kNoLabel;
+        continue;
+      }
+      label = size_class(static_cast<std::int64_t>(employees));
+    }
     const auto [it, added] =
-        code_of.try_emplace(index[r], static_cast<std::int32_t>(column.labels.size()));
-    if (added) column.labels.emplace_back(nace ? nace_code(index[r]) : region_name(index[r]));
+        code_of.try_emplace(label, static_cast<std::int32_t>(column.labels.size()));
+    if (added) column.labels.emplace_back(label);
     column.code[r] = it->second;
   }
   return column;

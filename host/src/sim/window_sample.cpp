@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -52,24 +53,35 @@ Layout lay_out(const std::vector<SimWindowFirm>& firms) {
 
 // A stratum column of the simulated panel: its name and a record's label index (kNoLabel where
 // the firm has no start-year row: build_sample reads the strata there, and every column of a
-// missing row is NA).
+// missing row is NA). Industry and region are firm attributes; the size class is the employees
+// class at the start year, empty (NA) where the employees cell is missing, as simulate writes it.
 struct StratumColumn {
-  bool nace = true;  // else region
-  std::string_view name() const { return nace ? "nace" : "region"; }
+  enum Kind { nace, region, size_class } kind = nace;
+  std::string_view name() const {
+    return kind == nace ? "nace" : kind == region ? "region" : "size_class";
+  }
   std::int32_t code(const SimWindowFirm& rec) const {
     if (!rec.start_row) return kNoLabel;
-    return nace ? rec.nace : rec.region;
+    if (kind == nace) return rec.nace;
+    if (kind == region) return rec.region;
+    const double employees = rec.start[0];  // sim::kMetricNames[0]
+    if (std::isnan(employees)) return kNoLabel;
+    return size_class_index(static_cast<std::int64_t>(employees));
   }
   std::string_view label(std::int32_t code) const {
+    if (kind == size_class) return size_class_label(code);
     const auto k = static_cast<std::uint32_t>(code);
-    return nace ? nace_code(k) : region_name(k);
+    return kind == nace ? nace_code(k) : region_name(k);
   }
 };
 
 std::vector<StratumColumn> stratum_columns(const std::vector<std::string>& names) {
   check_stratum_names(names);
   std::vector<StratumColumn> columns;
-  for (const std::string& name : names) columns.push_back(StratumColumn{name == "nace"});
+  for (const std::string& name : names)
+    columns.push_back(StratumColumn{name == "nace"     ? StratumColumn::nace
+                                    : name == "region" ? StratumColumn::region
+                                                       : StratumColumn::size_class});
   return columns;
 }
 
@@ -113,9 +125,9 @@ void assign_strata(const std::vector<SimWindowFirm>& firms, const Layout& layout
 
 void check_stratum_names(const std::vector<std::string>& names) {
   for (std::size_t k = 0; k < names.size(); ++k) {
-    if (names[k] != "nace" && names[k] != "region")
+    if (names[k] != "nace" && names[k] != "region" && names[k] != "size_class")
       throw_usage_error("--strata " + names[k] +
-                        ": a simulated panel's stratum columns are nace and region");
+                        ": a simulated panel's stratum columns are nace, region and size_class");
     for (std::size_t j = 0; j < k; ++j)
       if (names[j] == names[k]) throw_usage_error("--strata names " + names[k] + " twice");
   }
