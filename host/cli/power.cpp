@@ -95,7 +95,7 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   s.member_noise = sim::parse_double("--member-noise", f.member_noise);
   s.home_share = sim::parse_double("--home-share", f.home_share);
   s.selection = sim::parse_double("--selection", f.selection);
-  // Without a pool --strata names the simulated panels' columns (nace, region).
+  // Without a pool --strata names the simulated panels' columns (nace, region, size_class).
   if (!s.pool) s.sim_strata = f.pool.columns.strata;
   s.datasets =
       static_cast<std::uint32_t>(parse_in("--datasets", f.datasets, 1, power::kTruthStream - 1));

@@ -47,8 +47,8 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& f) {
       ->group("Pool");
   cmd.add_option("--strata", f.columns.strata,
                  "Stratum columns (comma list), read at --from: of the --pool file, or of the "
-                 "simulated panels (nace, region); for --member-profile members, --balance, "
-                 "--scheme strata, --perm-scheme strata")
+                 "simulated panels (nace, region, size_class); for --member-profile members, "
+                 "--balance, --scheme strata, --perm-scheme strata")
       ->delimiter(',')
       ->group("Pool");
   cmd.add_option("--member-profile", f.member_profile,

@@ -26,7 +26,7 @@ void check_strata_choices(const PowerSpec& s) {
   if (stratified) return;
   const std::string why = s.pool ? "name the --pool file's stratum columns with --strata"
                                  : "name the simulated panels' stratum columns with --strata "
-                                   "(nace, region)";
+                                   "(nace, region, size_class)";
   if (s.pool && s.pool->source.columns.profile == MemberProfile::members)
     throw_usage_error("--member-profile members draws members by stratum cell: " + why);
   if (s.balance) throw_usage_error("--balance reweights controls by stratum cell: " + why);
