@@ -97,7 +97,7 @@ TEST(PowerSimStrata, BalancedEstimatesAverageToTheTruthAndTheUnbalancedCarryIndu
 // Members selected on size (--selection 0.4): larger firms grow more slowly, so the comparison's
 // true value is below the premium, by a bias the truth panel measures for every metric; the
 // mean estimate over datasets is that truth, not the premium. Balancing on the size class at
-// the start removes part of the bias (what remains is size within a class).
+// the start, within industries, removes part of the bias (what remains is size within a class).
 TEST(PowerSimStrata, SizeSelectionMakesTheTruthTheBiasedEstimandAndBalancingShrinksIt) {
   constexpr int R = 120;
   std::array<double, 3> bias_raw{}, bias_balanced{};
@@ -107,7 +107,8 @@ TEST(PowerSimStrata, SizeSelectionMakesTheTruthTheBiasedEstimandAndBalancingShri
     s.selection = 0.4;
     s.truth_firms = 400'000;  // the second term is unpaired: its Monte Carlo se ~ 1/sqrt(members)
     s.balance = balance;
-    s.sim_strata = balance ? std::vector<std::string>{"size_class"} : std::vector<std::string>{};
+    s.sim_strata =
+        balance ? std::vector<std::string>{"nace", "size_class"} : std::vector<std::string>{};
     power::validate(s);
     s.permutations = 0;
     const power::TruePremium truth = power::true_premium(s, s.premiums[0]);
@@ -153,6 +154,22 @@ TEST(PowerSimStrata, ChoicesThatNeedStrataOrBalanceAreUsageErrors) {
   t = ok;
   t.selection = 1.0;
   expect_usage(t, "--selection must be strictly between -1 and 1");
+  // Size classes cut across industries: balanced on them alone, the truth would carry the
+  // truth panel's industry shocks.
+  t = ok;
+  t.home_share = 0.0;
+  t.selection = 0.4;
+  t.sim_strata = {"size_class"};
+  expect_usage(t, "--strata nace,size_class");
+  t.sim_strata = {"size_class", "nace"};
+  EXPECT_NO_THROW(power::validate(t));
+  t.truth_firms = 2000;  // 400 members in the truth panel
+  expect_usage(t, "raise --truth-firms");
+  // Strata that nothing reads.
+  t = ok;
+  t.home_share = 0.0;
+  t.balance = false;
+  expect_usage(t, "--strata on simulated panels shapes only");
   t = ok;
   t.sim_strata = {"nace", "industry"};
   expect_usage(t, "nace, region and size_class");

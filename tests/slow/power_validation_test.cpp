@@ -9,7 +9,7 @@
 //    and the balanced intervals cover the premium;
 //  - on simulated panels whose members are gathered in their cluster's industry, balanced on
 //    nace, the test holds its size and the intervals cover; with members selected on size the
-//    raw comparison's bias is taken for a premium, balanced on size class it is not (revenue
+//    raw comparison's bias is taken for a premium, balanced on nace x size class it is not (revenue
 //    and value added).
 #include <gtest/gtest.h>
 
@@ -178,7 +178,7 @@ TEST(PowerValidation, BalancedStratifiedAnalysisOfSelectedMembersHoldsSizeAndCov
 
 // Simulated panels of 3 000 firms, a fifth members, no premium (docs/power.md "Simulated
 // panels"): the pulled members' balanced comparison, and size-selected members unbalanced and
-// balanced on size class. Coverage is of the measured truth in every case.
+// balanced on industry x size class. Coverage is of the measured truth in every case.
 power::PowerSpec simulated_null(std::uint64_t seed) {
   power::PowerSpec s;
   s.premiums = power::parse_premium_grid({"0"});
@@ -215,7 +215,7 @@ TEST(PowerValidation, SimulatedIndustryPullBalancedOnNaceHoldsSizeAndCovers) {
   expect_size_and_coverage(s, "pull, balanced on nace", {"employees", "revenue", "value_added"});
 }
 
-TEST(PowerValidation, SimulatedSizeSelectionBiasIsTakenForAPremiumUnlessBalancedOnSizeClass) {
+TEST(PowerValidation, SimulatedSizeSelectionBiasIsTakenForAPremiumUnlessBalancedOnSize) {
   power::PowerSpec raw = simulated_null(17);
   raw.selection = 0.4;
   power::validate(raw);
@@ -229,10 +229,10 @@ TEST(PowerValidation, SimulatedSizeSelectionBiasIsTakenForAPremiumUnlessBalanced
     EXPECT_NEAR(r.coverage[0].rate, 0.95, 3.5 * mc_se(0.95, raw.datasets)) << metric;
   }
   power::PowerSpec balanced = raw;
-  balanced.sim_strata = {"size_class"};
+  balanced.sim_strata = {"nace", "size_class"};
   balanced.balance = true;
   power::validate(balanced);
-  expect_size_and_coverage(balanced, "selection, balanced on size class",
+  expect_size_and_coverage(balanced, "selection, balanced on nace x size class",
                            {"revenue", "value_added"});
 }
 

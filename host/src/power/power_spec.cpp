@@ -18,6 +18,7 @@ namespace {
 
 constexpr double kMaxMemberNoise = 10.0;
 constexpr std::uint32_t kMinTruthFirms = 1000;
+constexpr double kMinTruthGroup = 500;  // members and controls of a --selection truth panel
 
 // The choices that need stratum columns (docs/power.md "Members selected on strata"): the
 // pool's, or a simulated panel's industry and region.
@@ -67,6 +68,32 @@ void check_selection(const PowerSpec& s) {
                     "unbalanced comparison would carry: give --balance --strata nace (or "
                     "nace,region)",
                     s.home_share));
+  // Balanced on cells that cut across industries (size classes: industries differ in size),
+  // selected members and their controls come from different industries within a cell, and the
+  // balanced difference carries those industries' year shocks: a true value that changes
+  // panel by panel, which one truth panel cannot measure (docs/power.md "The true premium").
+  if (s.selection != 0.0 && s.balance && !balanced_on_industry)
+    throw_usage_error(
+        fmt::format("--selection {} with --balance: balance within industries too (--strata "
+                    "nace,size_class), or the balanced difference carries industry shocks",
+                    s.selection));
+  // The truth panel has the study's member share with --selection: it needs members and
+  // controls enough to measure the selection bias.
+  if (s.selection != 0.0) {
+    const double members = s.truth_firms * s.member_share;
+    const double controls = s.truth_firms - members;
+    if (members < kMinTruthGroup || controls < kMinTruthGroup)
+      throw_usage_error(fmt::format(
+          "--selection with --truth-firms {} and --member-share {}: the truth panel needs at "
+          "least {} members and {} controls; raise --truth-firms",
+          s.truth_firms, s.member_share, kMinTruthGroup, kMinTruthGroup));
+  }
+  // Cells nothing reads would be recorded as if they shaped the analysis.
+  if (!s.pool && !s.sim_strata.empty() && !s.balance && s.bootstrap_scheme != Scheme::strata &&
+      s.perm_scheme != PermScheme::strata)
+    throw_usage_error(
+        "--strata on simulated panels shapes only --balance, --scheme strata and --perm-scheme "
+        "strata: give one of them, or leave --strata out");
 }
 
 // The interval statistic and the test statistic (docs/power.md "Other statistics"). A median or
