@@ -6,7 +6,9 @@
 // on any backend, in a fraction of the time and memory: no rows are stored.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "klynge/backend.hpp"
@@ -34,6 +36,12 @@ std::vector<SimWindowFirm> window_firms(const hd::sim::SimParams& params, const 
 // "size_class" (simulate's employees class), each at most once, in any order (the order of the
 // cells' labels). Throws Error(usage) otherwise.
 void check_stratum_names(const std::vector<std::string>& strata);
+
+// The value stratum column `name` (one of those) has at a row of a firm in industry `nace` and
+// region `region` with `employees` that year: the text simulate writes, "" (an empty cell, NA)
+// for size_class where employees are missing. Shared by the records' Sample and to_panel.
+std::string_view stratum_value(std::string_view name, std::uint32_t nace, std::uint32_t region,
+                               double employees);
 
 // The window design's Sample of those records (made for window_of(design)), laid out as
 // build_sample lays out the panel: the firms with a row are the panel's firms (ids

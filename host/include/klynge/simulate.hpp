@@ -69,9 +69,6 @@ std::string_view nace_code(std::uint32_t nace);
 std::string_view region_name(std::uint32_t region);
 std::string cluster_name(int cluster, int clusters);
 std::string_view size_class(std::int64_t employees);  // "0", "1-4", ..., "250+"
-inline constexpr int kSizeClassCount = 8;
-int size_class_index(std::int64_t employees);  // 0 ("0") ... 7 ("250+")
-std::string_view size_class_label(int index);
 std::string csv_header(const SimSpec& spec);
 
 // A simulated panel in memory, in file order (firm, then year). Metric values are the rounded

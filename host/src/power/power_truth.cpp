@@ -45,20 +45,26 @@ struct MeanSe {
   double mean = 0.0, se = 0.0;
 };
 
-// Mean and its standard error of f(c) over contributions [begin, end) where f is finite.
-template <class F>
-MeanSe mean_se(std::uint32_t begin, std::uint32_t end, F f) {
-  double n = 0, mean = 0, m2 = 0;  // Welford
-  for (std::uint32_t c = begin; c < end; ++c) {
-    const double x = f(c);
-    if (!std::isfinite(x)) continue;
+// Running mean and sum of squared deviations (Welford).
+struct Moments {
+  double n = 0, mean = 0, m2 = 0;
+  void add(double x) {
     n += 1;
     const double d = x - mean;
     mean += d / n;
     m2 += d * (x - mean);
   }
-  if (n < 2) throw Error(ExitCode::internal, "true premium: too few firms in the truth panel");
-  return {mean, std::sqrt(m2 / (n - 1) / n)};
+  double var_of_mean() const { return n > 1 ? m2 / (n - 1) / n : 0.0; }
+};
+
+// Mean and its standard error of f(c) over contributions [begin, end) where f is finite.
+template <class F>
+MeanSe mean_se(std::uint32_t begin, std::uint32_t end, F f) {
+  Moments m;
+  for (std::uint32_t c = begin; c < end; ++c)
+    if (const double x = f(c); std::isfinite(x)) m.add(x);
+  if (m.n < 2) throw Error(ExitCode::internal, "true premium: too few firms in the truth panel");
+  return {m.mean, std::sqrt(m.var_of_mean())};
 }
 
 // E[g0 | member] - E[g0 | control] over the cell's contributions: a difference of group means
@@ -73,12 +79,6 @@ MeanSe group_gap(const Sample& sample, const std::vector<double>& g, const Cell&
     const MeanSe con = mean_se(cell.member_end, cell.control_end, growth);
     return {mem.mean - con.mean, std::sqrt(mem.se * mem.se + con.se * con.se)};
   }
-  struct Moments {
-    double n = 0, sum = 0, sum2 = 0;
-    void add(double x) { n += 1, sum += x, sum2 += x * x; }
-    double mean() const { return sum / n; }
-    double var_of_mean() const { return n > 1 ? (sum2 - sum * sum / n) / (n - 1) / n : 0.0; }
-  };
   std::vector<Moments> mem(sample.stratum_labels.size()), con(sample.stratum_labels.size());
   for (std::uint32_t c = cell.member_begin; c < cell.control_end; ++c)
     if (std::isfinite(g[c]))
@@ -92,7 +92,7 @@ MeanSe group_gap(const Sample& sample, const std::vector<double>& g, const Cell&
   for (std::size_t s = 0; s < mem.size(); ++s) {
     if (mem[s].n == 0 || con[s].n == 0) continue;
     const double share = mem[s].n / members;
-    gap.mean += share * (mem[s].mean() - con[s].mean());
+    gap.mean += share * (mem[s].mean - con[s].mean);
     var += share * share * (mem[s].var_of_mean() + con[s].var_of_mean());
   }
   gap.se = std::sqrt(var);

@@ -1,6 +1,5 @@
 // The reference path of a simulated dataset: its in-memory panel as the Panel the reader would
 // make of the simulate CSV (no file in between), which build_sample then takes like any panel.
-#include <cmath>
 #include <limits>
 #include <map>
 #include <string>
@@ -19,22 +18,14 @@ CategoricalColumn stratum_column(const SimPanel& sp, const std::string& name) {
   column.code.resize(sp.rows());
   std::map<std::string_view, std::int32_t> code_of;
   for (std::size_t r = 0; r < sp.rows(); ++r) {
-    std::string_view label;
-    if (name == "nace") {
-      label = nace_code(sp.nace[r]);
-    } else if (name == "region") {
-      label = region_name(sp.region[r]);
-    } else {
-      const double employees = sp.metric[0][r];
-      if (std::isnan(employees)) {
-        column.code[r] = kNoLabel;
-        continue;
-      }
-      label = size_class(static_cast<std::int64_t>(employees));
+    const std::string_view value = stratum_value(name, sp.nace[r], sp.region[r], sp.metric[0][r]);
+    if (value.empty()) {
+      column.code[r] = kNoLabel;
+      continue;
     }
     const auto [it, added] =
-        code_of.try_emplace(label, static_cast<std::int32_t>(column.labels.size()));
-    if (added) column.labels.emplace_back(label);
+        code_of.try_emplace(value, static_cast<std::int32_t>(column.labels.size()));
+    if (added) column.labels.emplace_back(value);
     column.code[r] = it->second;
   }
   return column;

@@ -112,24 +112,15 @@ std::string cluster_name(int cluster, int clusters) {
   return fmt::format("{} {:02}", theme, cluster / hd::sim::kClusterThemes + 1);
 }
 
-namespace {
-constexpr std::string_view kSizeClasses[kSizeClassCount] = {"0",     "1-4",   "5-9",     "10-19",
-                                                            "20-49", "50-99", "100-249", "250+"};
-constexpr std::int64_t kSizeClassUpper[kSizeClassCount - 1] = {0, 4, 9, 19, 49, 99, 249};
-}  // namespace
-
-int size_class_index(std::int64_t employees) {
-  int k = 0;
-  while (k < kSizeClassCount - 1 && employees > kSizeClassUpper[k]) ++k;
-  return k;
-}
-
-std::string_view size_class_label(int index) {
-  return kSizeClasses[index];
-}
-
 std::string_view size_class(std::int64_t employees) {
-  return size_class_label(size_class_index(employees));
+  if (employees <= 0) return "0";
+  if (employees < 5) return "1-4";
+  if (employees < 10) return "5-9";
+  if (employees < 20) return "10-19";
+  if (employees < 50) return "20-49";
+  if (employees < 100) return "50-99";
+  if (employees < 250) return "100-249";
+  return "250+";
 }
 
 }  // namespace klynge::sim

@@ -51,77 +51,55 @@ Layout lay_out(const std::vector<SimWindowFirm>& firms) {
   return layout;
 }
 
-// A stratum column of the simulated panel: its name and a record's label index (kNoLabel where
-// the firm has no start-year row: build_sample reads the strata there, and every column of a
-// missing row is NA). Industry and region are firm attributes; the size class is the employees
-// class at the start year, empty (NA) where the employees cell is missing, as simulate writes it.
-struct StratumColumn {
-  enum Kind { nace, region, size_class } kind = nace;
-  std::string_view name() const {
-    return kind == nace ? "nace" : kind == region ? "region" : "size_class";
-  }
-  std::int32_t code(const SimWindowFirm& rec) const {
-    if (!rec.start_row) return kNoLabel;
-    if (kind == nace) return rec.nace;
-    if (kind == region) return rec.region;
-    const double employees = rec.start[0];  // sim::kMetricNames[0]
-    if (std::isnan(employees)) return kNoLabel;
-    return size_class_index(static_cast<std::int64_t>(employees));
-  }
-  std::string_view label(std::int32_t code) const {
-    if (kind == size_class) return size_class_label(code);
-    const auto k = static_cast<std::uint32_t>(code);
-    return kind == nace ? nace_code(k) : region_name(k);
-  }
-};
-
-std::vector<StratumColumn> stratum_columns(const std::vector<std::string>& names) {
-  check_stratum_names(names);
-  std::vector<StratumColumn> columns;
-  for (const std::string& name : names)
-    columns.push_back(StratumColumn{name == "nace"     ? StratumColumn::nace
-                                    : name == "region" ? StratumColumn::region
-                                                       : StratumColumn::size_class});
-  return columns;
-}
-
 // Per contribution its stratum cell, numbered as build_sample numbers them: cells sorted by
-// their labels column by column, "NA" last; labels "nace=10, region=Oslo".
+// their values column by column, "NA" last; labels "nace=10, region=Oslo". A firm without a
+// start-year row has NA in every column (build_sample reads the strata at that row).
 void assign_strata(const std::vector<SimWindowFirm>& firms, const Layout& layout,
-                   const std::vector<StratumColumn>& columns, Sample& s) {
-  using Key = std::vector<std::int32_t>;
-  auto key_of = [&](const SimWindowFirm& rec) {
-    Key key;
-    for (const StratumColumn& col : columns) key.push_back(col.code(rec));
-    return key;
-  };
-  auto label_less = [&](const Key& a, const Key& b) {
-    for (std::size_t k = 0; k < columns.size(); ++k) {
+                   const std::vector<std::string>& strata, Sample& s) {
+  using Key = std::vector<std::string_view>;  // "" = NA
+  auto less = [](const Key& a, const Key& b) {
+    for (std::size_t k = 0; k < a.size(); ++k) {
       if (a[k] == b[k]) continue;
-      if (a[k] < 0) return false;
-      if (b[k] < 0) return true;
-      return columns[k].label(a[k]) < columns[k].label(b[k]);  // labels are distinct
+      if (a[k].empty()) return false;
+      if (b[k].empty()) return true;
+      return a[k] < b[k];
     }
     return false;
   };
-  std::map<Key, std::int32_t, decltype(label_less)> cells(label_less);
-  for (const std::uint32_t i : layout.source) cells.try_emplace(key_of(firms[i]), 0);
+  using Cells = std::map<Key, std::int32_t, decltype(less)>;
+  Cells cells(less);
+  std::vector<Cells::iterator> cell_of(layout.source.size());
+  for (std::size_t c = 0; c < layout.source.size(); ++c) {
+    const SimWindowFirm& rec = firms[layout.source[c]];
+    Key key;
+    for (const std::string& name : strata)
+      key.push_back(rec.start_row ? stratum_value(name, rec.nace, rec.region, rec.start[0])
+                                  : std::string_view());
+    cell_of[c] = cells.try_emplace(std::move(key), 0).first;
+  }
   for (auto& [key, index] : cells) {
     index = static_cast<std::int32_t>(s.stratum_labels.size());
     std::string label;
-    for (std::size_t k = 0; k < columns.size(); ++k) {
+    for (std::size_t k = 0; k < strata.size(); ++k) {
       if (k > 0) label += ", ";
-      label += columns[k].name();
+      label += strata[k];
       label += '=';
-      label += key[k] < 0 ? std::string_view("NA") : columns[k].label(key[k]);
+      label += key[k].empty() ? std::string_view("NA") : key[k];
     }
     s.stratum_labels.push_back(std::move(label));
   }
-  for (std::size_t c = 0; c < layout.source.size(); ++c)
-    s.stratum[c] = cells.at(key_of(firms[layout.source[c]]));
+  for (std::size_t c = 0; c < cell_of.size(); ++c) s.stratum[c] = cell_of[c]->second;
 }
 
 }  // namespace
+
+std::string_view stratum_value(std::string_view name, std::uint32_t nace, std::uint32_t region,
+                               double employees) {
+  if (name == "nace") return nace_code(nace);
+  if (name == "region") return region_name(region);
+  return std::isnan(employees) ? std::string_view()
+                               : size_class(static_cast<std::int64_t>(employees));
+}
 
 void check_stratum_names(const std::vector<std::string>& names) {
   for (std::size_t k = 0; k < names.size(); ++k) {
@@ -138,8 +116,8 @@ Sample window_sample(const std::vector<SimWindowFirm>& firms, const DesignOption
   validate_design_options(design);
   if (is_cohort_design(design))
     throw Error(ExitCode::internal, "simulated window sample: the design has no --from/--to");
-  const std::vector<StratumColumn> columns = stratum_columns(strata);
-  if (design.balance && columns.empty())
+  check_stratum_names(strata);
+  if (design.balance && strata.empty())
     throw_usage_error("--balance needs stratum columns (--strata)");
 
   const Layout layout = lay_out(firms);
@@ -156,7 +134,7 @@ Sample window_sample(const std::vector<SimWindowFirm>& firms, const DesignOption
   s.firm.resize(n);
   for (std::size_t c = 0; c < n; ++c) s.firm[c] = layout.panel_index[layout.source[c]];
   s.stratum.assign(n, -1);
-  if (!columns.empty()) assign_strata(firms, layout, columns, s);
+  if (!strata.empty()) assign_strata(firms, layout, strata, s);
   s.weighted = design.balance;
 
   const auto kind = static_cast<hd::GrowthKind>(design.growth);
