@@ -55,6 +55,9 @@ struct PowerFlags {
   std::string alternative = "two-sided";
   std::string from = "2017";
   std::string to = "2020";
+  std::string entry_years;  // empty: the window design
+  std::string horizon = "3";
+  std::string offset = "0";
   std::string seed = "1";
   std::string truth_firms = "200000";
   std::string threads = "0";
@@ -147,6 +150,18 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   s.perm_scheme = *perm_scheme;
   s.from = static_cast<int>(parse_in("--from", f.from, 1800, 2200));
   s.to = static_cast<int>(parse_in("--to", f.to, 1800, 2200));
+  if (!f.entry_years.empty()) {
+    // "A:B", or "A" for one cohort.
+    const std::size_t colon = f.entry_years.find(':');
+    s.entry_first = static_cast<int>(
+        parse_in("--entry-years", f.entry_years.substr(0, colon), 1800, 2200));
+    s.entry_last = colon == std::string::npos
+                       ? s.entry_first
+                       : static_cast<int>(parse_in("--entry-years",
+                                                   f.entry_years.substr(colon + 1), 1800, 2200));
+  }
+  s.horizon = static_cast<int>(parse_in("--horizon", f.horizon, 1, 50));
+  s.offset = static_cast<int>(parse_in("--offset", f.offset, -50, 50));
   s.seed = parse_u64("--seed", f.seed);
   s.truth_firms =
       static_cast<std::uint32_t>(parse_in("--truth-firms", f.truth_firms, 1000, sim::kMaxFirms));
@@ -271,7 +286,7 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
     spec = to_spec(flags);
     if (spec.pool) {
       Stopwatch read_clock;
-      spec.pool = read_pool(flags.pool, spec.from, spec.to, spec.threads);
+      spec.pool = read_pool(flags.pool, power::study_design(spec), spec.threads);
       pool_s = read_clock.lap();
     }
     const std::uint32_t last = spec.last == 0 ? spec.datasets : spec.last;
@@ -439,6 +454,19 @@ void add_power_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--to", flags->to, "Last year of the growth window")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--entry-years", flags->entry_years,
+                  "Cohort design (with --pool): members join in a year drawn uniformly from "
+                  "A..B and are compared over [entry + offset, entry + offset + horizon] with "
+                  "the controls observed then; instead of --from/--to")
+      ->type_name("A:B")
+      ->group("Study");
+  cmd->add_option("--horizon", flags->horizon, "Cohort design: years of growth after the entry")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--offset", flags->offset,
+                  "Cohort design: the window starts at entry year + offset")
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--seed", flags->seed, "Seed of every simulated panel and resample")

@@ -100,9 +100,10 @@ std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
   return pool;
 }
 
-std::shared_ptr<const power::Pool> read_pool(const PoolFlags& f, int from, int to, int threads) {
+std::shared_ptr<const power::Pool> read_pool(const PoolFlags& f, const DesignOptions& design,
+                                             int threads) {
   return std::make_shared<const power::Pool>(
-      power::read_pool(f.path, pool_columns(f), from, to, threads));
+      power::read_pool(f.path, pool_columns(f), design, threads));
 }
 
 }  // namespace klynge::cli

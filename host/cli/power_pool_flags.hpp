@@ -29,7 +29,8 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& flags);
 // pool names the simulated panels' columns).
 std::shared_ptr<const power::Pool> named_pool(const PoolFlags& flags);
 
-// Reads the pool (power::read_pool) over the window [from, to].
-std::shared_ptr<const power::Pool> read_pool(const PoolFlags& flags, int from, int to, int threads);
+// Reads the pool (power::read_pool) for the study's design (power::study_design).
+std::shared_ptr<const power::Pool> read_pool(const PoolFlags& flags, const DesignOptions& design,
+                                             int threads);
 
 }  // namespace klynge::cli

@@ -99,7 +99,7 @@ TEST(PowerPoolStrata, ProfileIsTheMembersCellsAndThePopulationTheNeverMembers) {
   ASSERT_EQ(pool.stratum_labels,
             (std::vector<std::string>{"nace=A", "nace=B", "nace=C", "nace=D"}));
   EXPECT_EQ(pool.source.strata_cells, 4u);
-  ASSERT_EQ(pool.stratum.size(), pool.firms());
+  ASSERT_EQ(pool.windows[0].stratum.size(), pool.firms());
   std::uint64_t members = 0, unmatched = 0;
   for (int k = 0; k < 600; ++k) {
     const char nace = industry_of(k);
@@ -112,7 +112,7 @@ TEST(PowerPoolStrata, ProfileIsTheMembersCellsAndThePopulationTheNeverMembers) {
   EXPECT_EQ(pool.source.unmatched_members, unmatched);
   EXPECT_EQ(pool.profile.size(), members - unmatched);
   for (std::uint32_t k = 0; k < pool.firms(); ++k) {
-    EXPECT_EQ(pool.stratum_labels[pool.stratum[k]], "nace=" + nace_of(pool.firm_ids[k]));
+    EXPECT_EQ(pool.stratum_labels[pool.windows[0].stratum[k]], "nace=" + nace_of(pool.firm_ids[k]));
     EXPECT_NE(nace_of(pool.firm_ids[k]), "D");
   }
   // The cells list every population firm once, in its own cell.
@@ -120,7 +120,7 @@ TEST(PowerPoolStrata, ProfileIsTheMembersCellsAndThePopulationTheNeverMembers) {
   EXPECT_EQ(pool.cell_begin.back(), pool.firms());
   for (std::size_t s = 0; s < 4; ++s)
     for (std::uint32_t i = pool.cell_begin[s]; i < pool.cell_begin[s + 1]; ++i)
-      EXPECT_EQ(pool.stratum[pool.cell_firms[i]], static_cast<std::int32_t>(s));
+      EXPECT_EQ(pool.windows[0].stratum[pool.cell_firms[i]], static_cast<std::int32_t>(s));
   for (const std::int32_t s : pool.profile) EXPECT_NE(pool.stratum_labels[s], "nace=D");
 
   // Without a profile no membership is read: every firm is in the population.
@@ -132,7 +132,7 @@ TEST(PowerPoolStrata, ProfileIsTheMembersCellsAndThePopulationTheNeverMembers) {
       power::pool_from_panel(parse_panel(register_csv(600), "r.csv", read), kFrom, kTo);
   EXPECT_EQ(all.firms(), 600u);
   EXPECT_TRUE(all.profile.empty());
-  EXPECT_EQ(all.stratum.size(), 600u);
+  EXPECT_EQ(all.windows[0].stratum.size(), 600u);
 }
 
 TEST(PowerPoolStrata, MembersFollowTheProfileCellsAndControlsThePopulation) {
@@ -233,16 +233,16 @@ TEST(PowerPoolStrata, TrueValueCarriesTheCompositionGapUnlessBalanced) {
       const auto c = static_cast<std::size_t>(cell);
       const double firms = pool.cell_begin[c + 1] - pool.cell_begin[c];
       for (std::uint32_t i = pool.cell_begin[c]; i < pool.cell_begin[c + 1]; ++i) {
-        const double g = pool.growth[m][pool.cell_firms[i]];
+        const double g = pool.windows[0].growth[m][pool.cell_firms[i]];
         if (!std::isfinite(g)) continue;
         member_mass += 1.0 / firms;
         member_sum += g / firms;
       }
     }
     for (std::uint32_t k = 0; k < pool.firms(); ++k)
-      if (std::isfinite(pool.growth[m][k])) {
+      if (std::isfinite(pool.windows[0].growth[m][k])) {
         control_n += 1.0;
-        control_sum += pool.growth[m][k];
+        control_sum += pool.windows[0].growth[m][k];
       }
     const double expected = 0.01 + member_sum / member_mass - control_sum / control_n;
     EXPECT_NEAR(truth[m], expected, 1e-12) << m;

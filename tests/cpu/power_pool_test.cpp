@@ -61,10 +61,10 @@ TEST(PowerPool, PoolHoldsTheWindowLogGrowthOfEveryFirmWithOne) {
   for (std::uint32_t k = 0; k < pool.firms(); ++k) {
     bool any = false;
     for (int m = 0; m < kPoolMetrics; ++m) {
-      const double g = pool.growth[m][k];
+      const double g = pool.windows[0].growth[m][k];
       if (!std::isfinite(g)) continue;
       any = true;
-      EXPECT_DOUBLE_EQ(g, std::log(pool.end[m][k] / pool.start[m][k]) / (kTo - kFrom));
+      EXPECT_DOUBLE_EQ(g, std::log(pool.windows[0].end[m][k] / pool.windows[0].start[m][k]) / (kTo - kFrom));
     }
     EXPECT_TRUE(any) << pool.firm_ids[k];
   }

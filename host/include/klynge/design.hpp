@@ -18,6 +18,10 @@ struct DesignOptions {
   std::optional<int> to;
   int horizon = 3;   // cohort design: window length h in years
   int offset = 0;    // cohort design: window starts at entry year + offset (may be negative)
+  // Cohort design: cells for these entry years too, even where no member entered then (their
+  // cells hold controls only). `klynge power --pool` measures its pool's growth over every
+  // cohort window this way, from a panel read without members.
+  std::vector<int> extra_cohorts;
   bool balance = false;  // reweight controls to the members' stratum-cell distribution
   double trim = 0.1;     // trimmed_mean_diff: share cut from each tail
 };

@@ -23,6 +23,7 @@
 
 #include "klynge/backend.hpp"
 #include "klynge/bootstrap.hpp"
+#include "klynge/design.hpp"
 #include "klynge/intervals.hpp"
 #include "klynge/permutation.hpp"
 #include "klynge/progress.hpp"
@@ -56,6 +57,14 @@ struct PowerSpec {
   std::uint32_t first = 0;           // this run computes datasets [first, last) of them
   std::uint32_t last = 0;            // 0 = R
   int from = 2017, to = 2020;        // the comparison window; members join in `from`
+  // The cohort design (--entry-years A:B; pool studies, docs/power.md "Cohort design"): each
+  // member joins in a year g drawn uniformly from [entry_first, entry_last] and is compared over
+  // [g + offset, g + offset + horizon] with the controls observed then; the rows' estimate is
+  // the cohort-size weighted aggregate of analyze's cohort design. 0, 0: the window design over
+  // [from, to].
+  int entry_first = 0, entry_last = 0;
+  int horizon = 3, offset = 0;
+  bool cohort_design() const { return entry_first != 0 || entry_last != 0; }
   std::uint64_t bootstrap = 199;     // B (0 = no intervals)
   std::uint64_t permutations = 199;  // P (0 = no test)
   double alpha = 0.05;               // the test rejects when p <= alpha
@@ -110,6 +119,10 @@ std::vector<std::string> simulated_metrics();
 // The metrics the study measures, in the order of its rows and tallies: the pool's metric
 // columns with a pool, else simulated_metrics().
 std::vector<std::string> study_metrics(const PowerSpec& spec);
+
+// The design every dataset is analysed with: the window design over [from, to], or the cohort
+// design with the study's entry years as its cohorts; log growth, spec.balance and spec.trim.
+DesignOptions study_design(const PowerSpec& spec);
 
 // The simulate spec of dataset `dataset` at one grid point (docs/power.md "Design").
 sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,

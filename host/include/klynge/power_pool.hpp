@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "klynge/design.hpp"
 #include "klynge/panel.hpp"
 #include "klynge/power.hpp"
 #include "klynge/sample.hpp"
@@ -63,43 +64,70 @@ struct PoolSource {
   std::uint64_t unmatched_members = 0;
 };
 
+// The pool's values over one comparison window: the window design's [from, to], or cohort g's
+// [g + offset, g + offset + horizon] in the cohort design (docs/power.md "Cohort design").
+struct PoolWindow {
+  std::int32_t cohort = kWindowCohort;  // entry year g, or kWindowCohort
+  std::int32_t from = 0, to = 0;
+  // The population firms with a row in [from, to] (those build_sample puts in the window's cell
+  // as controls), ascending; in the window design every population firm. slot[k] is population
+  // firm k's index i into `firms`, or -1 when it has no row in the window.
+  std::vector<std::uint32_t> firms;
+  std::vector<std::int32_t> slot;
+  // Per metric column (source.columns.metrics order), per i: the window's endpoints x0, x1 and
+  // the annualised log growth (NaN where missing or undefined). start[m][i] is metric m of
+  // firms[i].
+  std::vector<std::vector<double>> start, end, growth;
+  // With stratum columns: each firm's stratum cell at the window's first year, an index into
+  // Pool::stratum_labels. Empty without.
+  std::vector<std::int32_t> stratum;
+};
+
 struct Pool {
   PoolSource source;
-  int from = 0, to = 0;  // the growth window
-  // Per population firm (file order): its id and, per metric column (source.columns.metrics
-  // order), its window endpoints x0, x1 and annualised log growth (NaN where that metric's
-  // growth is missing or undefined). start[m][k] is metric m of firm k.
+  // The design the pool was measured for: the window design over [from, to], or the cohort
+  // design with extra_cohorts = the study's entry years (docs/power.md "Cohort design").
+  DesignOptions design;
+  // The population (file order): the firms with a valid log growth of some metric in some
+  // window.
   std::vector<std::string> firm_ids;
-  std::vector<std::vector<double>> start, end, growth;
-  // With stratum columns: each population firm's stratum cell at the window's first year, an
-  // index into stratum_labels (labelled and ordered as build_sample labels them). Empty without.
-  std::vector<std::int32_t> stratum;
+  // One window (the window design), or one per cohort in ascending entry year.
+  std::vector<PoolWindow> windows;
+  // Stratum cells as build_sample labels and orders them (all windows). Empty without strata.
   std::vector<std::string> stratum_labels;
-  // MemberProfile::members: one entry per profile member, its stratum cell (file order); and the
-  // population firms of each cell, cell by cell: cell s holds
+  // MemberProfile::members (window design): one entry per profile member, its stratum cell (file
+  // order); and the population firms of each cell, cell by cell: cell s holds
   // cell_firms[cell_begin[s], cell_begin[s + 1]).
   std::vector<std::int32_t> profile;
   std::vector<std::uint32_t> cell_begin, cell_firms;
 
   std::uint32_t firms() const { return static_cast<std::uint32_t>(firm_ids.size()); }
   const std::vector<std::string>& metrics() const { return source.columns.metrics; }
+  bool cohort_design() const { return is_cohort_design(design); }
 };
 
-// The pool of a panel: the window design's Sample over [from, to], keeping the firms with a
-// valid log growth for at least one of the panel's metrics, which become the pool's metric
-// columns. MemberProfile::population: the panel read with ReadOptions::membership = false (every
-// firm a non-member) and every such firm in the population. MemberProfile::members (needs the
-// panel's stratum columns): the never-members are the population and the members the profile.
-// With stratum columns each population firm keeps its stratum cell. Throws Error(bad_data)
-// naming the panel when fewer than 2 population firms remain, or (members) no member is in a
-// stratum cell that has population firms; Error(usage) for members without stratum columns.
+// The pool of a panel: build_sample's Sample of `design` (the window design over [from, to],
+// or the cohort design with extra_cohorts naming the study's cohorts), keeping the firms with a
+// valid log growth for at least one of the panel's metrics in at least one window, which become
+// the pool's metric columns. MemberProfile::population: the panel read with
+// ReadOptions::membership = false (every firm a non-member) and every such firm in the
+// population. MemberProfile::members (window design; needs the panel's stratum columns): the
+// never-members are the population and the members the profile. With stratum columns each
+// population firm keeps its stratum cell per window. Throws Error(bad_data) naming the panel when
+// fewer than 2 population firms remain, when a cohort's window has no population firm, or
+// (members) no member is in a stratum cell that has population firms; Error(usage) for members
+// without stratum columns or with the cohort design.
+Pool pool_from_panel(const Panel& panel, const DesignOptions& design,
+                     MemberProfile profile = MemberProfile::population);
 Pool pool_from_panel(const Panel& panel, int from, int to,
                      MemberProfile profile = MemberProfile::population);
 
 // Reads `path` (CSV/TSV, .gz by extension) with the panel reader and makes its pool of the
-// columns.metrics; records the file's SHA-256. Errors as read_panel: no_input (cannot open),
-// bad_data (file, line, column, value; a metric column the header lacks), io; bad_data for
-// fewer than 2 usable firms; usage for bad columns.metrics (check_pool_metrics).
+// columns.metrics for `design`; records the file's SHA-256. Errors as read_panel: no_input
+// (cannot open), bad_data (file, line, column, value; a metric column the header lacks), io;
+// as pool_from_panel; usage for bad columns.metrics (check_pool_metrics).
+Pool read_pool(const std::string& path, const PoolColumns& columns, const DesignOptions& design,
+               int threads);
 Pool read_pool(const std::string& path, const PoolColumns& columns, int from, int to, int threads);
 
 // Members of a dataset of `firms` firms: exactly round(firms x member_share).
@@ -109,11 +137,14 @@ std::uint32_t pool_members(std::uint32_t firms, double member_share);
 // hd/pool_draws.hpp), the first pool_members() of the draws members, the rest controls; each
 // member's log growth + the premium of its metric (premium.premium in pool.metrics() order),
 // exactly. With MemberProfile::members a member draw takes the stratum cell of a random profile
-// member and then a random population firm of that cell. The Sample is the window design's, laid
-// out as build_sample lays it out (one cell, members then controls, draw order within each; a
-// missing growth stays missing, weight 0, counted as a drop; each firm's stratum cell). Its
-// metrics are the pool's metric columns, by their names. `balance`: the controls reweighted to
-// the members' strata, as build_sample's --balance (needs strata).
+// member and then a random population firm of that cell. In the cohort design a member draw
+// takes a cohort uniformly among the pool's and then a random population firm with a row in its
+// window; a control enters the cell of every cohort with members whose window it has a row in.
+// The Sample is laid out as build_sample lays out the design (cells in cohort order, members
+// then controls, draw order within each; a missing growth stays missing, weight 0, counted as a
+// drop; each contribution's stratum cell). Its metrics are the pool's metric columns, by their
+// names. `balance`: the controls reweighted to the members' strata in each cell, as
+// build_sample's --balance (needs strata).
 Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t firms,
                    double member_share, std::uint64_t seed, std::uint32_t dataset,
                    bool balance = false);

@@ -337,8 +337,8 @@ std::vector<std::int32_t> lay_out_cells(const Panel& panel, const DesignOptions&
     return firm_of;
   }
 
-  // Cohort design: cohorts are the distinct entry years of members.
-  std::vector<std::int32_t> cohorts;
+  // Cohort design: cohorts are the distinct entry years of members, and any extra ones asked for.
+  std::vector<std::int32_t> cohorts(options.extra_cohorts.begin(), options.extra_cohorts.end());
   std::vector<std::int32_t> never_members;
   for (std::size_t f = 0; f < firms; ++f) {
     if (facts.status[f] == FirmStatus::member) {
@@ -398,7 +398,7 @@ std::vector<std::int32_t> lay_out_cells(const Panel& panel, const DesignOptions&
 Sample build_sample(const Panel& panel, const DesignOptions& options) {
   validate_design_options(options);
   const bool cohort_design = is_cohort_design(options);
-  if (cohort_design && panel.entry.empty()) {
+  if (cohort_design && panel.entry.empty() && options.extra_cohorts.empty()) {
     throw_usage_error(fmt::format(
         "{}: the cohort design needs an entry-year column (--entry); or give --from and --to "
         "for the window design",

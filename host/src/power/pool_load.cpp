@@ -6,6 +6,7 @@
 // another stays in, with its missing growth (it is then dropped for that metric only, as in a
 // real study). The pool's metrics are the panel's metric columns, whatever their names
 // (`--metrics`), so "valid for some metric" counts only the columns the study measures.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -28,18 +29,30 @@ std::string alternatives(const std::vector<std::string>& names) {
   return out;
 }
 
+// The windows a pool's growth is measured over, for messages: "[2017, 2020]", or
+// "the cohort windows [g + 0, g + 3], g = 2012..2015".
+std::string windows_text(const DesignOptions& design) {
+  if (!is_cohort_design(design)) return fmt::format("[{}, {}]", *design.from, *design.to);
+  const auto [lo, hi] = std::minmax_element(design.extra_cohorts.begin(),
+                                            design.extra_cohorts.end());
+  return fmt::format("the cohort windows [g{:+d}, g{:+d}], g = {}..{}", design.offset,
+                     design.offset + design.horizon, *lo, *hi);
+}
+
 // The population's firms cell by cell, and the profile: the members whose cell has population
 // firms (the others are counted: no firm of the population can stand in for them).
 void make_profile(Pool& pool, const std::vector<std::int32_t>& member_cells,
                   const std::string& member_column) {
+  // The window design's one window holds every population firm, in population order.
+  const std::vector<std::int32_t>& stratum = pool.windows.at(0).stratum;
   const std::size_t cells = pool.stratum_labels.size();
   pool.cell_begin.assign(cells + 1, 0);
-  for (const std::int32_t s : pool.stratum) ++pool.cell_begin[static_cast<std::size_t>(s) + 1];
+  for (const std::int32_t s : stratum) ++pool.cell_begin[static_cast<std::size_t>(s) + 1];
   for (std::size_t s = 0; s < cells; ++s) pool.cell_begin[s + 1] += pool.cell_begin[s];
-  pool.cell_firms.resize(pool.stratum.size());
+  pool.cell_firms.resize(stratum.size());
   std::vector<std::uint32_t> next(pool.cell_begin.begin(), pool.cell_begin.end() - 1);
-  for (std::uint32_t k = 0; k < pool.stratum.size(); ++k)
-    pool.cell_firms[next[static_cast<std::size_t>(pool.stratum[k])]++] = k;
+  for (std::uint32_t k = 0; k < stratum.size(); ++k)
+    pool.cell_firms[next[static_cast<std::size_t>(stratum[k])]++] = k;
   pool.source.profile_members = member_cells.size();
   for (const std::int32_t s : member_cells) {
     const auto cell = static_cast<std::size_t>(s);
@@ -52,12 +65,13 @@ void make_profile(Pool& pool, const std::vector<std::int32_t>& member_cells,
     throw Error(ExitCode::bad_data,
                 fmt::format("{}: --member-profile members: the file has no member (column {}) "
                             "with a log growth over [{}, {}]",
-                            pool.source.path, member_column, pool.from, pool.to));
+                            pool.source.path, member_column, pool.windows[0].from, pool.windows[0].to));
   if (pool.profile.empty())
     throw Error(ExitCode::bad_data,
                 fmt::format("{}: --member-profile members: none of the file's {} members with a "
                             "log growth over [{}, {}] is in a stratum cell that has non-members",
-                            pool.source.path, member_cells.size(), pool.from, pool.to));
+                            pool.source.path, member_cells.size(), pool.windows[0].from,
+                            pool.windows[0].to));
 }
 
 }  // namespace
@@ -72,65 +86,116 @@ std::optional<MemberProfile> parse_member_profile(std::string_view name) {
   return std::nullopt;
 }
 
-Pool pool_from_panel(const Panel& panel, int from, int to, MemberProfile profile) {
+Pool pool_from_panel(const Panel& panel, const DesignOptions& design, MemberProfile profile) {
   check_pool_metrics(panel.metric_names);
   const std::size_t metrics = panel.metric_names.size();
   const bool profiled = profile == MemberProfile::members;
+  const bool cohorts = is_cohort_design(design);
   if (profiled && panel.strata.empty())
     throw_usage_error("--member-profile members: name the stratum columns with --strata");
+  if (profiled && cohorts)
+    throw_usage_error(
+        "--member-profile members is not available with the cohort design (--entry-years): "
+        "members are drawn from the population");
 
-  const Sample sample = build_sample(panel, window_design(from, to));
-  const Cell& cell = sample.cells.at(0);
+  const Sample sample = build_sample(panel, design);
   Pool pool;
-  pool.from = from;
-  pool.to = to;
+  pool.design = design;
   pool.source.path = panel.path;
   pool.source.columns.metrics = panel.metric_names;
   pool.source.file_firms = panel.firms();
   pool.source.valid.assign(metrics, 0);
-  pool.start.resize(metrics);
-  pool.end.resize(metrics);
-  pool.growth.resize(metrics);
   const bool stratified = !panel.strata.empty();
   if (stratified) pool.stratum_labels = sample.stratum_labels;
   pool.source.strata_cells = pool.stratum_labels.size();
+
+  // The population: panel firms with a valid growth of some metric as a control in some window;
+  // per metric, whether the firm has a valid growth of it in some window.
+  const std::size_t panel_firms = sample.firm_ids.size();
+  std::vector<std::uint8_t> valid(panel_firms * metrics, 0);
   std::vector<std::int32_t> member_cells;  // profile candidates: members with a valid growth
-  for (std::size_t c = 0; c < sample.contributions(); ++c) {
+  for (const Cell& cell : sample.cells)
+    for (std::size_t c = cell.member_begin; c < cell.control_end; ++c) {
+      const auto f = static_cast<std::size_t>(sample.firm[c]);
+      bool any = false;
+      for (std::size_t m = 0; m < metrics; ++m) {
+        const bool ok = std::isfinite(sample.growth[m][c]);
+        any = any || ok;
+        // Members exist only where membership was read (a profile): they make the profile, and
+        // never stand in for a member or a control themselves.
+        if (ok && c >= cell.member_end) valid[f * metrics + m] = 1;
+      }
+      if (any && c < cell.member_end) member_cells.push_back(sample.stratum[c]);
+    }
+  std::vector<std::int32_t> population(panel_firms, -1);
+  for (std::size_t f = 0; f < panel_firms; ++f) {
     bool any = false;
-    for (std::size_t m = 0; m < metrics; ++m) any = any || std::isfinite(sample.growth[m][c]);
+    for (std::size_t m = 0; m < metrics; ++m)
+      if (valid[f * metrics + m]) {
+        any = true;
+        ++pool.source.valid[m];
+      }
     if (!any) continue;
-    // Members exist only where membership was read (a profile): they make the profile, and
-    // never stand in for a member or a control themselves.
-    if (c < cell.member_end) {
-      member_cells.push_back(sample.stratum[c]);
-      continue;
-    }
-    pool.firm_ids.push_back(sample.firm_ids[static_cast<std::size_t>(sample.firm[c])]);
-    if (stratified) pool.stratum.push_back(sample.stratum[c]);
-    for (std::size_t m = 0; m < metrics; ++m) {
-      pool.start[m].push_back(sample.start[m][c]);
-      pool.end[m].push_back(sample.end[m][c]);
-      pool.growth[m].push_back(sample.growth[m][c]);
-      if (std::isfinite(sample.growth[m][c])) ++pool.source.valid[m];
-    }
+    population[f] = static_cast<std::int32_t>(pool.firm_ids.size());
+    pool.firm_ids.push_back(sample.firm_ids[f]);
   }
   pool.source.firms = pool.firm_ids.size();
   if (pool.source.firms < 2)
     throw Error(
         ExitCode::bad_data,
-        fmt::format("{}: the pool has {} {}firm{} with a log growth over [{}, {}] (rows "
+        fmt::format("{}: the pool has {} {}firm{} with a log growth over {} (rows "
                     "for both years with positive {}); "
-                    "--pool needs at least 2: check --from/--to against the file's years",
+                    "--pool needs at least 2: check {} against the file's years",
                     panel.path, pool.source.firms, profiled ? "non-member " : "",
-                    pool.source.firms == 1 ? "" : "s", from, to, alternatives(panel.metric_names)));
-  if (pool.source.firms > 0xFFFFFFFFull)
+                    pool.source.firms == 1 ? "" : "s", windows_text(design),
+                    alternatives(panel.metric_names),
+                    cohorts ? "--entry-years, --offset and --horizon" : "--from/--to"));
+  if (pool.source.firms > 0x7FFFFFFFull)
     throw_usage_error(
-        fmt::format("{}: a pool of more than 2^32 - 1 firms is not supported", panel.path));
+        fmt::format("{}: a pool of more than 2^31 - 1 firms is not supported", panel.path));
+
+  // Each window: its population firms, in firm order (the order of the cell's controls).
+  for (const Cell& cell : sample.cells) {
+    PoolWindow& w = pool.windows.emplace_back();
+    w.cohort = cell.cohort;
+    w.from = cell.from;
+    w.to = cell.to;
+    w.slot.assign(pool.firms(), -1);
+    w.start.resize(metrics);
+    w.end.resize(metrics);
+    w.growth.resize(metrics);
+    for (std::size_t c = cell.member_end; c < cell.control_end; ++c) {
+      const std::int32_t k = population[static_cast<std::size_t>(sample.firm[c])];
+      if (k < 0) continue;
+      w.slot[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(w.firms.size());
+      w.firms.push_back(static_cast<std::uint32_t>(k));
+      if (stratified) w.stratum.push_back(sample.stratum[c]);
+      for (std::size_t m = 0; m < metrics; ++m) {
+        w.start[m].push_back(sample.start[m][c]);
+        w.end[m].push_back(sample.end[m][c]);
+        w.growth[m].push_back(sample.growth[m][c]);
+      }
+    }
+    if (w.firms.empty())
+      throw Error(ExitCode::bad_data,
+                  fmt::format("{}: no firm of the pool has a row in cohort {}'s window [{}, {}]: "
+                              "check --entry-years, --offset and --horizon against the file's "
+                              "years",
+                              panel.path, cell.cohort, cell.from, cell.to));
+  }
   if (profiled) make_profile(pool, member_cells, panel.member_source);
   return pool;
 }
 
-Pool read_pool(const std::string& path, const PoolColumns& columns, int from, int to, int threads) {
+Pool pool_from_panel(const Panel& panel, int from, int to, MemberProfile profile) {
+  DesignOptions design;
+  design.from = from;
+  design.to = to;
+  return pool_from_panel(panel, design, profile);
+}
+
+Pool read_pool(const std::string& path, const PoolColumns& columns, const DesignOptions& design,
+               int threads) {
   ReadOptions read;
   read.columns.id = columns.id;
   read.columns.year = columns.year;
@@ -143,10 +208,18 @@ Pool read_pool(const std::string& path, const PoolColumns& columns, int from, in
   read.columns.member = columns.member;
   read.membership = columns.profile == MemberProfile::members;
   const Panel panel = read_panel(path, read);
-  Pool pool = pool_from_panel(panel, from, to, columns.profile);
+  Pool pool = pool_from_panel(panel, design, columns.profile);
   pool.source.columns = columns;
   pool.source.sha256 = panel.input_sha256;
   return pool;
+}
+
+Pool read_pool(const std::string& path, const PoolColumns& columns, int from, int to,
+               int threads) {
+  DesignOptions design;
+  design.from = from;
+  design.to = to;
+  return read_pool(path, columns, design, threads);
 }
 
 }  // namespace klynge::power

@@ -17,7 +17,11 @@ std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premiu
   if (premium.premium.size() != pool.metrics().size())
     throw Error(ExitCode::internal, "pool_true_value: a premium per metric of the pool is needed");
   std::vector<double> truth = premium.premium;
+  // The cohort design has no profile: in every cohort's cell members and controls are draws of
+  // the same firms (those with a row in its window), so each cell's difference is the premium,
+  // and so is any weighted average of them.
   if (pool.profile.empty() || balance) return truth;
+  const PoolWindow& window = pool.windows.at(0);  // a profile implies the window design
 
   const std::size_t cells = pool.stratum_labels.size();
   // p_s: share of the profile in cell s; n_s: population firms in s (the pool's cell index).
@@ -29,9 +33,9 @@ std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premiu
     // v_s: firms of s valid for metric m; sum_s: the sum of their growth.
     std::vector<double> valid(cells, 0.0), sum(cells, 0.0);
     for (std::uint32_t k = 0; k < pool.firms(); ++k) {
-      const double g = pool.growth[m][k];
+      const double g = window.growth[m][k];
       if (!std::isfinite(g)) continue;
-      const auto s = static_cast<std::size_t>(pool.stratum[k]);
+      const auto s = static_cast<std::size_t>(window.stratum[k]);
       valid[s] += 1.0;
       sum[s] += g;
     }

@@ -25,12 +25,19 @@ bool wants(const PowerSpec& spec, IntervalMethod method) {
   return false;
 }
 
+// Whether a result of this cell is the study's: the window design's one cell, or the cohort
+// design's aggregate (its per-cohort results are not tallied).
+bool studied(std::int32_t cohort) {
+  return cohort == kWindowCohort || cohort == kAllCohorts;
+}
+
 // The estimate of `statistic` per metric of the Sample (NaN where describe has no value).
 std::vector<double> estimates(const Description& description, Statistic statistic,
                               std::size_t metrics) {
   std::vector<double> out(metrics, NAN);
   for (const Estimate& e : description.results)
-    if (e.statistic == statistic && e.status == "ok" && e.metric < metrics) out[e.metric] = e.value;
+    if (e.statistic == statistic && e.status == "ok" && e.metric < metrics && studied(e.cohort))
+      out[e.metric] = e.value;
   return out;
 }
 
@@ -52,6 +59,7 @@ void add_intervals(const PowerSpec& spec, const Sample& sample, const DesignOpti
   if (wants(spec, IntervalMethod::studentized)) identity = identity_replicate(prepared);
 
   for (std::size_t k = 0; k < table.keys.size(); ++k) {
+    if (!studied(table.keys[k].cohort)) continue;
     const std::size_t m = table.keys[k].metric;
     MetricOutcome& mo = out.metric[m];
     if (!std::isfinite(mo.estimate)) continue;  // no estimate: every interval undefined
@@ -92,6 +100,7 @@ void add_test(const PowerSpec& spec, const Sample& sample, const DesignOptions& 
   const PermutationTable table = run_permutations(sample, design, pspec);
   const std::vector<PValue> p = permutation_p_values(table, spec.alternative);
   for (std::size_t k = 0; k < table.keys.size(); ++k) {
+    if (!studied(table.keys[k].cohort)) continue;
     MetricOutcome& mo = out.metric[table.keys[k].metric];
     mo.test_defined = std::isfinite(p[k].p);
     mo.rejected = mo.test_defined && p[k].p <= spec.alpha;
@@ -102,9 +111,7 @@ void add_test(const PowerSpec& spec, const Sample& sample, const DesignOptions& 
 
 DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
                            std::uint32_t dataset, const TruePremium& truth) {
-  DesignOptions design = window_design(spec.from, spec.to);
-  design.trim = spec.trim;
-  design.balance = spec.balance;
+  const DesignOptions design = study_design(spec);
   const Sample sample =
       spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset,
                               spec.balance)

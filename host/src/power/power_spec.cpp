@@ -136,7 +136,58 @@ void check_statistics(const PowerSpec& s) {
           " choose percentile, basic, normal or bca");
 }
 
+// The cohort design's flags (docs/power.md "Cohort design"), and the window design's left at
+// their defaults where the other design is studied: a value that is not the default would be
+// silently ignored. The defaults themselves pass (--print-config writes them).
+void check_design(const PowerSpec& s) {
+  const PowerSpec defaults;
+  if (!s.cohort_design()) {
+    if (s.horizon != defaults.horizon || s.offset != defaults.offset)
+      throw_usage_error(
+          fmt::format("--horizon {} --offset {} set the cohort design's windows: give "
+                      "--entry-years A:B, or leave them out",
+                      s.horizon, s.offset));
+    return;
+  }
+  if (!s.pool)
+    throw_usage_error(
+        "--entry-years: the cohort design is studied on --pool datasets; simulated panels are "
+        "compared over one window (--from, --to)");
+  if (s.entry_first < 1800 || s.entry_last > 2200 || s.entry_first > s.entry_last)
+    throw_usage_error(fmt::format("--entry-years {}:{}: need 1800 <= A <= B <= 2200",
+                                  s.entry_first, s.entry_last));
+  if (s.horizon < 1 || s.horizon > 50)
+    throw_usage_error(fmt::format("--horizon must be between 1 and 50 (got {})", s.horizon));
+  if (s.offset < -50 || s.offset > 50)
+    throw_usage_error(fmt::format("--offset must be between -50 and 50 (got {})", s.offset));
+  if (s.from != defaults.from || s.to != defaults.to)
+    throw_usage_error(fmt::format(
+        "--from {} --to {} set the window design's window; with --entry-years each member is "
+        "compared over [entry {:+d}, entry {:+d}] (--offset, --horizon): leave --from and --to out",
+        s.from, s.to, s.offset, s.offset + s.horizon));
+  if (s.pool->source.columns.profile == MemberProfile::members)
+    throw_usage_error(
+        "--member-profile members is not available with --entry-years: in the cohort design "
+        "members are drawn from the population");
+}
+
 }  // namespace
+
+DesignOptions study_design(const PowerSpec& spec) {
+  DesignOptions design;
+  design.growth = GrowthType::log;
+  if (spec.cohort_design()) {
+    design.horizon = spec.horizon;
+    design.offset = spec.offset;
+    for (int g = spec.entry_first; g <= spec.entry_last; ++g) design.extra_cohorts.push_back(g);
+  } else {
+    design.from = spec.from;
+    design.to = spec.to;
+  }
+  design.balance = spec.balance;
+  design.trim = spec.trim;
+  return design;
+}
 
 sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
                           std::uint32_t dataset) {
@@ -244,6 +295,7 @@ void validate(const PowerSpec& s) {
                       "value is the premium itself, no truth panel is simulated",
                       s.truth_firms));
   }
+  check_design(s);
   check_selection(s);
   check_strata_choices(s);
   check_statistics(s);

@@ -26,7 +26,9 @@ using json = nlohmann::ordered_json;
 // lets settings.statistic be median_diff or trimmed_mean_diff (with settings.trim). 1.4 added
 // settings.strata, settings.home_share and settings.selection to simulated studies (a simulated
 // report without them had no strata, no industry pull and no size selection: [], 0 and 0).
-constexpr const char* kPowerSchemaVersion = "1.4";
+// 1.5 added settings.design ("cohort", with settings.entry_years, .horizon and .offset: the
+// cohort design of a pool study); a report without it studied the window design [from, to].
+constexpr const char* kPowerSchemaVersion = "1.5";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -137,6 +139,12 @@ json settings_json(const PowerSpec& spec) {
   s["datasets"] = spec.datasets;
   s["from"] = spec.from;
   s["to"] = spec.to;
+  if (spec.cohort_design()) {
+    s["design"] = "cohort";
+    s["entry_years"] = json::array({spec.entry_first, spec.entry_last});
+    s["horizon"] = spec.horizon;
+    s["offset"] = spec.offset;
+  }
   s["growth"] = "log";
   s["statistic"] = statistic_name(spec.statistic);
   if (spec.statistic == Statistic::trimmed_mean_diff ||
@@ -180,6 +188,17 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
   spec.datasets = field<std::uint32_t>(s, "datasets", source);
   spec.from = field<int>(s, "from", source);
   spec.to = field<int>(s, "to", source);
+  // Absent before 1.5, and for the window design.
+  if (s.contains("design")) {
+    if (field<std::string>(s, "design", source) != "cohort")
+      bad(source, "unknown settings.design (known: cohort)");
+    const auto entry = field<std::vector<int>>(s, "entry_years", source);
+    if (entry.size() != 2) bad(source, "settings.entry_years is not [first, last]");
+    spec.entry_first = entry[0];
+    spec.entry_last = entry[1];
+    spec.horizon = field<int>(s, "horizon", source);
+    spec.offset = field<int>(s, "offset", source);
+  }
   spec.bootstrap = field<std::uint64_t>(s, "bootstrap", source);
   spec.permutations = field<std::uint64_t>(s, "permutations", source);
   spec.alpha = field<double>(s, "alpha", source);

@@ -26,6 +26,11 @@ inline constexpr std::uint32_t kPurposePoolFirm = 0x506F6F6Cu;
 // draw j picks a profile member with kPurposePoolFirm (whose stratum cell it takes) and then a
 // firm of that cell with this purpose, keyed the same way.
 inline constexpr std::uint32_t kPurposePoolCellFirm = 0x506F6F43u;
+// "PooY", "PooW": in the cohort design (docs/power.md "Cohort design") member draw j takes its
+// entry cohort with the first and then a firm with a row in that cohort's window with the
+// second, keyed the same way.
+inline constexpr std::uint32_t kPurposePoolCohort = 0x506F6F59u;
+inline constexpr std::uint32_t kPurposePoolWindowFirm = 0x506F6F57u;
 
 // Index in [0, size) of draw `draw` of `dataset` for `purpose`; size >= 1.
 KLYNGE_HD std::uint32_t pool_index(std::uint64_t seed, std::uint32_t dataset, std::uint32_t purpose,
