@@ -3,9 +3,10 @@
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "klynge/engine/mpi_ranks.hpp"
@@ -15,7 +16,8 @@
 int main(int argc, char** argv) {
   // MPI starts only under an MPI launcher (mpirun, srun); one rank of one otherwise.
   klynge::MpiSession mpi(argc, argv);
-  CLI::App app{"klynge: do cluster members grow faster than comparable non-members, and how sure is that?"};
+  CLI::App app{
+      "klynge: do cluster members grow faster than comparable non-members, and how sure is that?"};
   app.set_version_flag("--version", std::string(klynge::kVersion));
   app.require_subcommand(1);
   app.fallthrough();
@@ -44,7 +46,14 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "klynge: error: --config: {}\n", e.what());
     return static_cast<int>(klynge::ExitCode::usage);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version end parsing with exit code 0: CLI11 prints them.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    // Every other parse error (unknown or repeated flag, bad value, missing subcommand) is a
+    // usage error like any other: one line, exit code 64, and where to find the flags.
+    const auto parsed = app.get_subcommands();
+    fmt::print(stderr, "klynge: error: {} (klynge {}--help lists the flags)\n", e.what(),
+               parsed.empty() ? std::string() : parsed.back()->get_name() + " ");
+    return static_cast<int>(klynge::ExitCode::usage);
   } catch (const klynge::Error& e) {
     fmt::print(stderr, "klynge: error: {}\n", e.what());
     return static_cast<int>(e.code());

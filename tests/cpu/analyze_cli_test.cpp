@@ -169,5 +169,31 @@ TEST(AnalyzeCli, UnknownIntervalMethodAndStatisticAreUsageErrors) {
   EXPECT_NE(run.err.find("--strata"), std::string::npos) << run.err;
 }
 
+// What the command-line parser itself refuses (an unknown, repeated or malformed flag, no
+// subcommand) is a usage error like any other: one line naming the flag, exit code 64.
+TEST(AnalyzeCli, ParserErrorsAreOneLineUsageErrors) {
+  const std::string dir = test::scratch_dir("analyze_parser");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--bogus"}, "--bogus"},
+      {{"--seed", "1", "--seed", "2"}, "--seed"},
+      {{"--seed", "x"}, "--seed = x"},
+  };
+  for (const auto& [extra, needle] : cases) {
+    auto args = base_args(dir);
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = run_klynge(args);
+    EXPECT_EQ(run.exit_code, 64) << run.err;
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << run.err;
+    EXPECT_EQ(run.err.rfind("klynge: error: ", 0), 0u) << run.err;
+    EXPECT_NE(run.err.find(needle), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("klynge analyze --help"), std::string::npos) << run.err;
+  }
+  const auto none = run_klynge({});
+  EXPECT_EQ(none.exit_code, 64) << none.err;
+  EXPECT_NE(none.err.find("subcommand is required"), std::string::npos) << none.err;
+  const auto version = run_klynge({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+}
+
 }  // namespace
 }  // namespace klynge

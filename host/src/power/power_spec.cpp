@@ -142,11 +142,14 @@ void check_statistics(const PowerSpec& s) {
 void check_design(const PowerSpec& s) {
   const PowerSpec defaults;
   if (!s.cohort_design()) {
-    if (s.horizon != defaults.horizon || s.offset != defaults.offset)
-      throw_usage_error(
-          fmt::format("--horizon {} --offset {} set the cohort design's windows: give "
-                      "--entry-years A:B, or leave them out",
-                      s.horizon, s.offset));
+    // Name only the flags the user changed from their defaults.
+    const bool horizon = s.horizon != defaults.horizon, offset = s.offset != defaults.offset;
+    if (horizon || offset)
+      throw_usage_error(fmt::format(
+          "{}{}{} set{} the cohort design's windows: give --entry-years A:B, or leave {} out",
+          horizon ? fmt::format("--horizon {}", s.horizon) : "", horizon && offset ? " " : "",
+          offset ? fmt::format("--offset {}", s.offset) : "", horizon && offset ? "" : "s",
+          horizon && offset ? "them" : "it"));
     return;
   }
   if (!s.pool)
