@@ -131,14 +131,26 @@ struct CellResult {
   std::array<std::pair<double, std::string>, kStatisticCount> stats;
 };
 
+// Whether a cell's mean difference has a Welch standard error: >= 2 units in each group.
+bool has_welch_se(const CellResult& cell) {
+  return cell.groups[0].moments.units >= 2.0 && cell.groups[1].moments.units >= 2.0;
+}
+
 // Aggregate over cohorts (docs/estimands.md "Cohort aggregate").
 void aggregate(const Sample& sample, std::size_t metric, const std::vector<CellResult>& cells,
                std::vector<Estimate>& results) {
   std::vector<char> control_used(sample.firm_ids.size(), 0);
+  const int mean_diff = static_cast<int>(Statistic::mean_diff);
   for (int s = 0; s < kStatisticCount; ++s) {
     const auto statistic = static_cast<Statistic>(s);
-    // welch_t aggregates the mean difference, so it uses the cohorts where that has a value.
-    const int source = statistic == Statistic::welch_t ? static_cast<int>(Statistic::mean_diff) : s;
+    const bool welch = statistic == Statistic::welch_t;
+    // welch_t studentizes the aggregate mean difference of the cohorts where that has a value
+    // and a standard error; a cohort with one valid member is left out of it (as a cohort
+    // without a value is left out of every aggregate), not allowed to void it.
+    const auto used = [&](const CellResult& cell) {
+      return welch ? cell.stats[mean_diff].second == "ok" && has_welch_se(cell)
+                   : cell.stats[s].second == "ok";
+    };
     Estimate e;
     e.metric = metric;
     e.cohort = kAllCohorts;
@@ -146,40 +158,39 @@ void aggregate(const Sample& sample, std::size_t metric, const std::vector<CellR
     double weight_total = 0.0, weighted_sum = 0.0;
     std::fill(control_used.begin(), control_used.end(), 0);
     for (const CellResult& cell : cells) {
-      if (cell.stats[source].second != "ok") continue;
+      if (!used(cell)) continue;
       const double n_g = static_cast<double>(cell.groups[0].summary.n);
       weight_total += n_g;
-      weighted_sum += n_g * cell.stats[source].first;
+      weighted_sum += n_g * cell.stats[welch ? mean_diff : s].first;
       e.n_member += cell.groups[0].summary.n;
       for (const std::int32_t f : cell.data[1].firm) control_used[static_cast<std::size_t>(f)] = 1;
     }
-    for (const char used : control_used) e.n_control += used ? 1 : 0;
+    for (const char c : control_used) e.n_control += c ? 1 : 0;
     if (!(weight_total > 0.0)) {
       e.value = kNaN;
-      e.status = "no_cohort";
+      // welch_t: cohorts with a mean difference but too few firms for its standard error.
+      const bool some_mean = welch && std::any_of(cells.begin(), cells.end(), [&](const auto& c) {
+                               return c.stats[mean_diff].second == "ok";
+                             });
+      e.status = some_mean ? "too_few_firms" : "no_cohort";
       results.push_back(e);
       continue;
     }
     const double mean_value = weighted_sum / weight_total;
-    if (statistic != Statistic::welch_t) {
+    if (!welch) {
       e.value = mean_value;
       results.push_back(e);
       continue;
     }
     // Influence of each firm on the aggregate mean difference, summed over its contributions.
     std::vector<double> influence(sample.firm_ids.size(), 0.0);
-    bool too_few = false;
     for (const CellResult& cell : cells) {
-      if (cell.stats[source].second != "ok") continue;
+      if (!used(cell)) continue;
       const double omega = static_cast<double>(cell.groups[0].summary.n) / weight_total;
       for (int g = 0; g < 2; ++g) {
         const GroupData& data = cell.data[g];
         const hd::Moments& mom = cell.groups[g].moments;
         const double units = mom.units;
-        if (units < 2.0) {
-          too_few = true;
-          continue;
-        }
         const double scale =
             (g == 0 ? omega : -omega) * std::sqrt(units / (units - 1.0)) / mom.sum_w;
         for (std::size_t i = 0; i < data.y.size(); ++i) {
@@ -187,12 +198,6 @@ void aggregate(const Sample& sample, std::size_t metric, const std::vector<CellR
               scale * data.w[i] * (data.y[i] - mom.mean);
         }
       }
-    }
-    if (too_few) {
-      e.value = kNaN;
-      e.status = "too_few_firms";
-      results.push_back(e);
-      continue;
     }
     double se2 = 0.0;
     for (const double v : influence) se2 += v * v;

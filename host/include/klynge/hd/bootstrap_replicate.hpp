@@ -332,22 +332,33 @@ KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, B
   if (!v.cohort_design) return;
   team.sync();  // lane 0's cell arrays
 
-  // Aggregate (docs/estimands.md §7): member-size weights over the cells with a value.
-  double agg_se = nan;
+  // Aggregate (docs/estimands.md §7): member-size weights over the cells with a value. The
+  // standard error is over the cells whose mean difference has one (>= 2 units in each group):
+  // welch_t studentizes their aggregate; mean_diff's SE exists only when that is every cell
+  // with a mean difference.
+  double agg_se = nan, welch_se = nan, se_total = 0.0, se_sum = 0.0;
+  bool too_few = false;
   const bool need_se = (v.stat_mask & ((1u << kStatMean) | (1u << kStatWelch))) != 0;
   const CohortAverage mean_avg = cohort_average(v, scratch, kStatMean);
   const double mean_total = mean_avg.total;
-  if (need_se && mean_total > 0.0) {
-    bool too_few = false;
+  for (std::uint32_t c = 0; c < v.cells && need_se; ++c) {
+    const double value = scratch.cell_values[c * kBootStatistics + kStatMean];
+    if (!finite_value(value)) continue;
+    if (scratch.cell_moments[2 * c].units < 2.0 || scratch.cell_moments[2 * c + 1].units < 2.0) {
+      too_few = true;
+      continue;
+    }
+    se_total += scratch.member_units[c];
+    se_sum += scratch.member_units[c] * value;
+  }
+  if (se_total > 0.0) {
     for (std::uint32_t c = 0; c < v.cells; ++c) {
       if (!finite_value(scratch.cell_values[c * kBootStatistics + kStatMean])) continue;
-      const double omega = scratch.member_units[c] / mean_total;
+      if (scratch.cell_moments[2 * c].units < 2.0 || scratch.cell_moments[2 * c + 1].units < 2.0)
+        continue;
+      const double omega = scratch.member_units[c] / se_total;
       for (std::uint32_t g = 0; g < 2; ++g) {
         const Moments& mom = scratch.cell_moments[2 * c + g];
-        if (mom.units < 2.0) {
-          too_few = true;
-          continue;
-        }
         const double scale =
             (g == 0 ? omega : -omega) * std::sqrt(mom.units / (mom.units - 1.0)) / mom.sum_w;
         const std::uint32_t seg = (metric * v.cells + c) * 2 + g;
@@ -371,16 +382,16 @@ KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, B
       }
     }
     se2 = team.sum(se2);
-    if (!too_few && se2 > 0.0) agg_se = std::sqrt(se2);
+    if (se2 > 0.0) welch_se = std::sqrt(se2);
   }
+  if (!too_few) agg_se = welch_se;
   for (int s = 0; s < kBootStatistics; ++s) {
     if (!(v.stat_mask & (1u << s))) continue;
     double value = nan;
-    if (s == kStatMean || s == kStatWelch) {
-      if (mean_total > 0.0) {
-        const double mean_value = mean_avg.sum / mean_total;
-        value = s == kStatMean ? mean_value : mean_value / agg_se;
-      }
+    if (s == kStatMean) {
+      if (mean_total > 0.0) value = mean_avg.sum / mean_total;
+    } else if (s == kStatWelch) {
+      if (se_total > 0.0) value = se_sum / se_total / welch_se;
     } else {
       const CohortAverage avg = cohort_average(v, scratch, s);
       if (avg.total > 0.0) value = avg.sum / avg.total;

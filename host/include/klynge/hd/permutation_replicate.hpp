@@ -316,22 +316,24 @@ KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::ui
 }
 
 // The cohort aggregate of one metric from the cell values in scratch: each cell with a value
-// weighted by its member units; welch_t studentizes the weighted mean difference by
-// sqrt(sum omega_g^2 se2_g) (cells treated as independent; docs/permutation.md).
+// weighted by its member units; welch_t studentizes the weighted mean difference of the cells
+// whose mean difference has a standard error (>= 2 units in each group, as describe) by
+// sqrt(sum omega_g^2 se2_g) (cells treated as independent; docs/permutation.md). A relabeling
+// that leaves a cell one valid member therefore drops that cell, as the observed labels would,
+// instead of voiding the replicate (which would count as extreme: a conservative test).
 KLYNGE_HD double aggregate_statistic(const PermView& v, const PermScratch& sc) {
+  const bool welch = v.statistic == kPermWelch;
   double total = 0.0, sum = 0.0, se2 = 0.0;
-  bool se_ok = true;
   for (std::uint32_t c = 0; c < v.cells; ++c) {
-    // welch_t aggregates the mean differences (as describe does).
-    const double value = v.statistic == kPermWelch ? sc.cell_diff[c] : sc.cell_value[c];
+    const double value = welch ? sc.cell_diff[c] : sc.cell_value[c];
     if (!perm_finite(value)) continue;
+    if (welch && !perm_finite(sc.cell_se2[c])) continue;
     total += sc.cell_units[c];
     sum += sc.cell_units[c] * value;
-    se2 += sc.cell_units[c] * sc.cell_units[c] * sc.cell_se2[c];
-    if (!perm_finite(sc.cell_se2[c])) se_ok = false;
+    if (welch) se2 += sc.cell_units[c] * sc.cell_units[c] * sc.cell_se2[c];
   }
   if (!(total > 0.0)) return nan_value();
-  if (v.statistic == kPermWelch) return (se_ok && se2 > 0.0) ? sum / std::sqrt(se2) : nan_value();
+  if (welch) return se2 > 0.0 ? sum / std::sqrt(se2) : nan_value();
   return sum / total;
 }
 
