@@ -64,8 +64,14 @@ def main():
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("rejection rate (95% CI)")
     axes[0][-1].legend(fontsize="small", loc="lower right")
+    # The cohort design (--entry-years) compares each member over its own window: say which.
+    design = ""
+    if settings.get("design") == "cohort":
+        first, last = settings["entry_years"]
+        design = (f", cohorts {first}-{last} over [entry {settings['offset']:+d}, "
+                  f"entry {settings['offset'] + settings['horizon']:+d}]")
     fig.suptitle(f"{report['power'][0]['test']}: {settings['datasets']} datasets per point, "
-                 f"member share {settings['member_share']}", fontsize="medium")
+                 f"member share {settings['member_share']}{design}", fontsize="medium")
     fig.tight_layout()
     save(fig, args.output)
 
