@@ -1,8 +1,8 @@
-// One dataset of a study, end to end: simulate (on the study's backend) or draw from the pool ->
-// window Sample -> bootstrap intervals and the permutation test, reduced to what the tallies
-// need. The inference is the library's own (run_bootstrap, jackknife_values, compute_interval,
-// run_permutations, permutation_p_values), the same calls `klynge analyze` makes, with one
-// thread per dataset.
+// One dataset of a study, end to end: simulate (on the study's backend) or draw from the pool
+// -> Sample (window design, or the pool's cohort design) -> bootstrap intervals and the
+// permutation test, reduced to what the tallies need. The inference is the library's own
+// (run_bootstrap, jackknife_values, compute_interval, run_permutations, permutation_p_values),
+// the same calls `klynge analyze` makes, with one thread per dataset.
 #include <cmath>
 #include <span>
 #include <vector>
