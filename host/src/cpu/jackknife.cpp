@@ -61,7 +61,7 @@ JackknifeTable jackknife_values(const PreparedBootstrap& prepared, double exact_
     {
       engine::ScratchBuffers buf(data);
       std::fill(buf.firm_count.begin(), buf.firm_count.end(), 1.0);
-      std::vector<double> values(std::max<std::size_t>(keys, 1)), se(values.size());
+      std::vector<double> values(std::max<std::size_t>(keys, 1));
       const std::uint32_t per_metric = hd::boot_keys_per_metric(v);
 #pragma omp for schedule(dynamic, 8)
       for (std::int64_t ui = 0; ui < static_cast<std::int64_t>(units_total); ++ui) {
@@ -69,8 +69,7 @@ JackknifeTable jackknife_values(const PreparedBootstrap& prepared, double exact_
         for (std::uint32_t k = v.unit_firm_begin[u]; k < v.unit_firm_begin[u + 1]; ++k)
           buf.firm_count[v.unit_firms[k]] = 0.0;
         for (std::uint32_t m = 0; m < v.metrics; ++m)
-          hd::metric_statistics(v, m, buf.scratch, values.data() + m * per_metric,
-                                se.data() + m * per_metric);
+          hd::metric_statistics(v, m, buf.scratch, values.data() + m * per_metric, nullptr);
         for (std::uint32_t k = v.unit_firm_begin[u]; k < v.unit_firm_begin[u + 1]; ++k)
           buf.firm_count[v.unit_firms[k]] = 1.0;
         const std::uint32_t g = group_of[u];

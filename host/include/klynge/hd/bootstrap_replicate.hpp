@@ -294,10 +294,10 @@ KLYNGE_HD CohortAverage cohort_average(const BootView& v, const BootScratch& scr
 }
 
 // Every requested statistic of one metric for the counts in scratch.firm_count, written to
-// values[key] (and the Welch SE of mean_diff keys to se[key], NaN elsewhere) for the keys of
-// this metric in describe's order: cells, then the aggregate, each with the requested
-// statistics in Statistic order. On a team every lane computes the same values; lane 0 writes
-// the scratch's cell arrays and the outputs.
+// values[key] (and, when se is not null, the Welch SE of mean_diff keys to se[key], NaN
+// elsewhere) for the keys of this metric in describe's order: cells, then the aggregate, each
+// with the requested statistics in Statistic order. On a team every lane computes the same
+// values; lane 0 writes the scratch's cell arrays and the outputs.
 template <typename Team>
 KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, BootScratch& scratch,
                                       double* values, double* se, const Team& team) {
@@ -324,7 +324,7 @@ KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, B
       if (!(v.stat_mask & (1u << s))) continue;
       if (writer) {
         values[key] = cv[s];
-        se[key] = s == kStatMean ? cell_se : nan;
+        if (se) se[key] = s == kStatMean ? cell_se : nan;
       }
       ++key;
     }
@@ -338,7 +338,10 @@ KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, B
   // with a mean difference.
   double agg_se = nan, welch_se = nan, se_total = 0.0, se_sum = 0.0;
   bool too_few = false;
-  const bool need_se = (v.stat_mask & ((1u << kStatMean) | (1u << kStatWelch))) != 0;
+  // The aggregate's influence pass: for welch_t's value, or for mean_diff's SE when wanted
+  // (the jackknife wants values only).
+  const bool need_se = (v.stat_mask & (1u << kStatWelch)) != 0 ||
+                       (se != nullptr && (v.stat_mask & (1u << kStatMean)) != 0);
   const CohortAverage mean_avg = cohort_average(v, scratch, kStatMean);
   const double mean_total = mean_avg.total;
   for (std::uint32_t c = 0; c < v.cells && need_se; ++c) {
@@ -398,7 +401,7 @@ KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, B
     }
     if (writer) {
       values[key] = value;
-      se[key] = s == kStatMean ? agg_se : nan;
+      if (se) se[key] = s == kStatMean ? agg_se : nan;
     }
     ++key;
   }
