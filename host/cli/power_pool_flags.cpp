@@ -15,6 +15,7 @@ power::PoolColumns pool_columns(const PoolFlags& f) {
   c.delimiter = parse_delimiter(f.delimiter);
   c.strata = f.columns.strata;
   c.member = f.columns.member;
+  c.entry = f.entry;
   const auto profile = power::parse_member_profile(f.member_profile);
   if (!profile)
     throw_usage_error("--member-profile: \"" + f.member_profile +
@@ -53,12 +54,18 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& f) {
       ->group("Pool");
   cmd.add_option("--member-profile", f.member_profile,
                  "Whom members resemble: population (drawn as controls are) or members (the "
-                 "stratum mix of the --pool file's own members; needs --strata)")
+                 "--pool file's own members: their stratum mix, needs --strata; with "
+                 "--entry-years also their entry years)")
       ->capture_default_str()
       ->group("Pool");
   cmd.add_option("--member", f.columns.member,
                  "Membership column of the --pool file, for --member-profile members (absent: "
                  "derived from a cluster column, as analyze does)")
+      ->capture_default_str()
+      ->group("Pool");
+  cmd.add_option("--entry", f.entry,
+                 "Entry-year column of the --pool file, for --member-profile members with "
+                 "--entry-years")
       ->capture_default_str()
       ->group("Pool");
 }
@@ -87,6 +94,10 @@ std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
       throw_usage_error(
           "--member names the --pool file's membership column: give --pool FILE, or leave "
           "--member out");
+    if (columns.entry != defaults.entry)
+      throw_usage_error(
+          "--entry names the --pool file's entry-year column: give --pool FILE, or leave "
+          "--entry out");
     if (columns.profile != defaults.profile)
       throw_usage_error(
           "--member-profile draws members from the --pool file: give --pool FILE, or leave "

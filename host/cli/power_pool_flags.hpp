@@ -1,6 +1,6 @@
 // `klynge power --pool FILE` and the panel reader's layout flags that go with it (--delimiter,
-// --id, --year, --metrics, --strata, --member, as `analyze` takes them) and --member-profile: a
-// user's own control pool (docs/power.md).
+// --id, --year, --metrics, --strata, --member, --entry, as `analyze` takes them) and
+// --member-profile: a user's own control pool (docs/power.md).
 #pragma once
 
 #include <memory>
@@ -18,6 +18,7 @@ struct PoolFlags {
   std::string delimiter = "auto";
   ColumnMap columns;  // only id, year, metrics, strata and member apply to a pool
   std::string member_profile = "population";
+  std::string entry = "entry_year";  // the members' entry-year column (cohort design's profile)
 };
 
 void add_pool_flags(CLI::App& cmd, PoolFlags& flags);
@@ -25,8 +26,8 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& flags);
 // A pool that only names its file: enough for power::validate to check the flags that conflict
 // with --pool before the (possibly long) read. Null without --pool. Throws Error(usage) for a
 // bad --delimiter, --metrics or --member-profile, and for --id, --year, --metrics, --delimiter,
-// --member or --member-profile set without --pool (they would be ignored; --strata without a
-// pool names the simulated panels' columns).
+// --member, --entry or --member-profile set without --pool (they would be ignored; --strata without
+// a pool names the simulated panels' columns).
 std::shared_ptr<const power::Pool> named_pool(const PoolFlags& flags);
 
 // Reads the pool (power::read_pool) for the study's design (power::study_design).

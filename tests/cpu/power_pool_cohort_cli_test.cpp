@@ -142,8 +142,9 @@ TEST(PowerPoolCohortCli, FlagsThatDoNotFitTheCohortDesignAreOneLineUsageErrors) 
       {entry("abc"), 64, "--entry-years: \"abc\" is not an integer"},
       {entry("2015:2011"), 64, "--entry-years 2015:2011"},
       {with({"--offset", "51"}), 64, "--offset must be between -50 and 50"},
-      {with({"--strata", "nace", "--member-profile", "members"}), 64,
-       "--member-profile members is not available with --entry-years"},
+      {with({"--entry", "joined"}), 64,
+       "--entry joined names the --pool file's entry-year column, read for --member-profile "
+       "members with --entry-years"},
       // examples/firms.csv ends in 2020: cohort 2021's window has no rows.
       {entry("2011:2021"), 65, "no firm of the pool has a row in cohort 2021's window"},
   };

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "common/pool_sample_expect.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
@@ -61,10 +62,6 @@ power::PremiumPoint premium(const std::string& value) {
   return power::parse_premium_grid({value})[0];
 }
 
-bool same_double(double a, double b) {
-  return (std::isnan(a) && std::isnan(b)) || a == b;
-}
-
 TEST(PowerPoolCohort, PoolHoldsEveryFirmsGrowthOverEveryCohortWindow) {
   const power::Pool& pool = *cohort_pool();
   ASSERT_TRUE(pool.cohort_design());
@@ -94,79 +91,6 @@ TEST(PowerPoolCohort, PoolHoldsEveryFirmsGrowthOverEveryCohortWindow) {
   EXPECT_GT(windows_missing_firms, 0);
 }
 
-// A panel of the dataset's firms: every row of the pool firm each draw took (the firm id of
-// draw j is "<pool id>#j"), the members marked with the entry year of the cell they are in.
-Panel drawn_panel(const Sample& s) {
-  std::map<std::string, std::vector<std::size_t>> rows_of;
-  const Panel& p = panel();
-  for (std::size_t r = 0; r < p.rows(); ++r)
-    rows_of[p.firm_ids[static_cast<std::size_t>(p.firm[r])]].push_back(r);
-  std::vector<int> entry(s.firm_ids.size(), 0);
-  for (const Cell& cell : s.cells)
-    for (std::uint32_t i = cell.member_begin; i < cell.member_end; ++i)
-      entry[static_cast<std::size_t>(s.firm[i])] = cell.cohort;
-  std::string csv = "firm_id,year,employees,revenue,value_added,member,entry_year,nace\n";
-  for (std::size_t j = 0; j < s.firm_ids.size(); ++j) {
-    const std::string& id = s.firm_ids[j];
-    for (const std::size_t r : rows_of.at(id.substr(0, id.find('#')))) {
-      std::string values;
-      for (int m = 0; m < kMetrics; ++m) {
-        const double x = p.metric[m][r];
-        values += std::isnan(x) ? std::string(",") : fmt::format("{},", x);
-      }
-      const std::int32_t code = p.strata[0].code[r];
-      csv += fmt::format("{},{},{}{},{},{}\n", id, p.year[r], values, entry[j] ? 1 : 0,
-                         entry[j] ? std::to_string(entry[j]) : std::string(),
-                         code < 0 ? std::string() : p.strata[0].labels[code]);
-    }
-  }
-  ReadOptions read;
-  read.columns.strata = {"nace"};
-  read.columns.entry = "entry_year";
-  return parse_panel(csv, "drawn.csv", read);
-}
-
-void expect_same_sample(const Sample& s, const Sample& b) {
-  ASSERT_EQ(s.cells.size(), b.cells.size());
-  for (std::size_t c = 0; c < s.cells.size(); ++c) {
-    EXPECT_EQ(s.cells[c].cohort, b.cells[c].cohort);
-    EXPECT_EQ(s.cells[c].from, b.cells[c].from);
-    EXPECT_EQ(s.cells[c].to, b.cells[c].to);
-    EXPECT_EQ(s.cells[c].member_begin, b.cells[c].member_begin);
-    EXPECT_EQ(s.cells[c].member_end, b.cells[c].member_end);
-    EXPECT_EQ(s.cells[c].control_end, b.cells[c].control_end);
-  }
-  EXPECT_EQ(s.firm, b.firm);
-  EXPECT_EQ(s.firm_ids, b.firm_ids);
-  EXPECT_EQ(s.metric_names, b.metric_names);
-  EXPECT_EQ(s.weighted, b.weighted);
-  ASSERT_EQ(s.stratum.size(), b.stratum.size());
-  for (std::size_t i = 0; i < s.stratum.size(); ++i)
-    EXPECT_EQ(s.stratum_labels[s.stratum[i]], b.stratum_labels[b.stratum[i]]) << i;
-  for (int m = 0; m < kMetrics; ++m)
-    for (std::size_t i = 0; i < s.contributions(); ++i) {
-      EXPECT_TRUE(same_double(s.growth[m][i], b.growth[m][i])) << m << " " << i;
-      EXPECT_TRUE(same_double(s.start[m][i], b.start[m][i])) << m << " " << i;
-      EXPECT_TRUE(same_double(s.end[m][i], b.end[m][i])) << m << " " << i;
-      EXPECT_EQ(s.weight[m][i], b.weight[m][i]) << m << " " << i;
-    }
-  EXPECT_EQ(s.unbalanced_weight, b.unbalanced_weight);
-  ASSERT_EQ(s.drops.size(), b.drops.size());
-  for (std::size_t i = 0; i < s.drops.size(); ++i) {
-    EXPECT_EQ(s.drops[i].metric, b.drops[i].metric) << i;
-    EXPECT_EQ(s.drops[i].cohort, b.drops[i].cohort) << i;
-    EXPECT_EQ(s.drops[i].group, b.drops[i].group) << i;
-    EXPECT_EQ(s.drops[i].reason, b.drops[i].reason) << i;
-    EXPECT_EQ(s.drops[i].count, b.drops[i].count) << i;
-  }
-  ASSERT_EQ(s.unmatched.size(), b.unmatched.size());
-  for (std::size_t i = 0; i < s.unmatched.size(); ++i) {
-    EXPECT_EQ(s.unmatched[i].cohort, b.unmatched[i].cohort);
-    EXPECT_EQ(s.unmatched[i].stratum, b.unmatched[i].stratum);
-    EXPECT_EQ(s.unmatched[i].members, b.unmatched[i].members);
-  }
-}
-
 // The dataset is built from the pool's growth values, not from a panel; at premium 0 it must be
 // exactly what build_sample's cohort design makes of a panel of the drawn firms, balanced or
 // not. Small datasets leave some cohorts without members (no cell, as in build_sample) and some
@@ -181,9 +105,9 @@ TEST(PowerPoolCohort, DatasetIsWhatBuildSampleMakesOfTheDrawnFirms) {
       // The cohorts are the drawn members' entry years, as in `klynge analyze` of the dataset.
       DesignOptions design = cohort_design(balance);
       design.extra_cohorts.clear();
-      const Sample b = build_sample(drawn_panel(s), design);
+      const Sample b = build_sample(test::drawn_cohort_panel(panel(), s), design);
       SCOPED_TRACE(fmt::format("dataset {} balance {}", dataset, balance));
-      expect_same_sample(s, b);
+      test::expect_same_sample(s, b);
       some_cohort_empty = some_cohort_empty || s.cells.size() < pool.windows.size();
       some_unmatched = some_unmatched || !s.unmatched.empty();
     }
@@ -343,12 +267,12 @@ TEST(PowerPoolCohort, FlagsThatDoNotFitTheCohortDesignAreUsageErrors) {
   s.entry_first = s.entry_last = 0;
   s.offset = -1;
   expect_usage(s, "give --entry-years A:B");
+  // The entry-year column is read for a members profile only.
   s = base;
-  auto profiled = std::make_shared<power::Pool>(*cohort_pool());
-  profiled->source.columns.strata = {"nace"};
-  profiled->source.columns.profile = power::MemberProfile::members;
-  s.pool = profiled;
-  expect_usage(s, "--member-profile members is not available with --entry-years");
+  auto with_entry = std::make_shared<power::Pool>(*cohort_pool());
+  with_entry->source.columns.entry = "joined";
+  s.pool = with_entry;
+  expect_usage(s, "--entry joined names the --pool file's entry-year column");
 }
 
 TEST(PowerPoolCohort, CohortWindowWithoutFirmsIsBadData) {

@@ -20,7 +20,8 @@ namespace klynge::power {
 // Whom a dataset's members resemble (docs/power.md "Members selected on strata").
 enum class MemberProfile {
   population,  // members are drawn as controls are, from the whole population
-  members,     // members' stratum cells follow the pool file's own members (needs strata)
+  members,     // members' stratum cells (and, in the cohort design, entry years) follow the pool
+               // file's own members
 };
 std::string_view member_profile_name(MemberProfile profile);
 std::optional<MemberProfile> parse_member_profile(std::string_view name);
@@ -41,6 +42,9 @@ struct PoolColumns {
   // MemberProfile::members: the file's membership column, as `analyze --member` (absent: derived
   // from a cluster column, as analyze derives it). Not read otherwise.
   std::string member = "member";
+  // MemberProfile::members in the cohort design: the members' entry-year column, as
+  // `analyze --entry`. Not read otherwise.
+  std::string entry = "entry_year";
 };
 
 // Throws Error(usage) naming --metrics when `metrics` is empty, has an empty name or names a
@@ -58,10 +62,13 @@ struct PoolSource {
   std::vector<std::uint64_t> valid;  // of those, firms with a valid growth, per metric column
   // MemberProfile::members: the file's members with a valid growth of some metric (those whose
   // cells the datasets' members follow), and how many of them are in a stratum cell without any
-  // population firm (left out of the profile: no firm could stand in for them).
+  // population firm (left out of the profile: no firm could stand in for them). In the cohort
+  // design a member counts with its growth over its own entry year's window, and the members
+  // whose entry year is outside the study's entry years (or missing) are counted apart.
   std::uint64_t strata_cells = 0;  // stratum cells of the population (0 without strata)
   std::uint64_t profile_members = 0;
   std::uint64_t unmatched_members = 0;
+  std::uint64_t outside_members = 0;
 };
 
 // The pool's values over one comparison window: the window design's [from, to], or cohort g's
@@ -95,13 +102,19 @@ struct Pool {
   std::vector<PoolWindow> windows;
   // Stratum cells as build_sample labels and orders them (all windows). Empty without strata.
   std::vector<std::string> stratum_labels;
-  // MemberProfile::members (window design): one entry per profile member, its stratum cell (file
-  // order); and the population firms of each cell, cell by cell: cell s holds
-  // cell_firms[cell_begin[s], cell_begin[s + 1]).
+  // MemberProfile::members: one entry per profile member, its profile cell (file order); and the
+  // population firms (indices into firm_ids) of each profile cell, cell by cell: cell c holds
+  // cell_firms[cell_begin[c], cell_begin[c + 1]). Profile cell c is window c / cells_per_window()
+  // and stratum cell c % cells_per_window() there: in the window design the stratum cell itself,
+  // in the cohort design the member's entry year and its stratum cell at that window's start.
   std::vector<std::int32_t> profile;
   std::vector<std::uint32_t> cell_begin, cell_firms;
 
   std::uint32_t firms() const { return static_cast<std::uint32_t>(firm_ids.size()); }
+  // Stratum cells per window in a profile cell index: 1 without strata (the cell is the window).
+  std::uint32_t cells_per_window() const {
+    return stratum_labels.empty() ? 1u : static_cast<std::uint32_t>(stratum_labels.size());
+  }
   const std::vector<std::string>& metrics() const { return source.columns.metrics; }
   bool cohort_design() const { return is_cohort_design(design); }
 };
@@ -111,12 +124,13 @@ struct Pool {
 // valid log growth for at least one of the panel's metrics in at least one window, which become
 // the pool's metric columns. MemberProfile::population: the panel read with
 // ReadOptions::membership = false (every firm a non-member) and every such firm in the
-// population. MemberProfile::members (window design; needs the panel's stratum columns): the
-// never-members are the population and the members the profile. With stratum columns each
-// population firm keeps its stratum cell per window. Throws Error(bad_data) naming the panel when
-// fewer than 2 population firms remain, when a cohort's window has no population firm, or
-// (members) no member is in a stratum cell that has population firms; Error(usage) for members
-// without stratum columns or with the cohort design.
+// population. MemberProfile::members: the never-members are the population and the members the
+// profile (window design: needs the panel's stratum columns; cohort design: the members entering
+// in the study's entry years, by entry year and stratum cell, the panel's entry column read).
+// With stratum columns each population firm keeps its stratum cell per window. Throws
+// Error(bad_data) naming the panel when fewer than 2 population firms remain, when a cohort's
+// window has no population firm, or (members) no member is in a profile cell that has population
+// firms; Error(usage) for members in the window design without stratum columns.
 Pool pool_from_panel(const Panel& panel, const DesignOptions& design,
                      MemberProfile profile = MemberProfile::population);
 Pool pool_from_panel(const Panel& panel, int from, int to,
@@ -136,15 +150,15 @@ std::uint32_t pool_members(std::uint32_t firms, double member_share);
 // Dataset `dataset` of a grid point: `firms` pool firms drawn with replacement (Philox,
 // hd/pool_draws.hpp), the first pool_members() of the draws members, the rest controls; each
 // member's log growth + the premium of its metric (premium.premium in pool.metrics() order),
-// exactly. With MemberProfile::members a member draw takes the stratum cell of a random profile
-// member and then a random population firm of that cell. In the cohort design a member draw
-// takes a cohort uniformly among the pool's and then a random population firm with a row in its
-// window; a control enters the cell of every cohort with members whose window it has a row in.
-// The Sample is laid out as build_sample lays out the design (cells in cohort order, members
-// then controls, draw order within each; a missing growth stays missing, weight 0, counted as a
-// drop; each contribution's stratum cell). Its metrics are the pool's metric columns, by their
-// names. `balance`: the controls reweighted to the members' strata in each cell, as
-// build_sample's --balance (needs strata).
+// exactly. With MemberProfile::members a member draw takes the profile cell of a random profile
+// member and then a random population firm of that cell (in the cohort design: with a row in its
+// entry year's window). Otherwise, in the cohort design a member draw takes a cohort uniformly
+// among the pool's and then a random population firm with a row in its window; a control enters the
+// cell of every cohort with members whose window it has a row in. The Sample is laid out as
+// build_sample lays out the design (cells in cohort order, members then controls, draw order within
+// each; a missing growth stays missing, weight 0, counted as a drop; each contribution's stratum
+// cell). Its metrics are the pool's metric columns, by their names. `balance`: the controls
+// reweighted to the members' strata in each cell, as build_sample's --balance (needs strata).
 Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t firms,
                    double member_share, std::uint64_t seed, std::uint32_t dataset,
                    bool balance = false);
@@ -154,7 +168,9 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
 // the members' strata; with MemberProfile::members and no balancing, the premium plus the
 // composition gap sum_s q_s mu_s - mu (q_s the share of stratum s among members valid for the
 // metric, mu_s the mean growth of the population's valid firms in s, mu that of all of them).
-// Exact: computed from the pool, no Monte Carlo error.
+// In the cohort design the gap is taken per window and the windows are averaged with the
+// expected number of valid members per member draw as weights (the cohort aggregate's weights,
+// in expectation). Exact: computed from the pool, no Monte Carlo error.
 std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premium, bool balance);
 
 }  // namespace klynge::power

@@ -33,45 +33,73 @@ std::string alternatives(const std::vector<std::string>& names) {
 // "the cohort windows [g + 0, g + 3], g = 2012..2015".
 std::string windows_text(const DesignOptions& design) {
   if (!is_cohort_design(design)) return fmt::format("[{}, {}]", *design.from, *design.to);
-  const auto [lo, hi] = std::minmax_element(design.extra_cohorts.begin(),
-                                            design.extra_cohorts.end());
+  const auto [lo, hi] =
+      std::minmax_element(design.extra_cohorts.begin(), design.extra_cohorts.end());
   return fmt::format("the cohort windows [g{:+d}, g{:+d}], g = {}..{}", design.offset,
                      design.offset + design.horizon, *lo, *hi);
 }
 
-// The population's firms cell by cell, and the profile: the members whose cell has population
-// firms (the others are counted: no firm of the population can stand in for them).
+// The study's entry years, for messages: "2011..2015" (one year alone as it is).
+std::string entry_years_text(const DesignOptions& design) {
+  const auto [lo, hi] =
+      std::minmax_element(design.extra_cohorts.begin(), design.extra_cohorts.end());
+  return *lo == *hi ? std::to_string(*lo) : fmt::format("{}..{}", *lo, *hi);
+}
+
+// Whether build_sample's cell is one of the study's: every cell in the window design; in the
+// cohort design the cells of the study's entry years (a pool read with members also has the
+// cells of the other years its members entered in).
+bool study_cell(const DesignOptions& design, const Cell& cell) {
+  return !is_cohort_design(design) ||
+         std::find(design.extra_cohorts.begin(), design.extra_cohorts.end(), cell.cohort) !=
+             design.extra_cohorts.end();
+}
+
+// The population's firms profile cell by profile cell (each window's firms in their stratum
+// cells, Pool::profile), and the profile: the members whose cell has population firms (the others
+// are counted: no firm of the population can stand in for them).
 void make_profile(Pool& pool, const std::vector<std::int32_t>& member_cells,
                   const std::string& member_column) {
-  // The window design's one window holds every population firm, in population order.
-  const std::vector<std::int32_t>& stratum = pool.windows.at(0).stratum;
-  const std::size_t cells = pool.stratum_labels.size();
+  const std::uint32_t per_window = pool.cells_per_window();
+  const std::size_t cells = pool.windows.size() * per_window;
+  const auto cell_of = [&](std::size_t w, std::size_t i) {
+    const PoolWindow& window = pool.windows[w];
+    return w * per_window +
+           (window.stratum.empty() ? 0 : static_cast<std::size_t>(window.stratum[i]));
+  };
   pool.cell_begin.assign(cells + 1, 0);
-  for (const std::int32_t s : stratum) ++pool.cell_begin[static_cast<std::size_t>(s) + 1];
-  for (std::size_t s = 0; s < cells; ++s) pool.cell_begin[s + 1] += pool.cell_begin[s];
-  pool.cell_firms.resize(stratum.size());
+  for (std::size_t w = 0; w < pool.windows.size(); ++w)
+    for (std::size_t i = 0; i < pool.windows[w].firms.size(); ++i)
+      ++pool.cell_begin[cell_of(w, i) + 1];
+  for (std::size_t c = 0; c < cells; ++c) pool.cell_begin[c + 1] += pool.cell_begin[c];
+  pool.cell_firms.resize(pool.cell_begin.back());
   std::vector<std::uint32_t> next(pool.cell_begin.begin(), pool.cell_begin.end() - 1);
-  for (std::uint32_t k = 0; k < stratum.size(); ++k)
-    pool.cell_firms[next[static_cast<std::size_t>(stratum[k])]++] = k;
+  for (std::size_t w = 0; w < pool.windows.size(); ++w)
+    for (std::size_t i = 0; i < pool.windows[w].firms.size(); ++i)
+      pool.cell_firms[next[cell_of(w, i)]++] = pool.windows[w].firms[i];
   pool.source.profile_members = member_cells.size();
-  for (const std::int32_t s : member_cells) {
-    const auto cell = static_cast<std::size_t>(s);
+  for (const std::int32_t c : member_cells) {
+    const auto cell = static_cast<std::size_t>(c);
     if (pool.cell_begin[cell + 1] > pool.cell_begin[cell])
-      pool.profile.push_back(s);
+      pool.profile.push_back(c);
     else
       ++pool.source.unmatched_members;
   }
+  const bool cohorts = pool.cohort_design();
+  const std::string over =
+      cohorts ? "over its entry year's window, entering in " + entry_years_text(pool.design)
+              : fmt::format("over [{}, {}]", pool.windows[0].from, pool.windows[0].to);
   if (member_cells.empty())
     throw Error(ExitCode::bad_data,
                 fmt::format("{}: --member-profile members: the file has no member (column {}) "
-                            "with a log growth over [{}, {}]",
-                            pool.source.path, member_column, pool.windows[0].from, pool.windows[0].to));
+                            "with a log growth {}",
+                            pool.source.path, member_column, over));
   if (pool.profile.empty())
     throw Error(ExitCode::bad_data,
                 fmt::format("{}: --member-profile members: none of the file's {} members with a "
-                            "log growth over [{}, {}] is in a stratum cell that has non-members",
-                            pool.source.path, member_cells.size(), pool.windows[0].from,
-                            pool.windows[0].to));
+                            "log growth {} is in a {} that has non-members",
+                            pool.source.path, member_cells.size(), over,
+                            cohorts && pool.stratum_labels.empty() ? "window" : "stratum cell"));
 }
 
 }  // namespace
@@ -91,12 +119,10 @@ Pool pool_from_panel(const Panel& panel, const DesignOptions& design, MemberProf
   const std::size_t metrics = panel.metric_names.size();
   const bool profiled = profile == MemberProfile::members;
   const bool cohorts = is_cohort_design(design);
-  if (profiled && panel.strata.empty())
+  // In the cohort design the profile is at least the members' entry years; in the window design
+  // it would be nothing without strata.
+  if (profiled && !cohorts && panel.strata.empty())
     throw_usage_error("--member-profile members: name the stratum columns with --strata");
-  if (profiled && cohorts)
-    throw_usage_error(
-        "--member-profile members is not available with the cohort design (--entry-years): "
-        "members are drawn from the population");
 
   const Sample sample = build_sample(panel, design);
   Pool pool;
@@ -113,8 +139,21 @@ Pool pool_from_panel(const Panel& panel, const DesignOptions& design, MemberProf
   // per metric, whether the firm has a valid growth of it in some window.
   const std::size_t panel_firms = sample.firm_ids.size();
   std::vector<std::uint8_t> valid(panel_firms * metrics, 0);
-  std::vector<std::int32_t> member_cells;  // profile candidates: members with a valid growth
-  for (const Cell& cell : sample.cells)
+  // Profile candidates: members with a valid growth, by profile cell (Pool::profile).
+  std::vector<std::int32_t> member_cells;
+  const std::int32_t per_window = static_cast<std::int32_t>(pool.cells_per_window());
+  std::int32_t window = -1;  // index of the study's cell among the study's cells
+  for (const Cell& cell : sample.cells) {
+    if (!study_cell(design, cell)) {
+      for (std::size_t c = cell.member_begin; c < cell.member_end; ++c)
+        for (std::size_t m = 0; m < metrics; ++m)
+          if (std::isfinite(sample.growth[m][c])) {
+            ++pool.source.outside_members;
+            break;
+          }
+      continue;
+    }
+    ++window;
     for (std::size_t c = cell.member_begin; c < cell.control_end; ++c) {
       const auto f = static_cast<std::size_t>(sample.firm[c]);
       bool any = false;
@@ -125,8 +164,15 @@ Pool pool_from_panel(const Panel& panel, const DesignOptions& design, MemberProf
         // never stand in for a member or a control themselves.
         if (ok && c >= cell.member_end) valid[f * metrics + m] = 1;
       }
-      if (any && c < cell.member_end) member_cells.push_back(sample.stratum[c]);
+      if (any && c < cell.member_end)
+        member_cells.push_back(window * per_window + std::max(sample.stratum[c], 0));
     }
+  }
+  // Members without an entry year have no window: outside the study's entry years too.
+  if (profiled && cohorts)
+    for (const DropCount& d : sample.drops)
+      if (d.reason == DropReason::no_entry_year && d.metric == panel.metric_names[0])
+        pool.source.outside_members += d.count;
   std::vector<std::int32_t> population(panel_firms, -1);
   for (std::size_t f = 0; f < panel_firms; ++f) {
     bool any = false;
@@ -141,21 +187,21 @@ Pool pool_from_panel(const Panel& panel, const DesignOptions& design, MemberProf
   }
   pool.source.firms = pool.firm_ids.size();
   if (pool.source.firms < 2)
-    throw Error(
-        ExitCode::bad_data,
-        fmt::format("{}: the pool has {} {}firm{} with a log growth over {} (rows "
-                    "for both years with positive {}); "
-                    "--pool needs at least 2: check {} against the file's years",
-                    panel.path, pool.source.firms, profiled ? "non-member " : "",
-                    pool.source.firms == 1 ? "" : "s", windows_text(design),
-                    alternatives(panel.metric_names),
-                    cohorts ? "--entry-years, --offset and --horizon" : "--from/--to"));
+    throw Error(ExitCode::bad_data,
+                fmt::format("{}: the pool has {} {}firm{} with a log growth over {} (rows "
+                            "for both years with positive {}); "
+                            "--pool needs at least 2: check {} against the file's years",
+                            panel.path, pool.source.firms, profiled ? "non-member " : "",
+                            pool.source.firms == 1 ? "" : "s", windows_text(design),
+                            alternatives(panel.metric_names),
+                            cohorts ? "--entry-years, --offset and --horizon" : "--from/--to"));
   if (pool.source.firms > 0x7FFFFFFFull)
     throw_usage_error(
         fmt::format("{}: a pool of more than 2^31 - 1 firms is not supported", panel.path));
 
   // Each window: its population firms, in firm order (the order of the cell's controls).
   for (const Cell& cell : sample.cells) {
+    if (!study_cell(design, cell)) continue;
     PoolWindow& w = pool.windows.emplace_back();
     w.cohort = cell.cohort;
     w.from = cell.from;
@@ -207,6 +253,7 @@ Pool read_pool(const std::string& path, const PoolColumns& columns, const Design
   read.columns.strata = columns.strata;
   read.columns.member = columns.member;
   read.membership = columns.profile == MemberProfile::members;
+  if (read.membership && is_cohort_design(design)) read.columns.entry = columns.entry;
   const Panel panel = read_panel(path, read);
   Pool pool = pool_from_panel(panel, design, columns.profile);
   pool.source.columns = columns;
@@ -214,8 +261,7 @@ Pool read_pool(const std::string& path, const PoolColumns& columns, const Design
   return pool;
 }
 
-Pool read_pool(const std::string& path, const PoolColumns& columns, int from, int to,
-               int threads) {
+Pool read_pool(const std::string& path, const PoolColumns& columns, int from, int to, int threads) {
   DesignOptions design;
   design.from = from;
   design.to = to;

@@ -21,16 +21,21 @@ DropReason drop_reason(double x0, double x1, double h) {
   return static_cast<DropReason>(static_cast<int>(g.status) - 1);
 }
 
-// Member draw j under MemberProfile::members: the stratum cell of a random profile member, then
-// a random population firm of that cell (every profile cell has one, pool_from_panel).
-std::uint32_t profiled_member(const Pool& pool, std::uint64_t seed, std::uint32_t dataset,
-                              std::uint32_t j) {
+// Member draw j under MemberProfile::members: the profile cell of a random profile member, then
+// a random population firm of that cell (every profile cell has one, pool_from_panel). Returns
+// the firm and the cell's window.
+struct ProfiledDraw {
+  std::uint32_t firm, window;
+};
+ProfiledDraw profiled_member(const Pool& pool, std::uint64_t seed, std::uint32_t dataset,
+                             std::uint32_t j) {
   const auto profile_size = static_cast<std::uint32_t>(pool.profile.size());
-  const auto cell = static_cast<std::size_t>(
+  const auto cell = static_cast<std::uint32_t>(
       pool.profile[hd::pool_index(seed, dataset, hd::kPurposePoolFirm, j, profile_size)]);
   const std::uint32_t begin = pool.cell_begin[cell];
   const std::uint32_t size = pool.cell_begin[cell + 1] - begin;
-  return pool.cell_firms[begin + hd::pool_index(seed, dataset, hd::kPurposePoolCellFirm, j, size)];
+  return {pool.cell_firms[begin + hd::pool_index(seed, dataset, hd::kPurposePoolCellFirm, j, size)],
+          cell / pool.cells_per_window()};
 }
 
 }  // namespace
@@ -61,16 +66,18 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
   Sample s;
   s.firm_ids.resize(firms);
   for (std::uint32_t j = 0; j < firms; ++j) {
-    if (j < members && cohorts) {
+    if (j < members && !pool.profile.empty()) {
+      const ProfiledDraw draw = profiled_member(pool, seed, dataset, j);
+      drawn[j] = draw.firm;
+      member_window[j] = draw.window;
+    } else if (j < members && cohorts) {
       const std::uint32_t w = hd::pool_index(seed, dataset, hd::kPurposePoolCohort, j, windows);
       const std::vector<std::uint32_t>& in_window = pool.windows[w].firms;
       member_window[j] = w;
       drawn[j] = in_window[hd::pool_index(seed, dataset, hd::kPurposePoolWindowFirm, j,
                                           static_cast<std::uint32_t>(in_window.size()))];
     } else {
-      drawn[j] = j < members && !pool.profile.empty()
-                     ? profiled_member(pool, seed, dataset, j)
-                     : hd::pool_firm(seed, dataset, j, pool.firms());
+      drawn[j] = hd::pool_firm(seed, dataset, j, pool.firms());
     }
     s.firm_ids[j] = pool.firm_ids[drawn[j]] + "#" + std::to_string(j);
   }
@@ -81,8 +88,8 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
   std::vector<std::uint32_t> window_of_cell, slot;
   for (std::uint32_t w = 0; w < windows; ++w) {
     const PoolWindow& window = pool.windows[w];
-    Cell cell{window.cohort, window.from, window.to, static_cast<std::uint32_t>(s.firm.size()), 0,
-              0};
+    Cell cell{
+        window.cohort, window.from, window.to, static_cast<std::uint32_t>(s.firm.size()), 0, 0};
     for (std::uint32_t j = 0; j < members; ++j) {
       if (member_window[j] != w) continue;
       s.firm.push_back(static_cast<std::int32_t>(j));

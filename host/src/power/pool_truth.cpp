@@ -3,7 +3,8 @@
 // same firms (members + the premium), so each cell's difference is the premium; what remains,
 // when members follow the file's members and the controls are not balanced, is the composition
 // gap: members' valid growth is spread over the cells by the profile, controls' by the
-// population.
+// population; in the cohort design per window, averaged over the windows as the aggregate
+// averages its cohorts.
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -17,41 +18,61 @@ std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premiu
   if (premium.premium.size() != pool.metrics().size())
     throw Error(ExitCode::internal, "pool_true_value: a premium per metric of the pool is needed");
   std::vector<double> truth = premium.premium;
-  // The cohort design has no profile: in every cohort's cell members and controls are draws of
-  // the same firms (those with a row in its window), so each cell's difference is the premium,
-  // and so is any weighted average of them.
+  // Without a profile members are drawn as controls are: in the window's cell (or in every
+  // cohort's cell, among the firms with a row in its window) both are draws of the same firms,
+  // so each cell's difference is the premium, and so is any weighted average of them.
   if (pool.profile.empty() || balance) return truth;
-  const PoolWindow& window = pool.windows.at(0);  // a profile implies the window design
 
-  const std::size_t cells = pool.stratum_labels.size();
-  // p_s: share of the profile in cell s; n_s: population firms in s (the pool's cell index).
+  const std::uint32_t per_window = pool.cells_per_window();
+  const std::size_t cells = pool.windows.size() * per_window;
+  // p_c: share of the profile in profile cell c; n_c: population firms in c (Pool::cell_begin).
   std::vector<double> profile_share(cells, 0.0);
-  for (const std::int32_t s : pool.profile) profile_share[static_cast<std::size_t>(s)] += 1.0;
+  for (const std::int32_t c : pool.profile) profile_share[static_cast<std::size_t>(c)] += 1.0;
   for (double& p : profile_share) p /= static_cast<double>(pool.profile.size());
 
   for (std::size_t m = 0; m < pool.metrics().size(); ++m) {
-    // v_s: firms of s valid for metric m; sum_s: the sum of their growth.
-    std::vector<double> valid(cells, 0.0), sum(cells, 0.0);
-    for (std::uint32_t k = 0; k < pool.firms(); ++k) {
-      const double g = window.growth[m][k];
-      if (!std::isfinite(g)) continue;
-      const auto s = static_cast<std::size_t>(window.stratum[k]);
-      valid[s] += 1.0;
-      sum[s] += g;
+    // Per window: a member draw lands on a valid firm of cell c with probability
+    // p_c v_c / n_c (v_c: firms of c valid for metric m), whose mean growth is sum_c / v_c; a
+    // control with a row in the window is a uniform draw of the window's firms.
+    double weight_total = 0.0, weighted_gap = 0.0, only_gap = 0.0;
+    std::size_t windows_with_members = 0;
+    for (std::size_t w = 0; w < pool.windows.size(); ++w) {
+      const PoolWindow& window = pool.windows[w];
+      std::vector<double> valid(per_window, 0.0), sum(per_window, 0.0);
+      for (std::size_t i = 0; i < window.firms.size(); ++i) {
+        const double g = window.growth[m][i];
+        if (!std::isfinite(g)) continue;
+        const std::size_t s =
+            window.stratum.empty() ? 0 : static_cast<std::size_t>(window.stratum[i]);
+        valid[s] += 1.0;
+        sum[s] += g;
+      }
+      double member_mass = 0.0, member_sum = 0.0, control_mass = 0.0, control_sum = 0.0;
+      for (std::size_t s = 0; s < per_window; ++s) {
+        control_mass += valid[s];
+        control_sum += sum[s];
+        const std::size_t c = w * per_window + s;
+        const double firms = pool.cell_begin[c + 1] - pool.cell_begin[c];
+        if (firms == 0.0) continue;
+        member_mass += profile_share[c] * valid[s] / firms;
+        member_sum += profile_share[c] * sum[s] / firms;
+      }
+      if (!(member_mass > 0.0)) continue;  // no valid member expected in this window's cell
+      if (!(control_mass > 0.0)) {
+        weighted_gap = std::numeric_limits<double>::quiet_NaN();
+        continue;
+      }
+      // The cohort aggregate weighs each cohort by its valid members (estimands.md section 7):
+      // in expectation, member_mass per member draw.
+      only_gap = member_sum / member_mass - control_sum / control_mass;
+      weight_total += member_mass;
+      weighted_gap += member_mass * only_gap;
+      ++windows_with_members;
     }
-    // A member draw lands on a valid firm of s with probability p_s v_s / n_s, whose mean growth
-    // is sum_s / v_s; a control draw on one with probability v_s / N.
-    double member_mass = 0.0, member_sum = 0.0, control_mass = 0.0, control_sum = 0.0;
-    for (std::size_t s = 0; s < cells; ++s) {
-      control_mass += valid[s];
-      control_sum += sum[s];
-      const double firms = pool.cell_begin[s + 1] - pool.cell_begin[s];
-      if (firms == 0.0) continue;
-      member_mass += profile_share[s] * valid[s] / firms;
-      member_sum += profile_share[s] * sum[s] / firms;
-    }
-    truth[m] = member_mass > 0.0 && control_mass > 0.0
-                   ? premium.premium[m] + member_sum / member_mass - control_sum / control_mass
+    // One window (always so in the window design): its gap as it is, not re-weighted.
+    const double gap = windows_with_members == 1 ? only_gap : weighted_gap / weight_total;
+    truth[m] = windows_with_members > 0 && std::isfinite(weighted_gap)
+                   ? premium.premium[m] + gap
                    : std::numeric_limits<double>::quiet_NaN();
   }
   return truth;

@@ -28,7 +28,8 @@ void check_strata_choices(const PowerSpec& s) {
   const std::string why = s.pool ? "name the --pool file's stratum columns with --strata"
                                  : "name the simulated panels' stratum columns with --strata "
                                    "(nace, region, size_class)";
-  if (s.pool && s.pool->source.columns.profile == MemberProfile::members)
+  // In the cohort design a profile without strata is the members' entry years.
+  if (s.pool && s.pool->source.columns.profile == MemberProfile::members && !s.cohort_design())
     throw_usage_error("--member-profile members draws members by stratum cell: " + why);
   if (s.balance) throw_usage_error("--balance reweights controls by stratum cell: " + why);
   if (s.bootstrap_scheme == Scheme::strata)
@@ -141,6 +142,13 @@ void check_statistics(const PowerSpec& s) {
 // silently ignored. The defaults themselves pass (--print-config writes them).
 void check_design(const PowerSpec& s) {
   const PowerSpec defaults;
+  // The entry-year column is read only for a cohort design's member profile.
+  if (s.pool && s.pool->source.columns.entry != PoolColumns{}.entry &&
+      !(s.cohort_design() && s.pool->source.columns.profile == MemberProfile::members))
+    throw_usage_error(fmt::format(
+        "--entry {} names the --pool file's entry-year column, read for --member-profile "
+        "members with --entry-years: give both, or leave --entry out",
+        s.pool->source.columns.entry));
   if (!s.cohort_design()) {
     // Name only the flags the user changed from their defaults.
     const bool horizon = s.horizon != defaults.horizon, offset = s.offset != defaults.offset;
@@ -157,8 +165,8 @@ void check_design(const PowerSpec& s) {
         "--entry-years: the cohort design is studied on --pool datasets; simulated panels are "
         "compared over one window (--from, --to)");
   if (s.entry_first < 1800 || s.entry_last > 2200 || s.entry_first > s.entry_last)
-    throw_usage_error(fmt::format("--entry-years {}:{}: need 1800 <= A <= B <= 2200",
-                                  s.entry_first, s.entry_last));
+    throw_usage_error(fmt::format("--entry-years {}:{}: need 1800 <= A <= B <= 2200", s.entry_first,
+                                  s.entry_last));
   if (s.horizon < 1 || s.horizon > 50)
     throw_usage_error(fmt::format("--horizon must be between 1 and 50 (got {})", s.horizon));
   if (s.offset < -50 || s.offset > 50)
@@ -168,10 +176,6 @@ void check_design(const PowerSpec& s) {
         "--from {} --to {} set the window design's window; with --entry-years each member is "
         "compared over [entry {:+d}, entry {:+d}] (--offset, --horizon): leave --from and --to out",
         s.from, s.to, s.offset, s.offset + s.horizon));
-  if (s.pool->source.columns.profile == MemberProfile::members)
-    throw_usage_error(
-        "--member-profile members is not available with --entry-years: in the cohort design "
-        "members are drawn from the population");
 }
 
 }  // namespace

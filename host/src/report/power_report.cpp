@@ -28,7 +28,9 @@ using json = nlohmann::ordered_json;
 // report without them had no strata, no industry pull and no size selection: [], 0 and 0).
 // 1.5 added settings.design ("cohort", with settings.entry_years, .horizon and .offset: the
 // cohort design of a pool study); a report without it studied the window design [from, to].
-constexpr const char* kPowerSchemaVersion = "1.5";
+// 1.6 added settings.pool.entry and .outside_members to a cohort design's members profile
+// (which 1.5 refused).
+constexpr const char* kPowerSchemaVersion = "1.6";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -63,7 +65,7 @@ char delimiter_char(const std::string& text, const std::string& source) {
 }
 
 // The pool's identity: the file (path and SHA-256), how it was read, and what it held.
-json pool_json(const PoolSource& p) {
+json pool_json(const PoolSource& p, bool cohort_design) {
   json j;
   j["path"] = p.path;
   j["sha256"] = p.sha256;
@@ -83,6 +85,10 @@ json pool_json(const PoolSource& p) {
     j["member"] = p.columns.member;
     j["profile_members"] = p.profile_members;
     j["unmatched_members"] = p.unmatched_members;
+    if (cohort_design) {
+      j["entry"] = p.columns.entry;
+      j["outside_members"] = p.outside_members;
+    }
   }
   return j;
 }
@@ -121,6 +127,11 @@ std::shared_ptr<const Pool> pool_from_json(const json& j, const std::string& sou
     p.columns.member = field<std::string>(j, "member", source);
     p.profile_members = field<std::uint64_t>(j, "profile_members", source);
     p.unmatched_members = field<std::uint64_t>(j, "unmatched_members", source);
+    // Only a cohort design's profile reads entry years (1.6).
+    if (j.contains("entry")) {
+      p.columns.entry = field<std::string>(j, "entry", source);
+      p.outside_members = field<std::uint64_t>(j, "outside_members", source);
+    }
   }
   return pool;
 }
@@ -163,7 +174,7 @@ json settings_json(const PowerSpec& spec) {
   s["scheme"] = scheme_name(spec.bootstrap_scheme);
   s["perm_scheme"] = perm_scheme_name(spec.perm_scheme);
   if (spec.pool) {
-    s["pool"] = pool_json(spec.pool->source);
+    s["pool"] = pool_json(spec.pool->source, spec.cohort_design());
   } else {
     s["truth_firms"] = spec.truth_firms;
     s["strata"] = spec.sim_strata;
