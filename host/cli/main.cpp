@@ -22,10 +22,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   // `klynge analyze --config FILE`: falls through to the app, whose config file holds one
-  // section per subcommand ([analyze], [describe]), as --print-config writes it. Keys that name
+  // section per subcommand ([analyze], [describe], [power]), as --print-config writes it. Keys that name
   // no flag are errors, never silently ignored.
   app.set_config("--config", "",
-                 "Read flags from a TOML file ([analyze] or [describe] section, as "
+                 "Read flags from a TOML file ([analyze], [describe] or [power] section, as "
                  "--print-config writes it); flags on the command line take precedence");
   app.allow_config_extras(CLI::config_extras_mode::error);
   klynge::cli::add_describe_command(app);

@@ -300,5 +300,49 @@ TEST(PowerValidation, PoolCohortDesignSizeWithSmallCohortsAndCoverage) {
   }
 }
 
+// The members follow the file's own members: their entry years and industries
+// (--member-profile members --strata nace). Unbalanced the intervals cover the premium plus the
+// cohorts' composition gaps, balanced the premium (docs/power.md "Members like the file's
+// members").
+TEST(PowerValidation, PoolCohortDesignWithTheMembersProfileCoversTheTrueValue) {
+  ReadOptions read;
+  read.columns.strata = {"nace"};
+  read.columns.entry = "entry_year";
+  DesignOptions design;
+  for (int g = 2011; g <= 2015; ++g) design.extra_cohorts.push_back(g);
+  design.horizon = 3;
+  auto pool = std::make_shared<power::Pool>(power::pool_from_panel(
+      read_panel(test::example_file("firms.csv"), read), design, power::MemberProfile::members));
+  pool->source.columns.strata = {"nace"};
+  pool->source.columns.profile = power::MemberProfile::members;
+  for (const bool balance : {false, true}) {
+    power::PowerSpec s = pool_cohort_study(31);
+    s.pool = pool;
+    s.balance = balance;
+    s.firms = {1000};
+    s.member_share = 0.2;
+    s.datasets = 600;
+    s.bootstrap = 199;
+    s.permutations = 0;
+    power::validate(s);
+    const double cover_se = mc_se(0.95, s.datasets);
+    double largest_gap = 0.0;
+    for (const auto& r : power::power_rows(s, power::run_study(s))) {
+      largest_gap = std::max(largest_gap, std::abs(r.true_value - 0.02));
+      for (const auto& c : r.coverage) {
+        std::printf("members profile, %s, %s %s coverage %.4f of %.5f\n",
+                    balance ? "balanced" : "unbalanced", r.metric.c_str(),
+                    std::string(interval_method_name(c.method)).c_str(), c.rate, r.true_value);
+        EXPECT_NEAR(c.rate, 0.95, 3.5 * cover_se)
+            << r.metric << " " << interval_method_name(c.method) << " balance " << balance;
+      }
+    }
+    if (balance)
+      EXPECT_EQ(largest_gap, 0.0);
+    else
+      EXPECT_GT(largest_gap, 0.002) << "the members' industries grow differently";
+  }
+}
+
 }  // namespace
 }  // namespace klynge
