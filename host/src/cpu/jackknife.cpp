@@ -1,7 +1,8 @@
 // Leave-one-unit-out values per result key and resample group (docs/bootstrap.md "Jackknife").
-// Exact recomputation through the shared replicate functor (count 0 for the left-out unit's
-// firms, 1 for every other) when the sample is small enough; the mean difference (and its
-// cohort aggregate) in closed form from per-segment sums for any size.
+// The mean difference (and its cohort aggregate) in closed form from per-segment sums, for any
+// size: O(units x cells) where recomputing it would be O(units x contributions). The other
+// statistics by exact recomputation through the shared replicate functor (count 0 for the
+// left-out unit's firms, 1 for every other) when the sample is small enough.
 #include "klynge/jackknife.hpp"
 
 #include <omp.h>
@@ -56,7 +57,9 @@ JackknifeTable jackknife_values(const PreparedBootstrap& prepared, double exact_
       out.values[k][g].assign(data.group_unit_begin[g + 1] - data.group_unit_begin[g], kNaN);
   }
 
-  if (exact) {
+  bool others = false;  // a key that the closed form does not give
+  for (const ResultKey& key : data.keys) others = others || key.statistic != Statistic::mean_diff;
+  if (others && exact) {
 #pragma omp parallel num_threads(spec.threads > 0 ? spec.threads : omp_get_max_threads())
     {
       engine::ScratchBuffers buf(data);
@@ -74,19 +77,19 @@ JackknifeTable jackknife_values(const PreparedBootstrap& prepared, double exact_
           buf.firm_count[v.unit_firms[k]] = 1.0;
         const std::uint32_t g = group_of[u];
         for (std::size_t k = 0; k < keys; ++k)
-          out.values[k][g][u - data.group_unit_begin[g]] = values[k];
+          if (data.keys[k].statistic != Statistic::mean_diff)
+            out.values[k][g][u - data.group_unit_begin[g]] = values[k];
       }
     }
-    return out;
-  }
-
-  // Closed form for mean_diff; other statistics are marked too_large.
-  for (std::size_t k = 0; k < keys; ++k) {
-    if (data.keys[k].statistic != Statistic::mean_diff) {
-      out.status[k] = "too_large";
-      out.values[k].clear();
+  } else if (others) {
+    for (std::size_t k = 0; k < keys; ++k) {
+      if (data.keys[k].statistic != Statistic::mean_diff) {
+        out.status[k] = "too_large";
+        out.values[k].clear();
+      }
     }
   }
+
   if (!(v.stat_mask & 1u)) return out;
   const std::uint32_t segments = static_cast<std::uint32_t>(data.seg_begin.size() - 1);
   std::vector<double> S(segments, 0.0), W(segments, 0.0), N(segments, 0.0);
@@ -148,7 +151,7 @@ JackknifeTable jackknife_values(const PreparedBootstrap& prepared, double exact_
       const std::uint32_t g = group_of[u];
       const std::uint32_t at = u - data.group_unit_begin[g];
       for (std::uint32_t m = 0; m < v.metrics; ++m) {
-        double total = 0.0, weighted = 0.0;
+        double total = 0.0, weighted = 0.0;  // the aggregate: member-size weights
         for (std::uint32_t c = 0; c < cells; ++c) {
           double sm, wm, nm, sc, wc, nc;
           const std::uint32_t seg = (m * cells + c) * 2;
