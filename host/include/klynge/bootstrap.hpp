@@ -39,6 +39,10 @@ struct BootstrapSpec {
   // Use the fused gather-accumulate replicate when it applies (window design, only mean_diff
   // and welch_t requested). Same draws as the count path; sums differ only in rounding.
   bool fused = true;
+  // Fill ReplicateTable::welch_se (the studentized interval needs it). false: every welch_se is
+  // NaN and the count path skips the cohort aggregate's influence pass, which is most of a
+  // replicate's cost there; the values are the same bits either way.
+  bool replicate_se = true;
   BackendChoice backend;         // where the replicates run (same replicates on each)
   Progress* progress = nullptr;  // counts finished replicates when set (progress.hpp)
 };

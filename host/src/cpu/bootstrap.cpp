@@ -409,10 +409,12 @@ ReplicateTable PreparedBootstrap::run(std::uint64_t first, std::uint64_t count) 
   const std::size_t keys = data.keys.size();
   if (spec.backend.backend == Backend::cuda) {  // the same draws on the device (cuda/bootstrap.cu)
     cuda::bootstrap_range(data, spec.backend, first, count, table.values, table.welch_se);
+    if (!spec.replicate_se)
+      std::fill(table.welch_se.begin(), table.welch_se.end(), hd::nan_value());
     return table;
   }
   table.values.assign(keys * count, 0.0);
-  table.welch_se.assign(keys * count, 0.0);
+  table.welch_se.assign(keys * count, spec.replicate_se ? 0.0 : hd::nan_value());
   const int threads = spec.threads > 0 ? spec.threads : omp_get_max_threads();
   const hd::BootView& view = data.view;
 
@@ -439,10 +441,11 @@ ReplicateTable PreparedBootstrap::run(std::uint64_t first, std::uint64_t count) 
       else if (data.fused)
         hd::fused_replicate(view, data.fused_view, replicate, acc.data(), values.data(), se.data());
       else
-        hd::bootstrap_replicate(view, replicate, buffers->scratch, values.data(), se.data());
+        hd::bootstrap_replicate(view, replicate, buffers->scratch, values.data(),
+                                spec.replicate_se ? se.data() : nullptr);
       for (std::size_t k = 0; k < keys; ++k) {
         table.values[k * count + static_cast<std::uint64_t>(j)] = values[k];
-        table.welch_se[k * count + static_cast<std::uint64_t>(j)] = se[k];
+        if (spec.replicate_se) table.welch_se[k * count + static_cast<std::uint64_t>(j)] = se[k];
       }
       tally.add();
     }

@@ -47,6 +47,7 @@ void add_intervals(const PowerSpec& spec, const Sample& sample, const DesignOpti
   bspec.seed = spec.seed;
   bspec.replicates = spec.bootstrap;
   bspec.statistics = {spec.statistic};
+  bspec.replicate_se = wants(spec, IntervalMethod::studentized);
   bspec.scheme = spec.bootstrap_scheme;
   bspec.threads = 1;
   bspec.analysis = dataset;

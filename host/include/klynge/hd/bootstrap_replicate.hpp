@@ -414,7 +414,8 @@ KLYNGE_HD void metric_statistics(const BootView& v, std::uint32_t metric, BootSc
 }
 
 // One whole replicate: counts, then every metric. values/se have boot_keys(v) entries (written
-// by lane 0 of a team).
+// by lane 0 of a team); se may be null (no SEs wanted: the aggregate's influence pass runs
+// only for welch_t values).
 template <typename Team>
 KLYNGE_HD void team_bootstrap_replicate(const BootView& v, std::uint32_t replicate,
                                         BootScratch& scratch, double* values, double* se,
@@ -422,7 +423,8 @@ KLYNGE_HD void team_bootstrap_replicate(const BootView& v, std::uint32_t replica
   team_draw_counts(v, replicate, team, scratch.firm_count);
   const std::uint32_t per_metric = boot_keys_per_metric(v);
   for (std::uint32_t m = 0; m < v.metrics; ++m)
-    team_metric_statistics(v, m, scratch, values + m * per_metric, se + m * per_metric, team);
+    team_metric_statistics(v, m, scratch, values + m * per_metric,
+                           se ? se + m * per_metric : nullptr, team);
 }
 
 KLYNGE_HD void bootstrap_replicate(const BootView& v, std::uint32_t replicate, BootScratch& scratch,
