@@ -288,6 +288,7 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
       Stopwatch read_clock;
       spec.pool = read_pool(flags.pool, power::study_design(spec), spec.threads);
       pool_s = read_clock.lap();
+      if (mpi_ranks().rank == 0) print_profile_summary(*spec.pool, flags.quiet);
     }
     const std::uint32_t last = spec.last == 0 ? spec.datasets : spec.last;
     // Under MPI, rank r computes part r of the datasets; rank 0 merges the tallies (exact).

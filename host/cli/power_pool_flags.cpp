@@ -1,5 +1,9 @@
 #include "power_pool_flags.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "klynge/error.hpp"
 #include "panel_flags.hpp"
 
@@ -109,6 +113,29 @@ std::shared_ptr<const power::Pool> named_pool(const PoolFlags& f) {
   pool->source.path = f.path;
   pool->source.columns = columns;
   return pool;
+}
+
+void print_profile_summary(const power::Pool& pool, bool quiet) {
+  const power::PoolSource& p = pool.source;
+  if (p.columns.profile != power::MemberProfile::members) return;
+  if (!quiet) {
+    std::string outside;
+    if (pool.cohort_design()) {
+      const auto [lo, hi] = std::minmax_element(pool.design.extra_cohorts.begin(),
+                                                pool.design.extra_cohorts.end());
+      outside = fmt::format("; {} more entered outside {}..{} or have no entry year",
+                            p.outside_members, *lo, *hi);
+    }
+    fmt::print(stderr, "klynge power: member profile: {} of the file's members{}\n",
+               p.profile_members - p.unmatched_members, outside);
+  }
+  if (p.unmatched_members > 0)
+    fmt::print(stderr,
+               "klynge power: warning: {} of the file's {} profile members are in {} without "
+               "non-members and are left out of the profile: the datasets' members "
+               "under-represent those cells\n",
+               p.unmatched_members, p.profile_members,
+               pool.cohort_design() && pool.stratum_labels.empty() ? "entry years" : "cells");
 }
 
 std::shared_ptr<const power::Pool> read_pool(const PoolFlags& f, const DesignOptions& design,

@@ -30,6 +30,12 @@ void add_pool_flags(CLI::App& cmd, PoolFlags& flags);
 // a pool names the simulated panels' columns).
 std::shared_ptr<const power::Pool> named_pool(const PoolFlags& flags);
 
+// One line on stderr saying whom a members profile holds (unless quiet): the file's members it
+// follows, those left out for entering outside the study's entry years, and those in a cell
+// without non-members (a warning, printed even when quiet: the profile then under-represents
+// their cells). Nothing for the population profile.
+void print_profile_summary(const power::Pool& pool, bool quiet);
+
 // Reads the pool (power::read_pool) for the study's design (power::study_design).
 std::shared_ptr<const power::Pool> read_pool(const PoolFlags& flags, const DesignOptions& design,
                                              int threads);

@@ -6,10 +6,13 @@
 // (docs/power.md "Cohort design").
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "common/cli_report.hpp"
 #include "common/run_klynge.hpp"
@@ -169,6 +172,46 @@ TEST(PowerPoolCohortProfileCli, MissingEntryColumnAndMisplacedEntryAreOneLineErr
   EXPECT_NE(window.err.find("read for --member-profile members with --entry-years"),
             std::string::npos)
       << window.err;
+}
+
+// Without -q one line says whom the profile follows; members in a cell without non-members are
+// a warning, printed even with -q.
+TEST(PowerPoolCohortProfileCli, StderrSaysWhomTheProfileFollowsAndWarnsOfUnmatchedMembers) {
+  const std::string dir = test::scratch_dir("power_pool_cohort_profile_cli_stderr");
+  auto args = profile_args(dir + "/p.json");
+  args.erase(std::find(args.begin(), args.end(), "-q"));
+  const auto run = run_klynge(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const MemberCounts counts = example_member_counts();
+  EXPECT_NE(run.err.find(fmt::format("member profile: {} of the file's members; {} more entered "
+                                     "outside 2011..2015 or have no entry year",
+                                     counts.inside, counts.outside)),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.err.find("warning"), std::string::npos) << run.err;
+
+  // Member M1 is alone in nace 99: no non-member can stand in for it.
+  std::string csv = "firm_id,year,employees,revenue,value_added,member,entry_year,nace\n";
+  for (int k = 0; k < 40; ++k)
+    for (const int year : {2012, 2015})
+      csv += fmt::format("F{},{},{},{},{},0,,01\n", k, year, 5 + k % 7 + (year - 2012),
+                         100 + k, 40 + k);
+  for (const int year : {2012, 2015}) {
+    csv += fmt::format("M0,{},5,100,40,1,2012,01\n", year);
+    csv += fmt::format("M1,{},5,100,40,1,2012,99\n", year);
+  }
+  test::write_file(dir + "/register.csv", csv);
+  const auto unmatched = run_klynge({"power", "--pool", dir + "/register.csv", "--entry-years",
+                                     "2012", "--strata", "nace", "--member-profile", "members",
+                                     "--firms", "40", "--datasets", "2", "--bootstrap", "0",
+                                     "--permutations", "19", "-q", "--json", dir + "/u.json"});
+  ASSERT_EQ(unmatched.exit_code, 0) << unmatched.err;
+  EXPECT_TRUE(one_line(unmatched.err)) << unmatched.err;
+  EXPECT_NE(unmatched.err.find("warning: 1 of the file's 2 profile members are in cells without "
+                               "non-members"),
+            std::string::npos)
+      << unmatched.err;
+  EXPECT_EQ(read_json(dir + "/u.json")["settings"]["pool"]["unmatched_members"], 1);
 }
 
 }  // namespace
