@@ -153,12 +153,12 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   if (!f.entry_years.empty()) {
     // "A:B", or "A" for one cohort.
     const std::size_t colon = f.entry_years.find(':');
-    s.entry_first = static_cast<int>(
-        parse_in("--entry-years", f.entry_years.substr(0, colon), 1800, 2200));
+    s.entry_first =
+        static_cast<int>(parse_in("--entry-years", f.entry_years.substr(0, colon), 1800, 2200));
     s.entry_last = colon == std::string::npos
                        ? s.entry_first
-                       : static_cast<int>(parse_in("--entry-years",
-                                                   f.entry_years.substr(colon + 1), 1800, 2200));
+                       : static_cast<int>(parse_in("--entry-years", f.entry_years.substr(colon + 1),
+                                                   1800, 2200));
   }
   s.horizon = static_cast<int>(parse_in("--horizon", f.horizon, 1, 50));
   s.offset = static_cast<int>(parse_in("--offset", f.offset, -50, 50));
@@ -273,8 +273,6 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
     return;
   }
   if (!flags.plot_path.empty()) check_power_plot_path(flags.plot_path);
-  if (flags.json_path.empty() && flags.csv_path.empty() && flags.plot_path.empty())
-    throw_usage_error("power: nothing to write; give --json FILE, --csv FILE or --plot FILE");
 
   Stopwatch clock;
   power::PowerSpec spec;
@@ -345,9 +343,12 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
     if (spec.pool) report["timing"]["pool_s"] = pool_s;
     report["timing"]["datasets_per_second"] = static_cast<double>(datasets) / study_s;
   }
+  const std::vector<power::PowerRow> rows = power::power_rows(spec, tally);
   if (!flags.json_path.empty()) write_output(flags.json_path, report.dump(2) + "\n");
-  if (!flags.csv_path.empty())
-    write_output(flags.csv_path, power::power_csv(power::power_rows(spec, tally)));
+  if (!flags.csv_path.empty()) write_output(flags.csv_path, power::power_csv(rows));
+  // The table goes to stdout unless a report is written there.
+  if (flags.json_path != "-" && flags.csv_path != "-")
+    fmt::print("{}", power::power_table(spec, rows));
   if (!flags.plot_path.empty()) plot_power(report, flags.json_path, flags.plot_path);
   if (!flags.quiet)
     fmt::print(stderr, "klynge power: {} datasets ({} grid points x [{}, {})) in {:.1f} s\n",

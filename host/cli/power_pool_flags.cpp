@@ -121,8 +121,8 @@ void print_profile_summary(const power::Pool& pool, bool quiet) {
   if (!quiet) {
     std::string outside;
     if (pool.cohort_design()) {
-      const auto [lo, hi] = std::minmax_element(pool.design.extra_cohorts.begin(),
-                                                pool.design.extra_cohorts.end());
+      const auto [lo, hi] =
+          std::minmax_element(pool.design.extra_cohorts.begin(), pool.design.extra_cohorts.end());
       outside = fmt::format("; {} more entered outside {}..{} or have no entry year",
                             p.outside_members, *lo, *hi);
     }

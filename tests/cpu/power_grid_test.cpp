@@ -92,9 +92,8 @@ TEST(PowerCli, UsageErrorsExit64WithOneLineNamingTheFlag) {
     EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
     EXPECT_EQ(run.err.rfind("klynge: error: ", 0), 0u) << run.err;
   }
-  const auto nothing = run_klynge({"power", "--datasets", "10"});
-  EXPECT_EQ(nothing.exit_code, 64) << nothing.err;
-  EXPECT_NE(nothing.err.find("--json"), std::string::npos) << nothing.err;
+  // Without --json, --csv or --plot the study still runs: its table is the output
+  // (PowerTable.PrintedToStdoutUnlessAReportGoesThere).
 }
 
 }  // namespace

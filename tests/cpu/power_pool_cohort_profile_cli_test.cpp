@@ -194,17 +194,33 @@ TEST(PowerPoolCohortProfileCli, StderrSaysWhomTheProfileFollowsAndWarnsOfUnmatch
   std::string csv = "firm_id,year,employees,revenue,value_added,member,entry_year,nace\n";
   for (int k = 0; k < 40; ++k)
     for (const int year : {2012, 2015})
-      csv += fmt::format("F{},{},{},{},{},0,,01\n", k, year, 5 + k % 7 + (year - 2012),
-                         100 + k, 40 + k);
+      csv += fmt::format("F{},{},{},{},{},0,,01\n", k, year, 5 + k % 7 + (year - 2012), 100 + k,
+                         40 + k);
   for (const int year : {2012, 2015}) {
     csv += fmt::format("M0,{},5,100,40,1,2012,01\n", year);
     csv += fmt::format("M1,{},5,100,40,1,2012,99\n", year);
   }
   test::write_file(dir + "/register.csv", csv);
-  const auto unmatched = run_klynge({"power", "--pool", dir + "/register.csv", "--entry-years",
-                                     "2012", "--strata", "nace", "--member-profile", "members",
-                                     "--firms", "40", "--datasets", "2", "--bootstrap", "0",
-                                     "--permutations", "19", "-q", "--json", dir + "/u.json"});
+  const auto unmatched = run_klynge({"power",
+                                     "--pool",
+                                     dir + "/register.csv",
+                                     "--entry-years",
+                                     "2012",
+                                     "--strata",
+                                     "nace",
+                                     "--member-profile",
+                                     "members",
+                                     "--firms",
+                                     "40",
+                                     "--datasets",
+                                     "2",
+                                     "--bootstrap",
+                                     "0",
+                                     "--permutations",
+                                     "19",
+                                     "-q",
+                                     "--json",
+                                     dir + "/u.json"});
   ASSERT_EQ(unmatched.exit_code, 0) << unmatched.err;
   EXPECT_TRUE(one_line(unmatched.err)) << unmatched.err;
   EXPECT_NE(unmatched.err.find("warning: 1 of the file's 2 profile members are in cells without "

@@ -1,0 +1,43 @@
+// The console table of a `klynge power` study (docs/power.md "Output"): one line per grid point
+// x metric with the test's rejection rate, its Clopper-Pearson interval, the true value and the
+// coverage of each interval method, so a study answers on the terminal without a JSON reader.
+#include <fmt/format.h>
+
+#include "klynge/report/power_report.hpp"
+#include "klynge/report/text_layout.hpp"
+
+namespace klynge::power {
+
+std::string power_table(const PowerSpec& spec, const std::vector<PowerRow>& rows) {
+  std::string out;
+  if (rows.empty()) return out;
+  const bool test = spec.permutations > 0;
+  out += fmt::format("power study: {} datasets per row\n", rows.front().datasets);
+  if (test)
+    out += wrap_lines(fmt::format(
+        "rejection: share of datasets with p <= {:g} ({}, P = {}), 95% Clopper-Pearson CI\n",
+        spec.alpha, rows.front().test, spec.permutations));
+  if (!rows.front().coverage.empty())
+    out += wrap_lines(fmt::format(
+        "coverage: share of datasets whose {:g}% interval (B = {}) holds the true value\n",
+        100.0 * spec.level, spec.bootstrap));
+  std::string header = fmt::format("{:<9}{:>7}  {:<14}", "premium", "firms", "metric");
+  if (test) header += fmt::format("{:>9}  {:<14}", "rejection", " 95% CI");
+  header += fmt::format("{:>12}", "true");
+  for (const CoverageRow& c : rows.front().coverage)
+    header += fmt::format("{:>12}", interval_method_name(c.method));
+  out += header + "\n";
+  for (const PowerRow& r : rows) {
+    std::string line =
+        fmt::format("{:<9}{:>7}  {:<14}", fit_label(fmt::format("{:g}", r.premium), 9), r.firms,
+                    fit_label(r.metric, 14));
+    if (test)
+      line += fmt::format("{:>9.3f}  [{:.3f}, {:.3f}]", r.rejection_rate, r.ci_low, r.ci_high);
+    line += fmt::format("{:>12.5f}", r.true_value);
+    for (const CoverageRow& c : r.coverage) line += fmt::format("{:>12.3f}", c.rate);
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace klynge::power

@@ -1,0 +1,110 @@
+// The console table of `klynge power`: one line per grid point x metric with the rejection rate,
+// its Clopper-Pearson interval, the true value and each method's coverage, the numbers those of
+// the report's rows; printed to stdout by default, left out when a report is written there
+// (docs/power.md "Output").
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/cli_report.hpp"
+#include "common/run_klynge.hpp"
+#include "klynge/report/power_report.hpp"
+
+namespace klynge {
+namespace {
+
+using test::run_klynge;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// The table's lines from its header on (the prose above it wraps at the console width).
+std::vector<std::string> table_of(const std::string& text) {
+  std::vector<std::string> lines = lines_of(text);
+  std::size_t header = 0;
+  while (header < lines.size() && lines[header].rfind("premium", 0) != 0) ++header;
+  return {lines.begin() + static_cast<std::ptrdiff_t>(header), lines.end()};
+}
+
+TEST(PowerTable, OneLinePerRowWithTheRowsNumbers) {
+  power::PowerSpec spec;
+  spec.permutations = 99;
+  spec.bootstrap = 199;
+  power::PowerRow row;
+  row.premium = 0.02;
+  row.firms = 2000;
+  row.metric = "revenue";
+  row.test = "permutation_welch_t";
+  row.datasets = 400;
+  row.rejection_rate = 0.9275;
+  row.ci_low = 0.8975;
+  row.ci_high = 0.9509;
+  row.true_value = 0.02;
+  power::CoverageRow percentile, bca;
+  percentile.rate = 0.9575;
+  bca.method = IntervalMethod::bca;
+  bca.rate = 0.95;
+  row.coverage = {percentile, bca};
+  power::PowerRow other = row;
+  other.metric = "value_added";
+  other.rejection_rate = 0.5;
+  const std::string text = power::power_table(spec, {row, other});
+  EXPECT_NE(text.find("400 datasets per row"), std::string::npos) << text;
+  EXPECT_NE(text.find("p <= 0.05 (permutation_welch_t, P = 99)"), std::string::npos) << text;
+  EXPECT_NE(text.find("95% interval (B = 199)"), std::string::npos) << text;
+  const auto lines = table_of(text);
+  ASSERT_EQ(lines.size(), 3u) << text;
+  EXPECT_NE(lines[0].find("percentile"), std::string::npos);
+  EXPECT_NE(lines[0].find("bca"), std::string::npos);
+  EXPECT_EQ(lines[1],
+            fmt::format("{:<9}{:>7}  {:<14}{:>9}  {:<14}{:>12}{:>12}{:>12}", "0.02", 2000,
+                        "revenue", "0.927", "[0.897, 0.951]", "0.02000", "0.958", "0.950"));
+  EXPECT_NE(lines[2].find("value_added       0.500"), std::string::npos) << lines[2];
+
+  // No test (P = 0): no rejection columns; no intervals: no coverage line.
+  spec.permutations = 0;
+  row.coverage.clear();
+  const std::string bare_text = power::power_table(spec, {row});
+  EXPECT_EQ(bare_text.find("rejection"), std::string::npos) << bare_text;
+  EXPECT_EQ(bare_text.find("coverage"), std::string::npos) << bare_text;
+  const auto bare = table_of(bare_text);
+  ASSERT_EQ(bare.size(), 2u) << bare_text;
+  EXPECT_EQ(bare[1], fmt::format("{:<9}{:>7}  {:<14}{:>12}", "0.02", 2000, "revenue", "0.02000"));
+  EXPECT_EQ(power::power_table(spec, {}), "");
+}
+
+TEST(PowerTable, PrintedToStdoutUnlessAReportGoesThere) {
+  const std::vector<std::string> study = {"power",  "--firms",        "300", "--premium",
+                                          "0,0.05", "--datasets",     "6",   "--bootstrap",
+                                          "0",      "--permutations", "19",  "-q"};
+  const auto alone = run_klynge(study);
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;  // no report file: the table is the output
+  const auto lines = table_of(alone.out);
+  ASSERT_EQ(lines.size(), 1u + 2u * 3u) << alone.out;
+  EXPECT_NE(lines[6].find("0.05         300  value_added"), std::string::npos) << alone.out;
+
+  auto json = study;
+  json.insert(json.end(), {"--json", "-"});
+  const auto to_stdout = run_klynge(json);
+  ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  const auto report = nlohmann::ordered_json::parse(to_stdout.out);  // nothing else on stdout
+  EXPECT_EQ(report["power"].size(), 6u);
+
+  auto csv = study;
+  csv.insert(csv.end(), {"--csv", "-"});
+  const auto csv_out = run_klynge(csv);
+  ASSERT_EQ(csv_out.exit_code, 0) << csv_out.err;
+  EXPECT_EQ(csv_out.out.rfind("premium,firms,metric,test,", 0), 0u) << csv_out.out;
+  EXPECT_EQ(csv_out.out.find("power study"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace klynge
