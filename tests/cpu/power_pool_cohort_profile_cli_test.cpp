@@ -108,8 +108,8 @@ TEST(PowerPoolCohortProfileCli, ReportCountsTheProfileAndTheTruthCarriesTheGapUn
   auto balanced = profile_args(dir + "/b.json");
   balanced.push_back("--balance");
   ASSERT_EQ(run_klynge(balanced).exit_code, 0);
-  for (const auto& r : read_json(dir + "/b.json")["power"])
-    EXPECT_EQ(r["true_value"], r["premium"]);
+  const auto balanced_report = read_json(dir + "/b.json");  // range-for keeps no temporary alive
+  for (const auto& r : balanced_report["power"]) EXPECT_EQ(r["true_value"], r["premium"]);
 
   // Entry years alone (no strata): no gap, and nothing to balance on.
   auto years = profile_args(dir + "/y.json");
