@@ -56,6 +56,33 @@ TEST(PowerGrid, BadValuesAreUsageErrors) {
   EXPECT_EQ(usage_code([] { power::parse_firms_grid({"5"}); }), ExitCode::usage);
 }
 
+// The smallest permutation p is 1/(P + 1) one-sided and 2/(P + 1) two-sided: a P that can
+// never reach alpha would report a power of 0 at every premium, so it is refused.
+TEST(PowerGrid, PermutationsMustBeAbleToReachAlpha) {
+  power::PowerSpec spec;
+  spec.premiums = power::parse_premium_grid({"0"});
+  spec.firms = {100};
+  const auto accepted = [&](std::uint64_t permutations, Alternative alternative) {
+    spec.permutations = permutations;
+    spec.alternative = alternative;
+    try {
+      power::validate(spec);
+      return true;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::usage);
+      EXPECT_NE(std::string(e.what()).find("can never reach p <= --alpha"), std::string::npos)
+          << e.what();
+      return false;
+    }
+  };
+  EXPECT_FALSE(accepted(19, Alternative::two_sided));
+  EXPECT_FALSE(accepted(38, Alternative::two_sided));
+  EXPECT_TRUE(accepted(39, Alternative::two_sided));
+  EXPECT_FALSE(accepted(18, Alternative::greater));
+  EXPECT_TRUE(accepted(19, Alternative::greater));
+  EXPECT_TRUE(accepted(19, Alternative::less));
+}
+
 // One CLI run per bad flag: exit 64, one line on stderr that names the flag.
 TEST(PowerCli, UsageErrorsExit64WithOneLineNamingTheFlag) {
   const std::string dir = test::scratch_dir("power_usage");
@@ -72,6 +99,7 @@ TEST(PowerCli, UsageErrorsExit64WithOneLineNamingTheFlag) {
       {{"--level", "1"}, "--level"},
       {{"--bootstrap", "10"}, "--bootstrap"},
       {{"--permutations", "9"}, "--permutations"},
+      {{"--permutations", "19"}, "--permutations 19 can never reach p <= --alpha 0.05 two-sided"},
       {{"--bootstrap", "0", "--permutations", "0"}, "--bootstrap 0"},
       {{"--interval", "wald"}, "--interval"},
       {{"--perm-statistic", "agg_diff"}, "--perm-statistic"},

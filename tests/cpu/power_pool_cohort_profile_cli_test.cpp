@@ -217,7 +217,7 @@ TEST(PowerPoolCohortProfileCli, StderrSaysWhomTheProfileFollowsAndWarnsOfUnmatch
                                      "--bootstrap",
                                      "0",
                                      "--permutations",
-                                     "19",
+                                     "39",
                                      "-q",
                                      "--json",
                                      dir + "/u.json"});

@@ -304,7 +304,7 @@ TEST(PowerPoolCohortProfile, MeanAggregateEstimateOverDatasetsIsTheTrueValue) {
     spec.member_share = 0.25;
     spec.balance = c.balance;
     spec.bootstrap = 0;
-    spec.permutations = 19;
+    spec.permutations = 39;
     spec.seed = 29;
     power::validate(spec);
     const power::TruePremium truth = power::true_premium(spec, spec.premiums[0]);

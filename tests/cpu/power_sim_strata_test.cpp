@@ -30,7 +30,7 @@ power::PowerSpec pulled_spec() {
   s.sim_strata = {"nace"};
   s.balance = true;
   s.bootstrap = 0;
-  s.permutations = 19;
+  s.permutations = 39;
   s.truth_firms = 50'000;
   s.seed = 17;
   return s;

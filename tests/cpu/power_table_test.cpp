@@ -84,7 +84,7 @@ TEST(PowerTable, OneLinePerRowWithTheRowsNumbers) {
 TEST(PowerTable, PrintedToStdoutUnlessAReportGoesThere) {
   const std::vector<std::string> study = {"power",  "--firms",        "300", "--premium",
                                           "0,0.05", "--datasets",     "6",   "--bootstrap",
-                                          "0",      "--permutations", "19",  "-q"};
+                                          "0",      "--permutations", "39",  "-q"};
   const auto alone = run_klynge(study);
   ASSERT_EQ(alone.exit_code, 0) << alone.err;  // no report file: the table is the output
   const auto lines = table_of(alone.out);

@@ -271,9 +271,14 @@ void validate(const PowerSpec& s) {
       bad(fmt::format("--bootstrap {} is too few for --level {}: need (B + 1)(1 - level)/2 >= 1",
                       s.bootstrap, s.level));
   }
-  if (s.permutations > 0 && static_cast<double>(s.permutations) + 1.0 < 1.0 / s.alpha)
-    bad(fmt::format("--permutations {} can never reach p <= --alpha {}: need B + 1 >= 1/alpha",
-                    s.permutations, s.alpha));
+  // The smallest permutation p is 1/(P + 1) one-sided and 2/(P + 1) two-sided (twice the
+  // smaller one-sided p, docs/permutation.md): below that a study could never reject, and its
+  // power would read 0 whatever the premium.
+  const bool two_sided = s.alternative == Alternative::two_sided;
+  if (s.permutations > 0 &&
+      static_cast<double>(s.permutations) + 1.0 < (two_sided ? 2.0 : 1.0) / s.alpha)
+    bad(fmt::format("--permutations {} can never reach p <= --alpha {}{}: need P + 1 >= {}/alpha",
+                    s.permutations, s.alpha, two_sided ? " two-sided" : "", two_sided ? "2" : "1"));
   if (s.permutations > 0xFFFFFFFFull) bad("--permutations must be below 2^32");
   if (s.truth_firms < kMinTruthFirms || s.truth_firms > sim::kMaxFirms)
     bad(fmt::format("--truth-firms must be between {} and {} (got {})", kMinTruthFirms,
