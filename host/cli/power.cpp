@@ -55,7 +55,8 @@ struct PowerFlags {
   std::string alternative = "two-sided";
   std::string from = "2017";
   std::string to = "2020";
-  std::string entry_years;  // empty: the window design
+  std::string entry_years;                    // empty: the window design
+  std::vector<std::string> premium_by_entry;  // empty: one premium for every entry year
   std::string horizon = "3";
   std::string offset = "0";
   std::string seed = "1";
@@ -160,6 +161,8 @@ power::PowerSpec to_spec(const PowerFlags& f) {
                        : static_cast<int>(parse_in("--entry-years", f.entry_years.substr(colon + 1),
                                                    1800, 2200));
   }
+  s.premium_by_entry =
+      power::parse_premium_by_entry(f.premium_by_entry, s.entry_first, s.entry_last);
   s.horizon = static_cast<int>(parse_in("--horizon", f.horizon, 1, 50));
   s.offset = static_cast<int>(parse_in("--offset", f.offset, -50, 50));
   s.seed = parse_u64("--seed", f.seed);
@@ -463,6 +466,12 @@ void add_power_command(CLI::App& app) {
                   "A..B and are compared over [entry + offset, entry + offset + horizon] with "
                   "the controls observed then; instead of --from/--to")
       ->type_name("A:B")
+      ->group("Study");
+  cmd->add_option("--premium-by-entry", flags->premium_by_entry,
+                  "Cohort design: the premium of members entering in YEAR is FACTOR x --premium "
+                  "(YEAR=FACTOR items separated by commas; years not named: 1), for a premium "
+                  "that grows or fades with the entry year")
+      ->type_name("YEAR=FACTOR,...")
       ->group("Study");
   cmd->add_option("--horizon", flags->horizon, "Cohort design: years of growth after the entry")
       ->capture_default_str()

@@ -237,14 +237,18 @@ TEST(PowerPoolCohortProfile, DatasetIsWhatBuildSampleMakesOfTheDrawnFirms) {
 }
 
 // pool_true_value against the gap summed directly over (profile member, firm of its cell)
-// pairs, window by window, the windows weighted by their expected valid members.
+// pairs, window by window, the windows weighted by their expected valid members; with a premium
+// that fades with the entry year (--premium-by-entry), the cohorts' premiums weighted alike.
 TEST(PowerPoolCohortProfile, TrueValueIsTheCohortWeightedCompositionGap) {
+  const std::vector<double> fading = {2.0, 1.0, 0.0};  // one factor per cohort 2012..2014
   for (const bool strata : {true, false}) {
     const power::Pool pool = profiled_pool(900, strata);
+    ASSERT_EQ(pool.windows.size(), fading.size());
     const std::vector<double> truth = power::pool_true_value(pool, premium("0.01"), false);
+    const std::vector<double> faded = power::pool_true_value(pool, premium("0.01"), false, fading);
     const std::uint32_t per_window = pool.cells_per_window();
     for (std::size_t m = 0; m < 2; ++m) {
-      double weights = 0.0, weighted_gap = 0.0;
+      double weights = 0.0, weighted_gap = 0.0, weighted_premium = 0.0;
       for (std::size_t w = 0; w < pool.windows.size(); ++w) {
         const power::PoolWindow& window = pool.windows[w];
         double mass = 0.0, sum = 0.0, control_n = 0.0, control_sum = 0.0;
@@ -267,9 +271,12 @@ TEST(PowerPoolCohortProfile, TrueValueIsTheCohortWeightedCompositionGap) {
           }
         weights += mass;
         weighted_gap += sum - mass * control_sum / control_n;
+        weighted_premium += mass * 0.01 * fading[w];
       }
       const double expected = 0.01 + weighted_gap / weights;
       EXPECT_NEAR(truth[m], expected, 1e-12) << "strata " << strata << " metric " << m;
+      EXPECT_NEAR(faded[m], (weighted_premium + weighted_gap) / weights, 1e-12)
+          << "strata " << strata << " metric " << m;
       // Members sit in the fast industry A: the gap is large, not a rounding of the premium.
       // Entry years alone (no strata) leave none: within a window members are drawn from the
       // same firms as controls, whatever the cohorts' weights.

@@ -344,5 +344,41 @@ TEST(PowerValidation, PoolCohortDesignWithTheMembersProfileCoversTheTrueValue) {
   }
 }
 
+// A premium that fades with the entry year (--premium-by-entry 2011=2,2012=1.5,2014=0.5,
+// 2015=0): the intervals cover the cohorts' premiums averaged with the members' weights, which
+// is not the grid premium; and the permutation test still holds its size at premium 0
+// (docs/power.md "A premium that changes with the entry year").
+TEST(PowerValidation, PoolCohortDesignWithAFadingPremiumCoversTheTrueValue) {
+  power::PowerSpec s = pool_cohort_study(37);
+  s.premium_by_entry = {2.0, 1.5, 1.0, 0.5, 0.0};
+  s.premiums = power::parse_premium_grid({"0,0.02"});
+  s.firms = {1000};
+  s.member_share = 0.2;
+  s.datasets = 600;
+  s.bootstrap = 199;
+  s.permutations = 199;
+  power::validate(s);
+  const double cover_se = mc_se(0.95, s.datasets), size_se = mc_se(0.05, s.datasets);
+  for (const auto& r : power::power_rows(s, power::run_study(s))) {
+    if (r.premium == 0.0) {
+      std::printf("fading premium, size, %s: rejection rate %.4f\n", r.metric.c_str(),
+                  r.rejection_rate);
+      EXPECT_EQ(r.true_value, 0.0);
+      EXPECT_NEAR(r.rejection_rate, 0.05, 3.5 * size_se) << r.metric;
+      continue;
+    }
+    // The cohorts' weights differ a little (their windows' valid shares), so the truth is near
+    // the factors' mean (1) times 0.02 but not equal to it.
+    EXPECT_NE(r.true_value, 0.02) << r.metric;
+    EXPECT_NEAR(r.true_value, 0.02, 0.002) << r.metric;
+    for (const auto& c : r.coverage) {
+      std::printf("fading premium, %s %s coverage %.4f of %.6f\n", r.metric.c_str(),
+                  std::string(interval_method_name(c.method)).c_str(), c.rate, r.true_value);
+      EXPECT_NEAR(c.rate, 0.95, 3.5 * cover_se)
+          << r.metric << " " << interval_method_name(c.method);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace klynge

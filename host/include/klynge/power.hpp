@@ -53,10 +53,10 @@ struct PowerSpec {
   // employees true_premium measures the shift the integer rounding adds (docs/power.md).
   double member_noise = 1.0;
   std::uint64_t seed = 1;
-  std::uint32_t datasets = 400;      // R: the study's datasets are [0, R)
-  std::uint32_t first = 0;           // this run computes datasets [first, last) of them
-  std::uint32_t last = 0;            // 0 = R
-  int from = 2017, to = 2020;        // the comparison window; members join in `from`
+  std::uint32_t datasets = 400;  // R: the study's datasets are [0, R)
+  std::uint32_t first = 0;       // this run computes datasets [first, last) of them
+  std::uint32_t last = 0;        // 0 = R
+  int from = 2017, to = 2020;    // the comparison window; members join in `from`
   // The cohort design (--entry-years A:B; pool studies, docs/power.md "Cohort design"): each
   // member joins in a year g drawn uniformly from [entry_first, entry_last] and is compared over
   // [g + offset, g + offset + horizon] with the controls observed then; the rows' estimate is
@@ -65,6 +65,10 @@ struct PowerSpec {
   int entry_first = 0, entry_last = 0;
   int horizon = 3, offset = 0;
   bool cohort_design() const { return entry_first != 0 || entry_last != 0; }
+  // Cohort design (--premium-by-entry): premium_by_entry[i] multiplies the premium of the
+  // members entering in entry_first + i, for a premium that grows or fades with the entry year
+  // (docs/power.md "A premium that changes with the entry year"). Empty: 1 for every year.
+  std::vector<double> premium_by_entry;
   std::uint64_t bootstrap = 199;     // B (0 = no intervals)
   std::uint64_t permutations = 199;  // P (0 = no test)
   double alpha = 0.05;               // the test rejects when p <= alpha
@@ -135,6 +139,13 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
 std::vector<PremiumPoint> parse_premium_grid(
     const std::vector<std::string>& values,
     const std::vector<std::string>& metrics = simulated_metrics());
+// --premium-by-entry: "YEAR=FACTOR" items separated by commas (also one per flag occurrence),
+// each YEAR in the study's entry years [first, last] at most once; the years not named keep
+// factor 1. Returns one factor per entry year first..last, or an empty vector when `values` is
+// empty. Usage errors name the flag, the item and why (not a cohort design, a year outside
+// first..last or given twice, a factor that is not a finite number).
+std::vector<double> parse_premium_by_entry(const std::vector<std::string>& values, int first,
+                                           int last);
 // "2000,50000" (values may also be given one per flag occurrence).
 std::vector<std::uint32_t> parse_firms_grid(const std::vector<std::string>& values);
 

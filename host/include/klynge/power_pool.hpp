@@ -159,9 +159,11 @@ std::uint32_t pool_members(std::uint32_t firms, double member_share);
 // each; a missing growth stays missing, weight 0, counted as a drop; each contribution's stratum
 // cell). Its metrics are the pool's metric columns, by their names. `balance`: the controls
 // reweighted to the members' strata in each cell, as build_sample's --balance (needs strata).
+// `cohort_factor` (one per pool window, or empty for 1): window w's members get premium x
+// cohort_factor[w] (PowerSpec::premium_by_entry); the draws do not depend on it.
 Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t firms,
                    double member_share, std::uint64_t seed, std::uint32_t dataset,
-                   bool balance = false);
+                   bool balance = false, const std::vector<double>& cohort_factor = {});
 
 // The true value of the mean difference per metric (pool.metrics() order) for datasets of this
 // pool: the premium when members are drawn like controls or when the controls are balanced to
@@ -170,7 +172,10 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
 // metric, mu_s the mean growth of the population's valid firms in s, mu that of all of them).
 // In the cohort design the gap is taken per window and the windows are averaged with the
 // expected number of valid members per member draw as weights (the cohort aggregate's weights,
-// in expectation). Exact: computed from the pool, no Monte Carlo error.
-std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premium, bool balance);
+// in expectation), and so are the cohorts' premiums when `cohort_factor` (as pool_sample's)
+// makes them differ (under --balance the weights leave out the members a dataset cannot match,
+// which large datasets do not have). Exact: computed from the pool, no Monte Carlo error.
+std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premium, bool balance,
+                                    const std::vector<double>& cohort_factor = {});
 
 }  // namespace klynge::power

@@ -45,7 +45,8 @@ std::uint32_t pool_members(std::uint32_t firms, double member_share) {
 }
 
 Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t firms,
-                   double member_share, std::uint64_t seed, std::uint32_t dataset, bool balance) {
+                   double member_share, std::uint64_t seed, std::uint32_t dataset, bool balance,
+                   const std::vector<double>& cohort_factor) {
   if (pool.firms() < 1 || pool.windows.empty())
     throw Error(ExitCode::internal, "pool_sample: the pool has no firms");
   const bool stratified = !pool.stratum_labels.empty();
@@ -53,6 +54,8 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
     throw Error(ExitCode::internal, "pool_sample: balancing needs the pool's strata");
   if (premium.premium.size() != pool.metrics().size())
     throw Error(ExitCode::internal, "pool_sample: a premium per metric of the pool is needed");
+  if (!cohort_factor.empty() && cohort_factor.size() != pool.windows.size())
+    throw Error(ExitCode::internal, "pool_sample: a premium factor per window is needed");
   const std::uint32_t members = pool_members(firms, member_share);
   const bool cohorts = pool.cohort_design();
   const auto windows = static_cast<std::uint32_t>(pool.windows.size());
@@ -117,7 +120,6 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
   // which metric columns the pool has, only on the population (pool.firms()).
   for (std::size_t m = 0; m < pool.metrics().size(); ++m) {
     s.metric_names.push_back(pool.metrics()[m]);
-    const double pi = premium.premium[m];
     std::vector<double>& growth = s.growth.emplace_back(n);
     std::vector<double>& start = s.start.emplace_back(n);
     std::vector<double>& end = s.end.emplace_back(n);
@@ -125,6 +127,8 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
     for (std::size_t c = 0; c < s.cells.size(); ++c) {
       const Cell& cell = s.cells[c];
       const PoolWindow& window = pool.windows[window_of_cell[c]];
+      const double pi =
+          premium.premium[m] * (cohort_factor.empty() ? 1.0 : cohort_factor[window_of_cell[c]]);
       const double h = static_cast<double>(cell.to) - static_cast<double>(cell.from);
       // The level at the window's end that carries the premium, for the statistics that read
       // levels (agg_diff); the growth itself gets + pi exactly, not through exp and log.

@@ -4,8 +4,10 @@
 // when members follow the file's members and the controls are not balanced, is the composition
 // gap: members' valid growth is spread over the cells by the profile, controls' by the
 // population; in the cohort design per window, averaged over the windows as the aggregate
-// averages its cohorts.
+// averages its cohorts. So is a premium that differs between the cohorts (--premium-by-entry).
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -14,14 +16,25 @@
 
 namespace klynge::power {
 
-std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premium, bool balance) {
+std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premium, bool balance,
+                                    const std::vector<double>& cohort_factor) {
   if (premium.premium.size() != pool.metrics().size())
     throw Error(ExitCode::internal, "pool_true_value: a premium per metric of the pool is needed");
-  std::vector<double> truth = premium.premium;
+  if (!cohort_factor.empty() && cohort_factor.size() != pool.windows.size())
+    throw Error(ExitCode::internal, "pool_true_value: a premium factor per window is needed");
   // Without a profile members are drawn as controls are: in the window's cell (or in every
   // cohort's cell, among the firms with a row in its window) both are draws of the same firms,
-  // so each cell's difference is the premium, and so is any weighted average of them.
-  if (pool.profile.empty() || balance) return truth;
+  // so each cell's difference is its premium; with one premium for all cohorts, so is any
+  // weighted average of them.
+  const bool gaps = !pool.profile.empty() && !balance;
+  const bool one_factor = std::adjacent_find(cohort_factor.begin(), cohort_factor.end(),
+                                             std::not_equal_to<double>()) == cohort_factor.end();
+  const double factor = cohort_factor.empty() ? 1.0 : cohort_factor.front();
+  if (!gaps && one_factor) {
+    std::vector<double> scaled = premium.premium;
+    for (double& p : scaled) p *= factor;
+    return scaled;
+  }
 
   const std::uint32_t per_window = pool.cells_per_window();
   const std::size_t cells = pool.windows.size() * per_window;
@@ -30,11 +43,15 @@ std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premiu
   for (const std::int32_t c : pool.profile) profile_share[static_cast<std::size_t>(c)] += 1.0;
   for (double& p : profile_share) p /= static_cast<double>(pool.profile.size());
 
+  std::vector<double> truth(pool.metrics().size());
   for (std::size_t m = 0; m < pool.metrics().size(); ++m) {
     // Per window: a member draw lands on a valid firm of cell c with probability
     // p_c v_c / n_c (v_c: firms of c valid for metric m), whose mean growth is sum_c / v_c; a
-    // control with a row in the window is a uniform draw of the window's firms.
+    // control with a row in the window is a uniform draw of the window's firms. Without a
+    // profile a member draw takes the window with probability 1 / windows and then a uniform
+    // firm of it.
     double weight_total = 0.0, weighted_gap = 0.0, only_gap = 0.0;
+    double weighted_premium = 0.0, only_premium = 0.0;
     std::size_t windows_with_members = 0;
     for (std::size_t w = 0; w < pool.windows.size(); ++w) {
       const PoolWindow& window = pool.windows[w];
@@ -51,12 +68,16 @@ std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premiu
       for (std::size_t s = 0; s < per_window; ++s) {
         control_mass += valid[s];
         control_sum += sum[s];
+        if (pool.profile.empty()) continue;
         const std::size_t c = w * per_window + s;
         const double firms = pool.cell_begin[c + 1] - pool.cell_begin[c];
         if (firms == 0.0) continue;
         member_mass += profile_share[c] * valid[s] / firms;
         member_sum += profile_share[c] * sum[s] / firms;
       }
+      if (pool.profile.empty())
+        member_mass = control_mass / static_cast<double>(window.firms.size()) /
+                      static_cast<double>(pool.windows.size());
       if (!(member_mass > 0.0)) continue;  // no valid member expected in this window's cell
       if (!(control_mass > 0.0)) {
         weighted_gap = std::numeric_limits<double>::quiet_NaN();
@@ -64,15 +85,22 @@ std::vector<double> pool_true_value(const Pool& pool, const PremiumPoint& premiu
       }
       // The cohort aggregate weighs each cohort by its valid members (estimands.md section 7):
       // in expectation, member_mass per member draw.
-      only_gap = member_sum / member_mass - control_sum / control_mass;
+      only_gap = gaps ? member_sum / member_mass - control_sum / control_mass : 0.0;
+      only_premium = premium.premium[m] * (cohort_factor.empty() ? 1.0 : cohort_factor[w]);
       weight_total += member_mass;
       weighted_gap += member_mass * only_gap;
+      weighted_premium += member_mass * only_premium;
       ++windows_with_members;
     }
-    // One window (always so in the window design): its gap as it is, not re-weighted.
-    const double gap = windows_with_members == 1 ? only_gap : weighted_gap / weight_total;
+    // One window (always so in the window design): its values as they are, not re-weighted;
+    // one factor for all cohorts: that multiple of the premium, whatever the weights.
+    const bool one = windows_with_members == 1;
+    const double gap = one ? only_gap : weighted_gap / weight_total;
+    const double cohort_premium = one_factor ? premium.premium[m] * factor
+                                  : one      ? only_premium
+                                             : weighted_premium / weight_total;
     truth[m] = windows_with_members > 0 && std::isfinite(weighted_gap)
-                   ? premium.premium[m] + gap
+                   ? cohort_premium + gap
                    : std::numeric_limits<double>::quiet_NaN();
   }
   return truth;

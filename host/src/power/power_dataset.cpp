@@ -115,7 +115,7 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
   const DesignOptions design = study_design(spec);
   const Sample sample =
       spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset,
-                              spec.balance)
+                              spec.balance, spec.premium_by_entry)
                 : sim::simulated_window_sample(dataset_spec(spec, premium, firms, dataset), design,
                                                spec.backend, spec.sim_strata);
   // The Sample's metrics are the study's (the simulate model's, or the pool's columns).

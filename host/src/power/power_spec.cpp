@@ -137,6 +137,24 @@ void check_statistics(const PowerSpec& s) {
           " choose percentile, basic, normal or bca");
 }
 
+// A cohort's premium is the grid premium times its entry year's factor: it must stay a log
+// growth per year in [-1, 1], as --premium is.
+void check_premium_by_entry(const PowerSpec& s) {
+  if (s.premium_by_entry.empty()) return;
+  if (s.premium_by_entry.size() != static_cast<std::size_t>(s.entry_last - s.entry_first + 1))
+    throw Error(ExitCode::internal, "premium_by_entry: one factor per entry year is needed");
+  for (std::size_t i = 0; i < s.premium_by_entry.size(); ++i) {
+    const double factor = s.premium_by_entry[i];
+    for (const PremiumPoint& p : s.premiums)
+      for (const double premium : p.premium)
+        if (!(std::abs(premium * factor) <= 1.0))
+          throw_usage_error(fmt::format(
+              "--premium-by-entry {}={} with --premium {}: the entry year's premium {} is not a "
+              "log growth per year between -1 and 1",
+              s.entry_first + static_cast<int>(i), factor, p.label, premium * factor));
+  }
+}
+
 // The cohort design's flags (docs/power.md "Cohort design"), and the window design's left at
 // their defaults where the other design is studied: a value that is not the default would be
 // silently ignored. The defaults themselves pass (--print-config writes them).
@@ -158,6 +176,10 @@ void check_design(const PowerSpec& s) {
           horizon ? fmt::format("--horizon {}", s.horizon) : "", horizon && offset ? " " : "",
           offset ? fmt::format("--offset {}", s.offset) : "", horizon && offset ? "" : "s",
           horizon && offset ? "them" : "it"));
+    if (!s.premium_by_entry.empty())
+      throw_usage_error(
+          "--premium-by-entry scales the premium per entry year of the cohort design: give "
+          "--entry-years A:B, or leave --premium-by-entry out");
     return;
   }
   if (!s.pool)
@@ -176,6 +198,7 @@ void check_design(const PowerSpec& s) {
         "--from {} --to {} set the window design's window; with --entry-years each member is "
         "compared over [entry {:+d}, entry {:+d}] (--offset, --horizon): leave --from and --to out",
         s.from, s.to, s.offset, s.offset + s.horizon));
+  check_premium_by_entry(s);
 }
 
 }  // namespace

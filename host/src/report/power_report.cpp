@@ -29,8 +29,9 @@ using json = nlohmann::ordered_json;
 // 1.5 added settings.design ("cohort", with settings.entry_years, .horizon and .offset: the
 // cohort design of a pool study); a report without it studied the window design [from, to].
 // 1.6 added settings.pool.entry and .outside_members to a cohort design's members profile
-// (which 1.5 refused).
-constexpr const char* kPowerSchemaVersion = "1.6";
+// (which 1.5 refused). 1.7 added settings.premium_by_entry (a cohort design's factor on the
+// premium per entry year, first to last; a report without it has one premium for all of them).
+constexpr const char* kPowerSchemaVersion = "1.7";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -155,6 +156,7 @@ json settings_json(const PowerSpec& spec) {
     s["entry_years"] = json::array({spec.entry_first, spec.entry_last});
     s["horizon"] = spec.horizon;
     s["offset"] = spec.offset;
+    if (!spec.premium_by_entry.empty()) s["premium_by_entry"] = spec.premium_by_entry;
   }
   s["growth"] = "log";
   s["statistic"] = statistic_name(spec.statistic);
@@ -209,6 +211,13 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
     spec.entry_last = entry[1];
     spec.horizon = field<int>(s, "horizon", source);
     spec.offset = field<int>(s, "offset", source);
+    // Absent before 1.7 and when every entry year has the grid's premium.
+    if (s.contains("premium_by_entry")) {
+      spec.premium_by_entry = field<std::vector<double>>(s, "premium_by_entry", source);
+      if (spec.premium_by_entry.size() !=
+          static_cast<std::size_t>(spec.entry_last - spec.entry_first + 1))
+        bad(source, "settings.premium_by_entry has not one factor per entry year");
+    }
   }
   spec.bootstrap = field<std::uint64_t>(s, "bootstrap", source);
   spec.permutations = field<std::uint64_t>(s, "permutations", source);
