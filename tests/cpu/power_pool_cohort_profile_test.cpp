@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "common/dataset_moments.hpp"
 #include "common/pool_sample_expect.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/io/read_panel.hpp"
@@ -316,23 +317,11 @@ TEST(PowerPoolCohortProfile, MeanAggregateEstimateOverDatasetsIsTheTrueValue) {
     power::validate(spec);
     const power::TruePremium truth = power::true_premium(spec, spec.premiums[0]);
     if (c.balance) EXPECT_EQ(truth.value, premium("0.01").premium);
-    const int datasets = 150;
+    const test::EstimateMoments e = test::dataset_estimate_moments(spec, 1200, 150, truth);
     for (std::size_t m = 0; m < 2; ++m) {
-      double sum = 0.0, sum2 = 0.0;
-      for (int d = 0; d < datasets; ++d) {
-        const double e =
-            power::run_dataset(spec, spec.premiums[0], 1200, static_cast<std::uint32_t>(d), truth)
-                .metric[m]
-                .estimate;
-        ASSERT_TRUE(std::isfinite(e));
-        sum += e;
-        sum2 += e * e;
-      }
-      const double mean = sum / datasets;
-      const double sd = std::sqrt((sum2 - datasets * mean * mean) / (datasets - 1));
       SCOPED_TRACE(fmt::format("strata {} balance {} metric {}", c.strata, c.balance, m));
-      EXPECT_NEAR(mean, truth.value[m], 4.0 * sd / std::sqrt(datasets));
-      if (c.strata && !c.balance) EXPECT_GT(truth.value[m] - 0.01, 10.0 * sd / std::sqrt(datasets));
+      EXPECT_NEAR(e.mean[m], truth.value[m], 4.0 * e.se(m));
+      if (c.strata && !c.balance) EXPECT_GT(truth.value[m] - 0.01, 10.0 * e.se(m));
     }
   }
 }

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "common/dataset_moments.hpp"
 #include "common/pool_sample_expect.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/build_sample.hpp"
@@ -185,21 +186,10 @@ TEST(PowerPoolCohort, MeanAggregateEstimateOverDatasetsIsThePremium) {
   power::validate(spec);
   const power::TruePremium truth = power::true_premium(spec, spec.premiums[0]);
   ASSERT_EQ(truth.value, std::vector<double>(kMetrics, 0.03));
-  const int datasets = 80;
-  for (int m = 0; m < kMetrics; ++m) {
-    double sum = 0.0, sum2 = 0.0;
-    for (int d = 0; d < datasets; ++d) {
-      const power::DatasetOutcome out =
-          power::run_dataset(spec, spec.premiums[0], 600, static_cast<std::uint32_t>(d), truth);
-      const double e = out.metric[m].estimate;
-      ASSERT_TRUE(std::isfinite(e));
-      sum += e;
-      sum2 += e * e;
-    }
-    const double mean = sum / datasets;
-    const double sd = std::sqrt((sum2 - datasets * mean * mean) / (datasets - 1));
-    EXPECT_NEAR(mean, 0.03, 4.0 * sd / std::sqrt(datasets)) << m;
-    EXPECT_GT(sd, 0.0);
+  const test::EstimateMoments e = test::dataset_estimate_moments(spec, 600, 80, truth);
+  for (std::size_t m = 0; m < kMetrics; ++m) {
+    EXPECT_NEAR(e.mean[m], 0.03, 4.0 * e.se(m)) << m;
+    EXPECT_GT(e.sd[m], 0.0);
   }
 }
 

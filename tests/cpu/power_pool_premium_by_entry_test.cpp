@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli_report.hpp"
+#include "common/dataset_moments.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/read_panel.hpp"
@@ -159,22 +160,9 @@ TEST(PowerPremiumByEntry, MeanAggregateEstimateOverDatasetsIsTheTrueValue) {
   spec.seed = 23;
   power::validate(spec);
   const power::TruePremium truth = power::true_premium(spec, spec.premiums[0]);
-  const int datasets = 80;
-  for (int m = 0; m < kMetrics; ++m) {
-    double sum = 0.0, sum2 = 0.0;
-    for (int d = 0; d < datasets; ++d) {
-      const double e =
-          power::run_dataset(spec, spec.premiums[0], 600, static_cast<std::uint32_t>(d), truth)
-              .metric[m]
-              .estimate;
-      ASSERT_TRUE(std::isfinite(e));
-      sum += e;
-      sum2 += e * e;
-    }
-    const double mean = sum / datasets;
-    const double sd = std::sqrt((sum2 - datasets * mean * mean) / (datasets - 1));
-    EXPECT_NEAR(mean, truth.value[m], 4.0 * sd / std::sqrt(datasets)) << m;
-  }
+  const test::EstimateMoments e = test::dataset_estimate_moments(spec, 600, 80, truth);
+  for (std::size_t m = 0; m < kMetrics; ++m)
+    EXPECT_NEAR(e.mean[m], truth.value[m], 4.0 * e.se(m)) << m;
 }
 
 TEST(PowerPremiumByEntry, ValidateRefusesAFactorOutsideTheCohortDesignOrTooLargeAPremium) {
