@@ -462,7 +462,7 @@ void add_power_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--entry-years", flags->entry_years,
-                  "Cohort design (with --pool): members join in a year drawn uniformly from "
+                  "Cohort design: members join in a year drawn uniformly from "
                   "A..B and are compared over [entry + offset, entry + offset + horizon] with "
                   "the controls observed then; instead of --from/--to")
       ->type_name("A:B")

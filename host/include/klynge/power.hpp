@@ -57,7 +57,8 @@ struct PowerSpec {
   std::uint32_t first = 0;       // this run computes datasets [first, last) of them
   std::uint32_t last = 0;        // 0 = R
   int from = 2017, to = 2020;    // the comparison window; members join in `from`
-  // The cohort design (--entry-years A:B; pool studies, docs/power.md "Cohort design"): each
+  // The cohort design (--entry-years A:B, docs/power.md "Cohort design"; on pool datasets or
+  // simulated panels): each
   // member joins in a year g drawn uniformly from [entry_first, entry_last] and is compared over
   // [g + offset, g + offset + horizon] with the controls observed then; the rows' estimate is
   // the cohort-size weighted aggregate of analyze's cohort design. 0, 0: the window design over

@@ -64,7 +64,9 @@ Sample simulated_window_sample(const SimSpec& spec, const DesignOptions& design,
 
 // The Panel the reader makes of the simulate CSV (the metrics, membership and the stratum
 // columns named in `strata`; the columns the window design does not read are left out): the
-// reference the record path is checked against.
-Panel to_panel(const SimPanel& panel, const std::vector<std::string>& strata = {});
+// reference the record path is checked against. `entry_years`: the members' entry-year column
+// too (the cohort design's; kMissingYear for non-members, as the reader leaves an empty cell).
+Panel to_panel(const SimPanel& panel, const std::vector<std::string>& strata = {},
+               bool entry_years = false);
 
 }  // namespace klynge::sim

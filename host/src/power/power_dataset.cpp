@@ -116,8 +116,11 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
   const Sample sample =
       spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset,
                               spec.balance, spec.premium_by_entry)
-                : sim::simulated_window_sample(dataset_spec(spec, premium, firms, dataset), design,
-                                               spec.backend, spec.sim_strata);
+      : spec.cohort_design()
+          ? simulated_cohort_sample(dataset_spec(spec, premium, firms, dataset), design,
+                                    spec.sim_strata)
+          : sim::simulated_window_sample(dataset_spec(spec, premium, firms, dataset), design,
+                                         spec.backend, spec.sim_strata);
   // The Sample's metrics are the study's (the simulate model's, or the pool's columns).
   const std::size_t metrics = sample.metrics();
   const std::vector<double> estimate =

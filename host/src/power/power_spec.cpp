@@ -182,10 +182,6 @@ void check_design(const PowerSpec& s) {
           "--entry-years A:B, or leave --premium-by-entry out");
     return;
   }
-  if (!s.pool)
-    throw_usage_error(
-        "--entry-years: the cohort design is studied on --pool datasets; simulated panels are "
-        "compared over one window (--from, --to)");
   if (s.entry_first < 1800 || s.entry_last > 2200 || s.entry_first > s.entry_last)
     throw_usage_error(fmt::format("--entry-years {}:{}: need 1800 <= A <= B <= 2200", s.entry_first,
                                   s.entry_last));
@@ -198,6 +194,19 @@ void check_design(const PowerSpec& s) {
         "--from {} --to {} set the window design's window; with --entry-years each member is "
         "compared over [entry {:+d}, entry {:+d}] (--offset, --horizon): leave --from and --to out",
         s.from, s.to, s.offset, s.offset + s.horizon));
+  // The simulate model gives every member the same premium per year after its entry.
+  if (!s.pool && !s.premium_by_entry.empty())
+    throw_usage_error(
+        "--premium-by-entry scales the premium per entry year on --pool datasets; the simulated "
+        "panels' members all have the --premium");
+  // The simulated panel spans the entry years and every cohort's window (dataset_spec).
+  const int first = std::min(s.entry_first, s.entry_first + s.offset);
+  const int last = std::max(s.entry_last, s.entry_last + s.offset + s.horizon);
+  if (!s.pool && (first < 1800 || last > 2200))
+    throw_usage_error(fmt::format(
+        "--entry-years {}:{} --offset {} --horizon {}: the simulated panels would span {}..{}; "
+        "keep them within 1800..2200",
+        s.entry_first, s.entry_last, s.offset, s.horizon, first, last));
   check_premium_by_entry(s);
 }
 
@@ -225,12 +234,23 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
   s.seed = spec.seed;
   s.stream = dataset;
   s.firms = firms;
-  // The panel is the comparison window itself, and every member joins in its first year: the
-  // window then holds exactly `to - from` years of premium for every member.
-  s.first_year = spec.from;
-  s.last_year = spec.to;
-  s.entry_first = spec.from;
-  s.entry_last = spec.from;
+  if (spec.cohort_design()) {
+    // Members join in a year drawn uniformly from A..B (the model's entry draw); the panel
+    // spans every cohort's window [g + offset, g + offset + horizon] and the entry years, so
+    // a member's window holds horizon years of premium when offset >= 0 (fewer, the years
+    // after its entry, when the window starts before it: the truth panel measures that).
+    s.first_year = std::min(spec.entry_first, spec.entry_first + spec.offset);
+    s.last_year = std::max(spec.entry_last, spec.entry_last + spec.offset + spec.horizon);
+    s.entry_first = spec.entry_first;
+    s.entry_last = spec.entry_last;
+  } else {
+    // The panel is the comparison window itself, and every member joins in its first year: the
+    // window then holds exactly `to - from` years of premium for every member.
+    s.first_year = spec.from;
+    s.last_year = spec.to;
+    s.entry_first = spec.from;
+    s.entry_last = spec.from;
+  }
   s.member_share = spec.member_share;
   // A simulated study's premiums are the model's metrics, in its order (validate checks it).
   if (premium.premium.size() != s.premium.size())

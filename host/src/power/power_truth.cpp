@@ -25,6 +25,11 @@
 // the same panel, whose member share is then the study's (the members' size mix depends on
 // it). Industry shocks do not enter it: without a pull members and controls have the same
 // industry mix, with one the study balances on industry.
+//
+// In the cohort design (--entry-years) both terms are taken per cohort, on the truth panel's
+// cohort cells, and averaged with the cohorts' valid members as weights, as the aggregate
+// weighs them (estimands.md section 7). A member gains the premium in each year after its
+// entry, so a window that starts before the entry holds less of it: the first term measures it.
 #include <cmath>
 
 #include "klynge/error.hpp"
@@ -116,15 +121,20 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   treated.threads = spec.threads;  // output never depends on it
   sim::SimSpec base = treated;
   base.premium = {};  // the counterfactual: every simulate metric without its premium
-  // The truth panel is analysed as the datasets are: balanced, its estimand is the balanced one.
-  DesignOptions design = window_design(spec.from, spec.to);
+  // The truth panel is analysed as the datasets are: balanced, its estimand is the balanced one;
+  // in the cohort design, cohort by cohort.
+  const bool cohorts = spec.cohort_design();
+  DesignOptions design = cohorts ? study_design(spec) : window_design(spec.from, spec.to);
   design.balance = spec.balance;
-  const Sample a = sim::simulated_window_sample(treated, design, spec.backend, spec.sim_strata);
-  const Sample b = sim::simulated_window_sample(base, design, spec.backend, spec.sim_strata);
+  const auto sample_of = [&](const sim::SimSpec& s) {
+    return cohorts ? simulated_cohort_sample(s, design, spec.sim_strata)
+                   : sim::simulated_window_sample(s, design, spec.backend, spec.sim_strata);
+  };
+  const Sample a = sample_of(treated);
+  const Sample b = sample_of(base);
   // The premium changes values, never which rows exist: the contributions correspond one to one.
-  if (a.firm != b.firm || a.cells.size() != 1 || b.cells.size() != 1)
+  if (a.firm != b.firm || a.cells.size() != b.cells.size() || (!cohorts && a.cells.size() != 1))
     throw Error(ExitCode::internal, "true premium: the counterfactual panel has other firms");
-  const Cell& cell = a.cells[0];
 
   TruePremium truth;
   truth.value.resize(sim::kMetrics);
@@ -132,16 +142,30 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   for (int m = 0; m < sim::kMetrics; ++m) {
     const std::vector<double>& g1 = a.growth[m];
     const std::vector<double>& g0 = b.growth[m];
-    const MeanSe gap =
-        mean_se(cell.member_begin, cell.member_end, [&](std::uint32_t c) { return g1[c] - g0[c]; });
-    double value = gap.mean, var = gap.se * gap.se;
-    if (selected || (m == kEmployees && spec.member_noise != 1.0)) {
-      const MeanSe second = group_gap(b, g0, cell, spec.balance);
-      value += second.mean;
-      var += second.se * second.se;
+    // Per cell (the window, or a cohort): the members' counterfactual gap, plus the groups'
+    // baseline gap where members differ from controls by more than the premium.
+    double weighted = 0.0, weighted_var = 0.0, weights = 0.0, value = 0.0, var = 0.0;
+    for (const Cell& cell : a.cells) {
+      const MeanSe gap = mean_se(cell.member_begin, cell.member_end,
+                                 [&](std::uint32_t c) { return g1[c] - g0[c]; });
+      value = gap.mean;
+      var = gap.se * gap.se;
+      if (selected || (m == kEmployees && spec.member_noise != 1.0)) {
+        const MeanSe second = group_gap(b, g0, cell, spec.balance);
+        value += second.mean;
+        var += second.se * second.se;
+      }
+      // The cohort aggregate weighs each cohort by its valid members (estimands.md section 7).
+      double valid = 0.0;
+      for (std::uint32_t c = cell.member_begin; c < cell.member_end; ++c)
+        if (std::isfinite(g1[c]) && a.weight[m][c] > 0.0) valid += 1.0;
+      weights += valid;
+      weighted += valid * value;
+      weighted_var += valid * valid * var;
     }
-    truth.value[m] = value;
-    truth.mc_se[m] = std::sqrt(var);
+    // One cell (the window design): its value as it is, not re-weighted.
+    truth.value[m] = a.cells.size() == 1 ? value : weighted / weights;
+    truth.mc_se[m] = a.cells.size() == 1 ? std::sqrt(var) : std::sqrt(weighted_var) / weights;
   }
   return truth;
 }

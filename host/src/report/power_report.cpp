@@ -30,7 +30,8 @@ using json = nlohmann::ordered_json;
 // cohort design of a pool study); a report without it studied the window design [from, to].
 // 1.6 added settings.pool.entry and .outside_members to a cohort design's members profile
 // (which 1.5 refused). 1.7 added settings.premium_by_entry (a cohort design's factor on the
-// premium per entry year, first to last; a report without it has one premium for all of them).
+// premium per entry year, first to last; a report without it has one premium for all of them)
+// and lets a simulated study have settings.design "cohort" (1.5 and 1.6: pool studies only).
 constexpr const char* kPowerSchemaVersion = "1.7";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {

@@ -36,7 +36,7 @@ CategoricalColumn stratum_column(const SimPanel& sp, const std::string& name) {
 // The metrics, membership and the stratum columns asked for; the columns the window design does
 // not use are left out. Firm indices count up in order of appearance, as the reader numbers
 // them.
-Panel to_panel(const SimPanel& sp, const std::vector<std::string>& strata) {
+Panel to_panel(const SimPanel& sp, const std::vector<std::string>& strata, bool entry_years) {
   check_stratum_names(strata);
   Panel panel;
   panel.path = "simulated panel";
@@ -60,6 +60,11 @@ Panel to_panel(const SimPanel& sp, const std::vector<std::string>& strata) {
     panel.firm[r] = static_cast<std::int32_t>(panel.firm_ids.size() - 1);
     panel.line[r] = static_cast<std::int64_t>(r) + 2;  // line 1 is the CSV header
     panel.member[r] = static_cast<std::int8_t>(sp.member[r]);
+  }
+  if (entry_years) {
+    panel.entry.resize(rows);
+    for (std::size_t r = 0; r < rows; ++r)
+      panel.entry[r] = sp.member[r] ? sp.entry_year[r] : kMissingYear;
   }
   for (const std::string& name : strata) panel.strata.push_back(stratum_column(sp, name));
   return panel;
