@@ -4,6 +4,7 @@
 // (docs/power.md "Output").
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 
 #include "common/cli_report.hpp"
 #include "common/run_klynge.hpp"
+#include "klynge/power_pool.hpp"
 #include "klynge/report/power_report.hpp"
 
 namespace klynge {
@@ -79,6 +81,42 @@ TEST(PowerTable, OneLinePerRowWithTheRowsNumbers) {
   ASSERT_EQ(bare.size(), 2u) << bare_text;
   EXPECT_EQ(bare[1], fmt::format("{:<9}{:>7}  {:<14}{:>12}", "0.02", 2000, "revenue", "0.02000"));
   EXPECT_EQ(power::power_table(spec, {}), "");
+}
+
+// The line under the title says what each dataset is: the design and its window(s), where
+// the datasets come from, and the choices that change the estimand.
+TEST(PowerTable, SaysTheDesignAndWhereTheDatasetsComeFrom) {
+  power::PowerRow row;
+  row.metric = "revenue";
+  row.datasets = 10;
+  power::PowerSpec spec;
+  spec.permutations = 99;
+  EXPECT_EQ(lines_of(power::power_table(spec, {row}))[1],
+            "design: members vs controls over [2017, 2020], annualised log growth; simulated "
+            "panels");
+  auto pool = std::make_shared<power::Pool>();
+  pool->source.path = "register.csv.gz";
+  pool->source.columns.profile = power::MemberProfile::members;
+  spec.pool = pool;
+  spec.entry_first = 2011;
+  spec.entry_last = 2013;
+  spec.offset = -1;
+  spec.balance = true;
+  spec.premium_by_entry = {2.0, 1.0, 0.5};
+  // The line is wrapped at the table's width; read it unwrapped.
+  std::string text = power::power_table(spec, {row});
+  for (std::size_t at; (at = text.find("\n  ")) != std::string::npos;) text.replace(at, 3, " ");
+  EXPECT_NE(text.find("design: cohort aggregate of entry years 2011..2013, each member over "
+                      "[entry -1, entry +2], annualised log growth, controls balanced to the "
+                      "members' strata;"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("datasets drawn from register.csv.gz, members like the file's members;"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("premium x factor per entry year: 2011=2, 2012=1, 2013=0.5"),
+            std::string::npos)
+      << text;
 }
 
 TEST(PowerTable, PrintedToStdoutUnlessAReportGoesThere) {

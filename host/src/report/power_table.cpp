@@ -3,16 +3,51 @@
 // coverage of each interval method, so a study answers on the terminal without a JSON reader.
 #include <fmt/format.h>
 
+#include "klynge/power_pool.hpp"
 #include "klynge/report/power_report.hpp"
 #include "klynge/report/text_layout.hpp"
 
 namespace klynge::power {
+
+namespace {
+
+// What each dataset is and how it is compared, in one sentence: the design, where the datasets
+// come from, and the choices that change the estimand (balancing, a premium per entry year).
+std::string design_line(const PowerSpec& spec) {
+  std::string line = "design: ";
+  if (spec.cohort_design())
+    line += fmt::format(
+        "cohort aggregate of entry years {}..{}, each member over [entry {:+d}, entry {:+d}]",
+        spec.entry_first, spec.entry_last, spec.offset, spec.offset + spec.horizon);
+  else
+    line += fmt::format("members vs controls over [{}, {}]", spec.from, spec.to);
+  line += ", annualised log growth";
+  if (spec.balance) line += ", controls balanced to the members' strata";
+  if (spec.pool) {
+    line += fmt::format("; datasets drawn from {}", spec.pool->source.path);
+    if (spec.pool->source.columns.profile == MemberProfile::members)
+      line += ", members like the file's members";
+  } else {
+    line += "; simulated panels";
+  }
+  if (!spec.premium_by_entry.empty()) {
+    // As --premium-by-entry takes them: YEAR=FACTOR, every entry year.
+    line += "; premium x factor per entry year:";
+    for (std::size_t i = 0; i < spec.premium_by_entry.size(); ++i)
+      line += fmt::format("{} {}={:g}", i == 0 ? "" : ",", spec.entry_first + static_cast<int>(i),
+                          spec.premium_by_entry[i]);
+  }
+  return line + "\n";
+}
+
+}  // namespace
 
 std::string power_table(const PowerSpec& spec, const std::vector<PowerRow>& rows) {
   std::string out;
   if (rows.empty()) return out;
   const bool test = spec.permutations > 0;
   out += fmt::format("power study: {} datasets per row\n", rows.front().datasets);
+  out += wrap_lines(design_line(spec));
   if (test)
     out += wrap_lines(fmt::format(
         "rejection: share of datasets with p <= {:g} ({}, P = {}), 95% Clopper-Pearson CI\n",

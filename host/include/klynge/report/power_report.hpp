@@ -34,8 +34,9 @@ nlohmann::ordered_json power_json(const PowerSpec& spec, const StudyTally& tally
 std::string power_csv(const std::vector<PowerRow>& rows);
 
 // The rows as a console table: rejection rate with its 95% Clopper-Pearson interval, the true
-// value and each interval method's coverage, one line per grid point x metric, under two lines
-// that say what the columns mean. Empty without rows.
+// value and each interval method's coverage, one line per grid point x metric, under a line
+// that says what the datasets are and how they are compared (design, source, balancing, a
+// premium per entry year) and two lines that say what the columns mean. Empty without rows.
 std::string power_table(const PowerSpec& spec, const std::vector<PowerRow>& rows);
 
 }  // namespace klynge::power
