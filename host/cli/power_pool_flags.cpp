@@ -1,7 +1,5 @@
 #include "power_pool_flags.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "klynge/error.hpp"
@@ -120,12 +118,9 @@ void print_profile_summary(const power::Pool& pool, bool quiet) {
   if (p.columns.profile != power::MemberProfile::members) return;
   if (!quiet) {
     std::string outside;
-    if (pool.cohort_design()) {
-      const auto [lo, hi] =
-          std::minmax_element(pool.design.extra_cohorts.begin(), pool.design.extra_cohorts.end());
-      outside = fmt::format("; {} more entered outside {}..{} or have no entry year",
-                            p.outside_members, *lo, *hi);
-    }
+    if (pool.cohort_design())
+      outside = fmt::format("; {} more entered outside {} or have no entry year", p.outside_members,
+                            power::entry_years_text(pool.design));
     fmt::print(stderr, "klynge power: member profile: {} of the file's members{}\n",
                p.profile_members - p.unmatched_members, outside);
   }

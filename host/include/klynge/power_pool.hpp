@@ -144,6 +144,10 @@ Pool read_pool(const std::string& path, const PoolColumns& columns, const Design
                int threads);
 Pool read_pool(const std::string& path, const PoolColumns& columns, int from, int to, int threads);
 
+// A cohort design's entry years (design.extra_cohorts, not empty) for messages: "2011..2015",
+// or one year alone as it is.
+std::string entry_years_text(const DesignOptions& design);
+
 // Members of a dataset of `firms` firms: exactly round(firms x member_share).
 std::uint32_t pool_members(std::uint32_t firms, double member_share);
 

@@ -39,13 +39,6 @@ std::string windows_text(const DesignOptions& design) {
                      design.offset + design.horizon, *lo, *hi);
 }
 
-// The study's entry years, for messages: "2011..2015" (one year alone as it is).
-std::string entry_years_text(const DesignOptions& design) {
-  const auto [lo, hi] =
-      std::minmax_element(design.extra_cohorts.begin(), design.extra_cohorts.end());
-  return *lo == *hi ? std::to_string(*lo) : fmt::format("{}..{}", *lo, *hi);
-}
-
 // Whether build_sample's cell is one of the study's: every cell in the window design; in the
 // cohort design the cells of the study's entry years (a pool read with members also has the
 // cells of the other years its members entered in).
@@ -266,6 +259,12 @@ Pool read_pool(const std::string& path, const PoolColumns& columns, int from, in
   design.from = from;
   design.to = to;
   return read_pool(path, columns, design, threads);
+}
+
+std::string entry_years_text(const DesignOptions& design) {
+  const auto [lo, hi] =
+      std::minmax_element(design.extra_cohorts.begin(), design.extra_cohorts.end());
+  return *lo == *hi ? std::to_string(*lo) : fmt::format("{}..{}", *lo, *hi);
 }
 
 }  // namespace klynge::power
