@@ -4,6 +4,8 @@
 #include <cmath>
 #include <initializer_list>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -137,6 +139,13 @@ void check_statistics(const PowerSpec& s) {
           " choose percentile, basic, normal or bca");
 }
 
+// The years of a simulated cohort-design panel: the entry years and every cohort's window
+// [g + offset, g + offset + horizon].
+std::pair<int, int> cohort_panel_years(const PowerSpec& s) {
+  return {std::min(s.entry_first, s.entry_first + s.offset),
+          std::max(s.entry_last, s.entry_last + s.offset + s.horizon)};
+}
+
 // A cohort's premium is the grid premium times its entry year's factor: it must stay a log
 // growth per year in [-1, 1], as --premium is.
 void check_premium_by_entry(const PowerSpec& s) {
@@ -199,9 +208,7 @@ void check_design(const PowerSpec& s) {
     throw_usage_error(
         "--premium-by-entry scales the premium per entry year on --pool datasets; the simulated "
         "panels' members all have the --premium");
-  // The simulated panel spans the entry years and every cohort's window (dataset_spec).
-  const int first = std::min(s.entry_first, s.entry_first + s.offset);
-  const int last = std::max(s.entry_last, s.entry_last + s.offset + s.horizon);
+  const auto [first, last] = cohort_panel_years(s);
   if (!s.pool && (first < 1800 || last > 2200))
     throw_usage_error(fmt::format(
         "--entry-years {}:{} --offset {} --horizon {}: the simulated panels would span {}..{}; "
@@ -236,11 +243,10 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
   s.firms = firms;
   if (spec.cohort_design()) {
     // Members join in a year drawn uniformly from A..B (the model's entry draw); the panel
-    // spans every cohort's window [g + offset, g + offset + horizon] and the entry years, so
-    // a member's window holds horizon years of premium when offset >= 0 (fewer, the years
-    // after its entry, when the window starts before it: the truth panel measures that).
-    s.first_year = std::min(spec.entry_first, spec.entry_first + spec.offset);
-    s.last_year = std::max(spec.entry_last, spec.entry_last + spec.offset + spec.horizon);
+    // spans every cohort's window and the entry years, so a member's window holds horizon
+    // years of premium when offset >= 0 (fewer, the years after its entry, when the window
+    // starts before it: the truth panel measures that).
+    std::tie(s.first_year, s.last_year) = cohort_panel_years(spec);
     s.entry_first = spec.entry_first;
     s.entry_last = spec.entry_last;
   } else {
