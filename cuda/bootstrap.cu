@@ -159,7 +159,7 @@ KLYNGE_HD WarpPlaneCounter plane_counter_of(const WarpTeam& team) {
 // and an influence per firm, a segment's counts) is the warp's alone.
 __global__ void count_warp_kernel(hd::BootView v, std::uint32_t first, std::uint32_t n,
                                   BootScratchShape shape, double* scratch, hd::Moments* moments,
-                                  std::uint32_t keys, double* key_tmp, double* values,
+                                  std::uint32_t keys, bool want_se, double* key_tmp, double* values,
                                   double* welch_se) {
   const std::uint64_t j =
       (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
@@ -178,7 +178,10 @@ __global__ void count_warp_kernel(hd::BootView v, std::uint32_t first, std::uint
   double* vals = key_tmp + j * 2 * keys;
   double* se = vals + keys;
   const WarpTeam team{lane};
-  hd::team_bootstrap_replicate(v, first + static_cast<std::uint32_t>(j), sc, vals, se, team);
+  if (!want_se && lane == 0)
+    for (std::uint32_t k = 0; k < keys; ++k) se[k] = hd::nan_value();
+  hd::team_bootstrap_replicate(v, first + static_cast<std::uint32_t>(j), sc, vals,
+                               want_se ? se : nullptr, team);
   team.sync();  // lane 0 wrote vals and se
   if (lane == 0) store_keys(j, n, keys, vals, se, values, welch_se);
 }
@@ -451,7 +454,8 @@ void bootstrap_range(const engine::BootData& d, const BackendChoice& choice, std
     else
       count_warp_kernel<<<blocks_for(n * kWarp, kThreads), kThreads>>>(
           v, first32, n32, shape, scratch.as<double>(), moments.as<hd::Moments>(),
-          static_cast<std::uint32_t>(keys), key_tmp.as<double>(), dev_values, dev_se);
+          static_cast<std::uint32_t>(keys), d.replicate_se, key_tmp.as<double>(), dev_values,
+          dev_se);
     KLYNGE_CUDA_CHECK(cudaGetLastError());
     copy_rows(dev_values, n, keys, values, count, done);
     copy_rows(dev_se, n, keys, welch_se, count, done);

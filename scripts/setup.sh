@@ -52,7 +52,9 @@ fi
 [ "$build" -eq 1 ] || exit 0
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+# A configure that stopped half way (a package was missing) leaves a cache but no build files.
+if [ ! -f "$build_dir/CMakeCache.txt" ] ||
+  { [ ! -f "$build_dir/build.ninja" ] && [ ! -f "$build_dir/Makefile" ]; }; then
   cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release "${cmake_args[@]}"
 elif [ ${#cmake_args[@]} -gt 0 ]; then
   cmake "$build_dir" "${cmake_args[@]}"

@@ -290,8 +290,8 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
   v.stat_count = stat_count;
 
   // Fused records: unit by unit, each firm's valid entries (all metrics) together.
-  const std::uint32_t mean_type = (1u << hd::kStatMean) | (1u << hd::kStatWelch);
-  d.fused = spec.fused && !cohort && (mask & ~mean_type) == 0;
+  d.replicate_se = spec.replicate_se;
+  d.fused = spec.fused && hd::fused_serves(cohort, mask, spec.replicate_se);
   if (!d.fused) return;
   const std::uint32_t segments = static_cast<std::uint32_t>(d.seg_begin.size() - 1);
   const std::size_t entries = d.y.size();

@@ -23,6 +23,9 @@ struct BootData {
   std::uint32_t max_segment = 0;
   std::vector<ResultKey> keys;
   hd::BootView view{};
+  // Whether the caller wants each replicate's Welch SE (BootstrapSpec::replicate_se): without
+  // it the count path skips the cohort aggregate's influence pass unless welch_t needs it.
+  bool replicate_se = false;
   // The fused path (hd/bootstrap_fused.hpp), when it applies.
   bool fused = false;
   std::vector<std::uint32_t> unit_record_begin;

@@ -1,9 +1,13 @@
-// The fused replicate for mean-type statistics (mean_diff, welch_t) in the window design: draw
-// a unit, gather its records, accumulate — no count array, no second pass. Each unit's
-// records (one per metric where it is valid) lie together, so three metrics cost little more
-// than one. The draws are exactly those of draw_counts (same positions, same words), so the
-// fused and the count path resample the same firms; their sums differ only in rounding
-// (checked to 1e-12 in tests/cpu/bootstrap_engine_test.cpp).
+// The fused replicate for mean-type statistics (mean_diff, welch_t) in the window design, and
+// for mean_diff alone without replicate SEs in the cohort design: draw a unit, gather its
+// records, accumulate — no count array, no second pass. Each unit's records (one per metric
+// and cell where it is valid) lie together, so three metrics cost little more than one.
+// The cohort aggregate's mean difference needs only each cell's member units and mean
+// difference; its welch_t and SE need every firm's influence across cells (the count path's
+// influence pass), which per-segment sums cannot give, so those stay on the count path. The draws
+// are exactly those of draw_counts (same positions, same words), so the fused and the count path
+// resample the same firms; their sums differ only in rounding (checked to 1e-12 in
+// tests/cpu/bootstrap_engine_test.cpp).
 //
 // Sums are shifted by each segment's original mean (the "center"), so the one-pass spread
 // keeps the accuracy of the two-pass one for any realistic data.
@@ -28,6 +32,14 @@ struct FusedView {
   const double* center;  // per segment
   std::uint32_t segments;
 };
+
+// Whether the fused path computes every requested statistic (stat_mask over kStat*): mean_diff
+// and welch_t in the window design; in the cohort design mean_diff alone and no replicate SEs.
+KLYNGE_HD bool fused_serves(bool cohort_design, std::uint32_t stat_mask, bool replicate_se) {
+  const std::uint32_t mean = 1u << kStatMean, welch = 1u << kStatWelch;
+  if (cohort_design) return stat_mask == mean && !replicate_se;
+  return (stat_mask & ~(mean | welch)) == 0;
+}
 
 inline constexpr int kFusedAccumulators = 7;  // units, W, Σcwd, Σcwd², Σcw²d², Σcw²d, Σcw²
 
@@ -60,12 +72,15 @@ KLYNGE_HD Moments fused_moments(const double* a, double center) {
   return m;
 }
 
-// Moments of every segment from the accumulators, then the statistics of every cell.
+// Moments of every segment from the accumulators, then the statistics of every cell (and, in
+// the cohort design, the aggregate mean difference: cohort_average's sum over the cells with a
+// value, in cell order, with the same member units).
 KLYNGE_HD void fused_finish(const BootView& v, const FusedView& f, const double* acc,
                             double* values, double* se) {
   std::uint32_t key = 0;
   const double nan = nan_value();
   for (std::uint32_t m = 0; m < v.metrics; ++m) {
+    CohortAverage mean_avg{0.0, 0.0};
     for (std::uint32_t c = 0; c < v.cells; ++c) {
       const std::uint32_t seg = (m * v.cells + c) * 2;
       GroupValues gm{fused_moments(acc + seg * kFusedAccumulators, f.center[seg]), nan, nan, nan};
@@ -74,12 +89,25 @@ KLYNGE_HD void fused_finish(const BootView& v, const FusedView& f, const double*
       double cv[kBootStatistics];
       double cell_se;
       cell_values(gm, gc, v.level, cv, &cell_se);
+      if (finite_value(cv[kStatMean])) {
+        mean_avg.total += gm.moments.units;
+        mean_avg.sum += gm.moments.units * cv[kStatMean];
+      }
       for (int s = 0; s < kBootStatistics; ++s) {
         if (!(v.stat_mask & (1u << s))) continue;
         values[key] = cv[s];
         se[key] = s == kStatMean ? cell_se : nan;
         ++key;
       }
+    }
+    if (!v.cohort_design) continue;
+    // The host takes this path in the cohort design only for mean_diff without SEs
+    // (fused_serves); anything else would read NaN here.
+    for (int s = 0; s < kBootStatistics; ++s) {
+      if (!(v.stat_mask & (1u << s))) continue;
+      values[key] = s == kStatMean && mean_avg.total > 0.0 ? mean_avg.sum / mean_avg.total : nan;
+      se[key] = nan;
+      ++key;
     }
   }
 }
