@@ -43,7 +43,7 @@ BootScratchShape scratch_shape(const engine::BootData& d, int path) {
     s.doubles = 2 * s.firms + 2 * s.segment + s.cells * hd::kBootStatistics + 2 * s.cells;
     s.moments = 2 * s.cells;
   } else {
-    s.doubles = static_cast<std::size_t>(d.fused_view.segments) * hd::kFusedAccumulators;
+    s.doubles = hd::fused_scratch_doubles(d.fused_view);
     s.moments = 0;
   }
   s.doubles = std::max<std::size_t>(s.doubles, 1);

@@ -1,6 +1,7 @@
-// The fused path in the cohort design (mean_diff without replicate SEs, as `klynge power` asks
-// by default): the same draws as the count path, every cell's and the aggregate's mean
-// difference equal to rounding, and the path taken only where it computes everything asked.
+// The fused path in the cohort design: the same draws as the count path, every cell's and the
+// aggregate's mean difference, welch_t and SE equal to rounding (the aggregate's SE from a
+// second pass over the draws, firms observed in several cohorts adding their terms across
+// cells), and the path taken only where it computes everything asked.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -40,20 +41,20 @@ bool takes_fused_path(const CohortSample& c, const BootstrapSpec& spec) {
   return data.fused;
 }
 
-TEST(FusedServes, CohortDesignOnlyForMeanDiffWithoutReplicateSes) {
+TEST(FusedServes, MeanTypeStatisticsInEitherDesignWithAnInfluencePassForTheAggregateSe) {
   const std::uint32_t mean = 1u << hd::kStatMean, welch = 1u << hd::kStatWelch,
                       median = 1u << hd::kStatMedian;
-  EXPECT_TRUE(hd::fused_serves(false, mean | welch, true));
-  EXPECT_TRUE(hd::fused_serves(false, mean, false));
-  EXPECT_FALSE(hd::fused_serves(false, mean | median, false));
-  EXPECT_TRUE(hd::fused_serves(true, mean, false));
-  EXPECT_FALSE(hd::fused_serves(true, mean, true));  // the aggregate's SE: influence pass
-  EXPECT_FALSE(hd::fused_serves(true, mean | welch, false));
-  EXPECT_FALSE(hd::fused_serves(true, welch, false));
-  EXPECT_FALSE(hd::fused_serves(true, median, false));
+  EXPECT_TRUE(hd::fused_serves(mean));
+  EXPECT_TRUE(hd::fused_serves(mean | welch));
+  EXPECT_FALSE(hd::fused_serves(mean | median));
+  EXPECT_FALSE(hd::fused_serves(1u << hd::kStatAgg));
+  EXPECT_FALSE(hd::fused_needs_influence(false, mean | welch, true));  // one cell: no aggregate
+  EXPECT_FALSE(hd::fused_needs_influence(true, mean, false));
+  EXPECT_TRUE(hd::fused_needs_influence(true, mean, true));
+  EXPECT_TRUE(hd::fused_needs_influence(true, welch, false));
 }
 
-TEST(FusedCohort, TakenOnlyWhereItComputesEverything) {
+TEST(FusedCohort, TakenForMeanTypeStatistics) {
   const CohortSample c = cohort_sample(false);
   ASSERT_GT(c.sample.cells.size(), 1u);
   BootstrapSpec spec;
@@ -61,10 +62,44 @@ TEST(FusedCohort, TakenOnlyWhereItComputesEverything) {
   spec.replicate_se = false;
   EXPECT_TRUE(takes_fused_path(c, spec));
   spec.replicate_se = true;
-  EXPECT_FALSE(takes_fused_path(c, spec));
-  spec.replicate_se = false;
   spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
+  EXPECT_TRUE(takes_fused_path(c, spec));
+  spec.statistics = {Statistic::mean_diff, Statistic::median_diff};
   EXPECT_FALSE(takes_fused_path(c, spec));
+}
+
+// Every key's values (and, where wanted, SEs) of the fused and the count path agree to 1e-12.
+void expect_paths_agree(const CohortSample& c, BootstrapSpec spec, std::uint64_t B) {
+  spec.fused = true;
+  ASSERT_TRUE(takes_fused_path(c, spec));
+  const ReplicateTable fused = run_bootstrap(c.sample, c.design, spec, 0, B);
+  spec.fused = false;
+  ASSERT_FALSE(takes_fused_path(c, spec));
+  const ReplicateTable counted = run_bootstrap(c.sample, c.design, spec, 0, B);
+  const std::size_t per_cell = spec.statistics.size();
+  ASSERT_EQ(fused.keys.size(), counted.keys.size());
+  ASSERT_EQ(fused.keys.size(), 3 * (c.sample.cells.size() + 1) * per_cell);
+  std::size_t aggregate_values = 0, aggregate_ses = 0;
+  for (std::size_t k = 0; k < fused.keys.size(); ++k) {
+    EXPECT_EQ(fused.keys[k].cohort, counted.keys[k].cohort);
+    const bool aggregate = fused.keys[k].cohort == kAllCohorts;
+    for (std::uint64_t b = 0; b < B; ++b) {
+      const double f = fused.values[k * B + b], n = counted.values[k * B + b];
+      ASSERT_EQ(std::isnan(f), std::isnan(n)) << k << " " << b;
+      if (!std::isnan(n)) {
+        EXPECT_NEAR(f, n, 1e-12 * (1.0 + std::abs(n))) << k << " " << b;
+        if (aggregate) ++aggregate_values;
+      }
+      const double fs = fused.welch_se[k * B + b], ns = counted.welch_se[k * B + b];
+      ASSERT_EQ(std::isnan(fs), std::isnan(ns)) << k << " " << b;
+      if (!std::isnan(ns)) {
+        EXPECT_NEAR(fs, ns, 1e-12 * ns) << k << " " << b;
+        if (aggregate) ++aggregate_ses;
+      }
+    }
+  }
+  EXPECT_EQ(aggregate_values, 3 * B * per_cell);
+  EXPECT_EQ(aggregate_ses, spec.replicate_se ? 3 * B : 0);
 }
 
 class FusedCohortPath : public ::testing::TestWithParam<std::tuple<Scheme, bool>> {};
@@ -75,38 +110,30 @@ TEST_P(FusedCohortPath, AgreesWithTheCountPathAndIsInvariant) {
   ASSERT_EQ(c.sample.weighted, balance);
   BootstrapSpec spec;
   spec.scheme = scheme;
-  spec.statistics = {Statistic::mean_diff};
-  spec.replicate_se = false;
   spec.threads = 2;
-  ASSERT_TRUE(takes_fused_path(c, spec));
   constexpr std::uint64_t B = 60;
+  spec.statistics = {Statistic::mean_diff};
+  spec.replicate_se = false;  // klynge power's default: one pass
+  expect_paths_agree(c, spec, B);
+  spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
+  spec.replicate_se = true;  // analyze: the aggregate's SE, two passes
+  expect_paths_agree(c, spec, B);
+  spec.replicate_se = false;  // welch_t alone still needs the SE
+  spec.statistics = {Statistic::welch_t};
+  expect_paths_agree(c, spec, B);
+
+  spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
+  spec.replicate_se = true;
   const ReplicateTable fused = run_bootstrap(c.sample, c.design, spec, 0, B);
-  spec.fused = false;
-  ASSERT_FALSE(takes_fused_path(c, spec));
-  const ReplicateTable counted = run_bootstrap(c.sample, c.design, spec, 0, B);
-  ASSERT_EQ(fused.keys.size(), counted.keys.size());
-  ASSERT_EQ(fused.keys.size(), 3 * (c.sample.cells.size() + 1));  // cells + aggregate per metric
-  std::size_t aggregate_values = 0;
-  for (std::size_t k = 0; k < fused.keys.size(); ++k) {
-    EXPECT_EQ(fused.keys[k].cohort, counted.keys[k].cohort);
-    for (std::uint64_t b = 0; b < B; ++b) {
-      const double f = fused.values[k * B + b], n = counted.values[k * B + b];
-      ASSERT_EQ(std::isnan(f), std::isnan(n)) << k << " " << b;
-      if (std::isnan(n)) continue;
-      EXPECT_NEAR(f, n, 1e-12 * (1.0 + std::abs(n))) << k << " " << b;
-      if (fused.keys[k].cohort == kAllCohorts) ++aggregate_values;
-      EXPECT_TRUE(std::isnan(fused.welch_se[k * B + b]));
-    }
-  }
-  EXPECT_EQ(aggregate_values, 3 * B);
-  spec.fused = true;
   spec.threads = 1;
-  EXPECT_TRUE(
-      test::bitwise_equal(run_bootstrap(c.sample, c.design, spec, 0, B).values, fused.values));
+  const ReplicateTable one = run_bootstrap(c.sample, c.design, spec, 0, B);
+  EXPECT_TRUE(test::bitwise_equal(one.values, fused.values));
+  EXPECT_TRUE(test::bitwise_equal(one.welch_se, fused.welch_se));
   const ReplicateTable merged =
       merge_replicates(run_bootstrap(c.sample, c.design, spec, 0, 23),
                        run_bootstrap(c.sample, c.design, spec, 23, B - 23));
   EXPECT_TRUE(test::bitwise_equal(merged.values, fused.values));
+  EXPECT_TRUE(test::bitwise_equal(merged.welch_se, fused.welch_se));
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemes, FusedCohortPath,

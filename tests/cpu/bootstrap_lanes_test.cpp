@@ -172,7 +172,7 @@ KeyValues lane_by_lane_items(const engine::BootData& d, std::uint32_t r) {
     }
   }
   KeyValues out{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
-  std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+  std::vector<double> acc(hd::fused_scratch_doubles(d.fused_view));
   hd::dense_items_finish(d.view, d.fused_view, d.dense_view, iv, partial.data(), acc.data(),
                          out.values.data(), out.se.data());
   return out;
@@ -180,7 +180,7 @@ KeyValues lane_by_lane_items(const engine::BootData& d, std::uint32_t r) {
 
 KeyValues dense_replicate(const engine::BootData& d, std::uint32_t r) {
   KeyValues out{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
-  std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+  std::vector<double> acc(hd::fused_scratch_doubles(d.fused_view));
   if (d.dense_view.weighted)
     hd::dense_weighted_replicate(d.view, d.fused_view, d.dense_view, r, acc.data(),
                                  out.values.data(), out.se.data());
@@ -215,7 +215,7 @@ TEST(BootstrapLanes, DenseItemsGiveTheDenseReplicate) {
 void expect_dense_is_fused(const engine::BootData& d, std::uint32_t count) {
   for (std::uint32_t r = 0; r < count; ++r) {
     KeyValues fused{std::vector<double>(d.keys.size()), std::vector<double>(d.keys.size())};
-    std::vector<double> acc(d.fused_view.segments * hd::kFusedAccumulators);
+    std::vector<double> acc(hd::fused_scratch_doubles(d.fused_view));
     hd::fused_replicate(d.view, d.fused_view, r, acc.data(), fused.values.data(), fused.se.data());
     ASSERT_FALSE(std::isnan(fused.values[0]));
     const KeyValues dense = dense_replicate(d, r);

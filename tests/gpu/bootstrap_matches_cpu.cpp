@@ -68,6 +68,7 @@ struct Case {
   Scheme scheme;
   ResampleUnit unit;
   std::vector<Statistic> statistics;
+  bool replicate_se = true;
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
@@ -91,6 +92,7 @@ TEST_P(BootstrapMatchesCpu, ReplicateStatistics) {
   spec.scheme = c.scheme;
   spec.unit = c.unit;
   spec.statistics = c.statistics;
+  spec.replicate_se = c.replicate_se;
   spec.seed = 20261127;
   constexpr std::uint64_t first = 5, count = 300;
   const ReplicateTable cpu = run_bootstrap(l.sample, l.design, spec, first, count);
@@ -122,7 +124,21 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"window_cluster_all", false, false, false, Scheme::groups, ResampleUnit::cluster,
              kAll},
         Case{"cohort_groups_all", true, false, false, Scheme::groups, ResampleUnit::firm, kAll},
-        Case{"cohort_poisson_all", true, false, false, Scheme::poisson, ResampleUnit::firm, kAll}),
+        Case{"cohort_poisson_all", true, false, false, Scheme::poisson, ResampleUnit::firm, kAll},
+        // The cohort design's fused path: with the aggregate's SE (a second pass over the
+        // draws), weighted, and mean_diff alone without SEs (one pass).
+        Case{"cohort_groups_mean_fused", true, false, false, Scheme::groups, ResampleUnit::firm,
+             kMeanType},
+        Case{"cohort_weighted_bayesian_mean_fused", true, false, true, Scheme::bayesian,
+             ResampleUnit::firm, kMeanType},
+        Case{"cohort_mean_no_se_fused",
+             true,
+             false,
+             false,
+             Scheme::groups,
+             ResampleUnit::firm,
+             {Statistic::mean_diff},
+             false}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // Groups large enough for the chunked multinomial (hd/bootstrap_chunked.hpp): the dense path's

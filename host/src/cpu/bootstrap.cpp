@@ -291,7 +291,7 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
 
   // Fused records: unit by unit, each firm's valid entries (all metrics) together.
   d.replicate_se = spec.replicate_se;
-  d.fused = spec.fused && hd::fused_serves(cohort, mask, spec.replicate_se);
+  d.fused = spec.fused && hd::fused_serves(mask);
   if (!d.fused) return;
   const std::uint32_t segments = static_cast<std::uint32_t>(d.seg_begin.size() - 1);
   const std::size_t entries = d.y.size();
@@ -323,13 +323,19 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
       const auto f = static_cast<std::size_t>(d.unit_firms[k]);
       for (std::uint32_t e = firm_begin[f]; e < firm_begin[f + 1]; ++e) {
         const std::uint32_t i = firm_entries[e];
-        d.records.push_back({seg_of[i], d.y[i] - d.center[seg_of[i]], d.w[i]});
+        d.records.push_back(
+            {seg_of[i], static_cast<std::uint32_t>(f), d.y[i] - d.center[seg_of[i]], d.w[i]});
       }
     }
     d.unit_record_begin.push_back(static_cast<std::uint32_t>(d.records.size()));
   }
-  d.fused_view =
-      hd::FusedView{d.unit_record_begin.data(), d.records.data(), d.center.data(), segments};
+  d.fused_view = hd::FusedView{d.unit_record_begin.data(),
+                               d.records.data(),
+                               d.center.data(),
+                               segments,
+                               hd::fused_needs_influence(cohort, mask, spec.replicate_se),
+                               static_cast<std::uint32_t>(metrics),
+                               static_cast<std::uint32_t>(2 * cells)};
 
   // Dense rows serve every scheme (multinomial draws, Poisson counts, Bayesian weights) of firm
   // resampling in the window design; a weighted sample's rows carry each value's weight too
@@ -424,7 +430,7 @@ ReplicateTable PreparedBootstrap::run(std::uint64_t first, std::uint64_t count) 
     std::unique_ptr<engine::ScratchBuffers> buffers;
     std::vector<double> acc;
     if (data.fused)
-      acc.resize(static_cast<std::size_t>(data.fused_view.segments) * hd::kFusedAccumulators);
+      acc.resize(hd::fused_scratch_doubles(data.fused_view));
     else
       buffers = std::make_unique<engine::ScratchBuffers>(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1)), se(std::max<std::size_t>(keys, 1));

@@ -1,13 +1,20 @@
-// The fused replicate for mean-type statistics (mean_diff, welch_t) in the window design, and
-// for mean_diff alone without replicate SEs in the cohort design: draw a unit, gather its
-// records, accumulate — no count array, no second pass. Each unit's records (one per metric
-// and cell where it is valid) lie together, so three metrics cost little more than one.
-// The cohort aggregate's mean difference needs only each cell's member units and mean
-// difference; its welch_t and SE need every firm's influence across cells (the count path's
-// influence pass), which per-segment sums cannot give, so those stay on the count path. The draws
-// are exactly those of draw_counts (same positions, same words), so the fused and the count path
-// resample the same firms; their sums differ only in rounding (checked to 1e-12 in
-// tests/cpu/bootstrap_engine_test.cpp).
+// The fused replicate for mean-type statistics (mean_diff, welch_t), in the window and the
+// cohort design: draw a unit, gather its records, accumulate — no count array, no second pass.
+// Each unit's records (one per metric and cell where it is valid) lie together, so three
+// metrics cost little more than one. The draws are exactly those of draw_counts (same
+// positions, same words), so the fused and the count path resample the same firms; their sums
+// differ only in rounding (checked to 1e-12 in tests/cpu/bootstrap_engine_test.cpp and
+// tests/cpu/bootstrap_fused_cohort_test.cpp).
+//
+// The cohort aggregate's SE (for welch_t, or mean_diff's SE) is sqrt(Σ_f c_f IF_f²) with IF_f
+// a sum over the firm's entries in several cells (docs/estimands.md §7), whose factors (each
+// segment's influence scale and replicate mean) are known only once every draw is in. The
+// fused path then makes a second pass over the same draws (for_each_draw again: the same
+// words): IF_f does not depend on the count, so Σ_f c_f IF_f² is the sum over draws of
+// c · IF², each drawn firm's IF from its records of one metric. O(records) per draw, like the
+// first pass. (Keeping, per pair of segments, sums that give Σ_f c_f IF_f² as a quadratic form
+// was tried first: O(k²) per firm observed in k cohorts, and slower than the count path from
+// about nine cohorts on.)
 //
 // Sums are shifted by each segment's original mean (the "center"), so the one-pass spread
 // keeps the accuracy of the two-pass one for any realistic data.
@@ -22,7 +29,8 @@ namespace klynge::hd {
 
 struct FusedRecord {
   std::uint32_t segment;
-  double d;  // y - center[segment]
+  std::uint32_t firm;  // a unit's records are firm by firm, each firm's in segment order
+  double d;            // y - center[segment]
   double w;
 };
 
@@ -31,17 +39,38 @@ struct FusedView {
   const FusedRecord* records;
   const double* center;  // per segment
   std::uint32_t segments;
+  // Cohort design with the aggregate's SE wanted: the second pass over the draws (above).
+  bool influence;
+  std::uint32_t metrics;
+  std::uint32_t metric_segments;  // segments per metric (2 x cells)
 };
 
-// Whether the fused path computes every requested statistic (stat_mask over kStat*): mean_diff
-// and welch_t in the window design; in the cohort design mean_diff alone and no replicate SEs.
-KLYNGE_HD bool fused_serves(bool cohort_design, std::uint32_t stat_mask, bool replicate_se) {
-  const std::uint32_t mean = 1u << kStatMean, welch = 1u << kStatWelch;
-  if (cohort_design) return stat_mask == mean && !replicate_se;
-  return (stat_mask & ~(mean | welch)) == 0;
+// Whether the fused path computes every requested statistic (stat_mask over kStat*).
+KLYNGE_HD bool fused_serves(std::uint32_t stat_mask) {
+  return (stat_mask & ~((1u << kStatMean) | (1u << kStatWelch))) == 0;
 }
 
-inline constexpr int kFusedAccumulators = 7;  // units, W, Σcwd, Σcwd², Σcw²d², Σcw²d, Σcw²
+// Whether it needs the influence pass: the cohort aggregate's welch_t, or mean_diff's SE.
+KLYNGE_HD bool fused_needs_influence(bool cohort_design, std::uint32_t stat_mask,
+                                     bool replicate_se) {
+  return cohort_design && ((stat_mask & (1u << kStatWelch)) != 0 || replicate_se);
+}
+
+inline constexpr int kFusedAccumulators = 7;  // units, W, Σcwd, Σcw d², Σcw²d², Σcw²d, Σcw²
+
+// Scratch layout, in doubles: the segments' accumulators; with the influence pass, each
+// segment's influence scale and mean shift, then each metric's Σ c IF².
+KLYNGE_HD std::size_t fused_term_offset(const FusedView& f) {
+  return static_cast<std::size_t>(f.segments) * kFusedAccumulators;
+}
+
+KLYNGE_HD std::size_t fused_se2_offset(const FusedView& f) {
+  return fused_term_offset(f) + 2 * static_cast<std::size_t>(f.segments);
+}
+
+KLYNGE_HD std::size_t fused_scratch_doubles(const FusedView& f) {
+  return f.influence ? fused_se2_offset(f) + f.metrics : fused_term_offset(f);
+}
 
 KLYNGE_HD void fused_add(const FusedView& f, std::uint32_t unit, double c, double* acc) {
   for (std::uint32_t r = f.unit_record_begin[unit]; r < f.unit_record_begin[unit + 1]; ++r) {
@@ -60,6 +89,26 @@ KLYNGE_HD void fused_add(const FusedView& f, std::uint32_t unit, double c, doubl
   }
 }
 
+// The second pass's sums for one drawn unit: each firm's IF per metric from its records (firm
+// by firm, metric by metric), c · IF² added to the metric's sum. Terms: fused_influence_terms.
+KLYNGE_HD void fused_add_influence(const FusedView& f, std::uint32_t unit, double c, double* acc) {
+  const double* term = acc + fused_term_offset(f);
+  double* se2 = acc + fused_se2_offset(f);
+  const std::uint32_t end = f.unit_record_begin[unit + 1];
+  std::uint32_t r = f.unit_record_begin[unit];
+  while (r < end) {
+    const std::uint32_t firm = f.records[r].firm;
+    const std::uint32_t metric = f.records[r].segment / f.metric_segments;
+    double influence = 0.0;
+    for (; r < end; ++r) {
+      const FusedRecord rec = f.records[r];
+      if (rec.firm != firm || rec.segment / f.metric_segments != metric) break;
+      influence += term[2 * rec.segment] * rec.w * (rec.d - term[2 * rec.segment + 1]);
+    }
+    se2[metric] += c * (influence * influence);
+  }
+}
+
 KLYNGE_HD Moments fused_moments(const double* a, double center) {
   Moments m{a[0], a[1], nan_value(), nan_value(), nan_value()};
   if (!(a[1] > 0.0)) return m;
@@ -72,51 +121,101 @@ KLYNGE_HD Moments fused_moments(const double* a, double center) {
   return m;
 }
 
-// Moments of every segment from the accumulators, then the statistics of every cell (and, in
-// the cohort design, the aggregate mean difference: cohort_average's sum over the cells with a
-// value, in cell order, with the same member units).
+// The cells of metric m after the first pass: the moments of its groups and its statistics.
+struct FusedCell {
+  GroupValues members, controls;
+  double values[kBootStatistics];
+  double se;
+};
+
+KLYNGE_HD FusedCell fused_cell(const BootView& v, const FusedView& f, const double* acc,
+                               std::uint32_t m, std::uint32_t c) {
+  const double nan = nan_value();
+  const std::uint32_t seg = (m * v.cells + c) * 2;
+  FusedCell cell{
+      {fused_moments(acc + seg * kFusedAccumulators, f.center[seg]), nan, nan, nan},
+      {fused_moments(acc + (seg + 1) * kFusedAccumulators, f.center[seg + 1]), nan, nan, nan},
+      {},
+      nan};
+  cell_values(cell.members, cell.controls, v.level, cell.values, &cell.se);
+  return cell;
+}
+
+KLYNGE_HD AggregateWeights fused_aggregate_weights(const BootView& v, const FusedView& f,
+                                                   const double* acc, std::uint32_t m) {
+  AggregateWeights weights;
+  for (std::uint32_t c = 0; c < v.cells; ++c) {
+    const FusedCell cell = fused_cell(v, f, acc, m, c);
+    add_cell(weights, cell.values[kStatMean], cell.members.moments, cell.controls.moments);
+  }
+  return weights;
+}
+
+// Each segment's influence scale (0 where its cell is not in the aggregate's SE) and mean shift
+// δ = replicate mean - center, for the second pass.
+KLYNGE_HD void fused_influence_terms(const BootView& v, const FusedView& f, double* acc) {
+  double* term = acc + fused_term_offset(f);
+  for (std::uint32_t m = 0; m < v.metrics; ++m) {
+    const AggregateWeights weights = fused_aggregate_weights(v, f, acc, m);
+    for (std::uint32_t c = 0; c < v.cells; ++c) {
+      const FusedCell cell = fused_cell(v, f, acc, m, c);
+      const bool in_se =
+          weights.se_total > 0.0 &&
+          se_cell(cell.values[kStatMean], cell.members.moments, cell.controls.moments);
+      for (std::uint32_t g = 0; g < 2; ++g) {
+        const std::uint32_t seg = (m * v.cells + c) * 2 + g;
+        const Moments& mom = g == 0 ? cell.members.moments : cell.controls.moments;
+        term[2 * seg] = in_se ? influence_scale(weights, cell.members.moments, mom, g == 0) : 0.0;
+        term[2 * seg + 1] = in_se ? mom.mean - f.center[seg] : 0.0;
+      }
+    }
+  }
+}
+
+// The statistics of every cell from the accumulators and, in the cohort design, of the
+// aggregate (its SE only after the influence pass, fused_needs_influence).
 KLYNGE_HD void fused_finish(const BootView& v, const FusedView& f, const double* acc,
                             double* values, double* se) {
   std::uint32_t key = 0;
   const double nan = nan_value();
   for (std::uint32_t m = 0; m < v.metrics; ++m) {
-    CohortAverage mean_avg{0.0, 0.0};
+    AggregateWeights weights;
     for (std::uint32_t c = 0; c < v.cells; ++c) {
-      const std::uint32_t seg = (m * v.cells + c) * 2;
-      GroupValues gm{fused_moments(acc + seg * kFusedAccumulators, f.center[seg]), nan, nan, nan};
-      GroupValues gc{fused_moments(acc + (seg + 1) * kFusedAccumulators, f.center[seg + 1]), nan,
-                     nan, nan};
-      double cv[kBootStatistics];
-      double cell_se;
-      cell_values(gm, gc, v.level, cv, &cell_se);
-      if (finite_value(cv[kStatMean])) {
-        mean_avg.total += gm.moments.units;
-        mean_avg.sum += gm.moments.units * cv[kStatMean];
-      }
+      const FusedCell cell = fused_cell(v, f, acc, m, c);
+      add_cell(weights, cell.values[kStatMean], cell.members.moments, cell.controls.moments);
       for (int s = 0; s < kBootStatistics; ++s) {
         if (!(v.stat_mask & (1u << s))) continue;
-        values[key] = cv[s];
-        se[key] = s == kStatMean ? cell_se : nan;
+        values[key] = cell.values[s];
+        se[key] = s == kStatMean ? cell.se : nan;
         ++key;
       }
     }
     if (!v.cohort_design) continue;
-    // The host takes this path in the cohort design only for mean_diff without SEs
-    // (fused_serves); anything else would read NaN here.
+    double welch_se = nan;
+    if (f.influence && weights.se_total > 0.0) {
+      const double se2 = acc[fused_se2_offset(f) + m];
+      if (se2 > 0.0) welch_se = std::sqrt(se2);
+    }
     for (int s = 0; s < kBootStatistics; ++s) {
       if (!(v.stat_mask & (1u << s))) continue;
-      values[key] = s == kStatMean && mean_avg.total > 0.0 ? mean_avg.sum / mean_avg.total : nan;
-      se[key] = nan;
+      values[key] = aggregate_value(weights, s, welch_se);
+      se[key] = s == kStatMean ? aggregate_se(weights, welch_se) : nan;
       ++key;
     }
   }
 }
 
-// acc: segments * kFusedAccumulators doubles of scratch. values/se: boot_keys(v) entries.
+// acc: fused_scratch_doubles(f) doubles of scratch. values/se: boot_keys(v) entries.
 KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint32_t replicate,
                                double* acc, double* values, double* se) {
-  for (std::uint32_t i = 0; i < f.segments * kFusedAccumulators; ++i) acc[i] = 0.0;
+  const std::size_t doubles = fused_scratch_doubles(f);
+  for (std::size_t i = 0; i < doubles; ++i) acc[i] = 0.0;
   for_each_draw(v, replicate, [&](std::uint32_t unit, double c) { fused_add(f, unit, c, acc); });
+  if (f.influence) {
+    fused_influence_terms(v, f, acc);
+    for_each_draw(v, replicate,
+                  [&](std::uint32_t unit, double c) { fused_add_influence(f, unit, c, acc); });
+  }
   fused_finish(v, f, acc, values, se);
 }
 

@@ -293,6 +293,55 @@ KLYNGE_HD CohortAverage cohort_average(const BootView& v, const BootScratch& scr
   return a;
 }
 
+// The cohort aggregate's weights (docs/estimands.md §7), added cell by cell in cell order:
+// member units times mean difference over the cells that have one (the mean_diff aggregate),
+// and over those whose mean difference also has an SE (>= 2 units in each group) the weights
+// that welch_t studentizes. mean_diff's SE exists only when every cell with a mean difference
+// has one (too_few false). Shared by the count and the fused path.
+struct AggregateWeights {
+  CohortAverage mean{0.0, 0.0};
+  double se_total = 0.0, se_sum = 0.0;
+  bool too_few = false;
+};
+
+KLYNGE_HD bool se_cell(double mean_value, const Moments& members, const Moments& controls) {
+  return finite_value(mean_value) && members.units >= 2.0 && controls.units >= 2.0;
+}
+
+KLYNGE_HD void add_cell(AggregateWeights& a, double mean_value, const Moments& members,
+                        const Moments& controls) {
+  if (!finite_value(mean_value)) return;
+  a.mean.total += members.units;
+  a.mean.sum += members.units * mean_value;
+  if (!se_cell(mean_value, members, controls)) {
+    a.too_few = true;
+    return;
+  }
+  a.se_total += members.units;
+  a.se_sum += members.units * mean_value;
+}
+
+// The factor of a group's entries in a firm's influence (IF_f of docs/estimands.md §7): an entry
+// adds scale * w * (y - mean of its group). members: its cell's member moments (the cell's
+// weight); group: the entry's own group.
+KLYNGE_HD double influence_scale(const AggregateWeights& a, const Moments& members,
+                                 const Moments& group, bool member_group) {
+  const double omega = members.units / a.se_total;
+  return (member_group ? omega : -omega) * std::sqrt(group.units / (group.units - 1.0)) /
+         group.sum_w;
+}
+
+// The aggregate of mean_diff or welch_t (NaN for other statistics) given the SE sqrt(Σ IF_f²).
+KLYNGE_HD double aggregate_value(const AggregateWeights& a, int statistic, double welch_se) {
+  if (statistic == kStatMean && a.mean.total > 0.0) return a.mean.sum / a.mean.total;
+  if (statistic == kStatWelch && a.se_total > 0.0) return a.se_sum / a.se_total / welch_se;
+  return nan_value();
+}
+
+KLYNGE_HD double aggregate_se(const AggregateWeights& a, double welch_se) {
+  return a.too_few ? nan_value() : welch_se;
+}
+
 // Every requested statistic of one metric for the counts in scratch.firm_count, written to
 // values[key] (and, when se is not null, the Welch SE of mean_diff keys to se[key], NaN
 // elsewhere) for the keys of this metric in describe's order: cells, then the aggregate, each
@@ -332,38 +381,24 @@ KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, B
   if (!v.cohort_design) return;
   team.sync();  // lane 0's cell arrays
 
-  // Aggregate (docs/estimands.md §7): member-size weights over the cells with a value. The
-  // standard error is over the cells whose mean difference has one (>= 2 units in each group):
-  // welch_t studentizes their aggregate; mean_diff's SE exists only when that is every cell
-  // with a mean difference.
-  double agg_se = nan, welch_se = nan, se_total = 0.0, se_sum = 0.0;
-  bool too_few = false;
-  // The aggregate's influence pass: for welch_t's value, or for mean_diff's SE when wanted
-  // (the jackknife wants values only).
+  // Aggregate (docs/estimands.md §7). The aggregate's influence pass: for welch_t's value, or
+  // for mean_diff's SE when wanted (the jackknife wants values only).
   const bool need_se = (v.stat_mask & (1u << kStatWelch)) != 0 ||
                        (se != nullptr && (v.stat_mask & (1u << kStatMean)) != 0);
-  const CohortAverage mean_avg = cohort_average(v, scratch, kStatMean);
-  const double mean_total = mean_avg.total;
-  for (std::uint32_t c = 0; c < v.cells && need_se; ++c) {
-    const double value = scratch.cell_values[c * kBootStatistics + kStatMean];
-    if (!finite_value(value)) continue;
-    if (scratch.cell_moments[2 * c].units < 2.0 || scratch.cell_moments[2 * c + 1].units < 2.0) {
-      too_few = true;
-      continue;
-    }
-    se_total += scratch.member_units[c];
-    se_sum += scratch.member_units[c] * value;
-  }
-  if (se_total > 0.0) {
+  AggregateWeights weights;
+  for (std::uint32_t c = 0; c < v.cells; ++c)
+    add_cell(weights, scratch.cell_values[c * kBootStatistics + kStatMean],
+             scratch.cell_moments[2 * c], scratch.cell_moments[2 * c + 1]);
+  double welch_se = nan;
+  if (need_se && weights.se_total > 0.0) {
     for (std::uint32_t c = 0; c < v.cells; ++c) {
-      if (!finite_value(scratch.cell_values[c * kBootStatistics + kStatMean])) continue;
-      if (scratch.cell_moments[2 * c].units < 2.0 || scratch.cell_moments[2 * c + 1].units < 2.0)
+      const Moments& members = scratch.cell_moments[2 * c];
+      if (!se_cell(scratch.cell_values[c * kBootStatistics + kStatMean], members,
+                   scratch.cell_moments[2 * c + 1]))
         continue;
-      const double omega = scratch.member_units[c] / se_total;
       for (std::uint32_t g = 0; g < 2; ++g) {
         const Moments& mom = scratch.cell_moments[2 * c + g];
-        const double scale =
-            (g == 0 ? omega : -omega) * std::sqrt(mom.units / (mom.units - 1.0)) / mom.sum_w;
+        const double scale = influence_scale(weights, members, mom, g == 0);
         const std::uint32_t seg = (metric * v.cells + c) * 2 + g;
         // A firm has at most one entry in a segment, so the lanes never add to the same firm
         // at once, and each firm's influence takes its terms in segment order, as on one lane.
@@ -387,21 +422,16 @@ KLYNGE_HD void team_metric_statistics(const BootView& v, std::uint32_t metric, B
     se2 = team.sum(se2);
     if (se2 > 0.0) welch_se = std::sqrt(se2);
   }
-  if (!too_few) agg_se = welch_se;
   for (int s = 0; s < kBootStatistics; ++s) {
     if (!(v.stat_mask & (1u << s))) continue;
-    double value = nan;
-    if (s == kStatMean) {
-      if (mean_total > 0.0) value = mean_avg.sum / mean_total;
-    } else if (s == kStatWelch) {
-      if (se_total > 0.0) value = se_sum / se_total / welch_se;
-    } else {
+    double value = aggregate_value(weights, s, welch_se);
+    if (s != kStatMean && s != kStatWelch) {
       const CohortAverage avg = cohort_average(v, scratch, s);
       if (avg.total > 0.0) value = avg.sum / avg.total;
     }
     if (writer) {
       values[key] = value;
-      if (se) se[key] = s == kStatMean ? agg_se : nan;
+      if (se) se[key] = s == kStatMean ? aggregate_se(weights, welch_se) : nan;
     }
     ++key;
   }
