@@ -136,6 +136,35 @@ TEST_P(FusedCohortPath, AgreesWithTheCountPathAndIsInvariant) {
   EXPECT_TRUE(test::bitwise_equal(merged.welch_se, fused.welch_se));
 }
 
+// Unweighted samples keep three sums per record in the first pass; the other four copied after
+// it give the seven-sum pass's bits (w = 1 multiplies exactly), with and without the SE.
+TEST(FusedUnitWeights, GiveTheGeneralSumsBitForBit) {
+  for (const bool balance : {false, true}) {
+    const CohortSample c = cohort_sample(balance);
+    BootstrapSpec spec;
+    spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
+    for (const bool se : {false, true}) {
+      spec.replicate_se = se;
+      engine::BootData data;
+      engine::build_boot_data(c.sample, c.design, spec, data);
+      ASSERT_TRUE(data.fused);
+      EXPECT_EQ(data.fused_view.unit_weights, !balance);  // balance factors are weights
+      if (balance) continue;
+      hd::FusedView general = data.fused_view;
+      general.unit_weights = false;
+      const std::size_t keys = data.keys.size();
+      std::vector<double> acc(hd::fused_scratch_doubles(general));
+      std::vector<double> v1(keys), s1(keys), v2(keys), s2(keys);
+      for (std::uint32_t r = 0; r < 20; ++r) {
+        hd::fused_replicate(data.view, data.fused_view, r, acc.data(), v1.data(), s1.data());
+        hd::fused_replicate(data.view, general, r, acc.data(), v2.data(), s2.data());
+        ASSERT_TRUE(test::bitwise_equal(v1, v2)) << r;
+        ASSERT_TRUE(test::bitwise_equal(s1, s2)) << r;
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Schemes, FusedCohortPath,
                          ::testing::Combine(::testing::Values(Scheme::groups, Scheme::strata,
                                                               Scheme::poisson, Scheme::bayesian),

@@ -174,6 +174,12 @@ void build_units(const Sample& sample, const BootstrapSpec& spec, BootData& d) {
   checked_u32(d.unit_firms.size(), "resampling units");
 }
 
+// Whether every fused record has weight exactly 1 (hd::FusedView::unit_weights).
+bool unit_weights(const std::vector<hd::FusedRecord>& records) {
+  return std::all_of(records.begin(), records.end(),
+                     [](const hd::FusedRecord& r) { return r.w == 1.0; });
+}
+
 }  // namespace
 
 void build_boot_data(const Sample& sample, const DesignOptions& options, const BootstrapSpec& spec,
@@ -334,6 +340,7 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
                                d.center.data(),
                                segments,
                                hd::fused_needs_influence(cohort, mask, spec.replicate_se),
+                               unit_weights(d.records),
                                static_cast<std::uint32_t>(metrics),
                                static_cast<std::uint32_t>(2 * cells)};
 

@@ -41,6 +41,11 @@ struct FusedView {
   std::uint32_t segments;
   // Cohort design with the aggregate's SE wanted: the second pass over the draws (above).
   bool influence;
+  // Every record's w is 1 (no sampling weights, no balancing): then Σcw = Σc, Σcw²d² = Σcwd²,
+  // Σcw²d = Σcwd and Σcw² = Σc, so the first pass keeps three sums per record and the other
+  // four are copied after it (fused_unit_weight_sums): the same bits, as w = 1 multiplies
+  // exactly.
+  bool unit_weights;
   std::uint32_t metrics;
   std::uint32_t metric_segments;  // segments per metric (2 x cells)
 };
@@ -73,6 +78,17 @@ KLYNGE_HD std::size_t fused_scratch_doubles(const FusedView& f) {
 }
 
 KLYNGE_HD void fused_add(const FusedView& f, std::uint32_t unit, double c, double* acc) {
+  if (f.unit_weights) {
+    for (std::uint32_t r = f.unit_record_begin[unit]; r < f.unit_record_begin[unit + 1]; ++r) {
+      const FusedRecord rec = f.records[r];
+      double* a = acc + rec.segment * kFusedAccumulators;
+      const double cd = c * rec.d;
+      a[0] += c;
+      a[2] += cd;
+      a[3] += cd * rec.d;
+    }
+    return;
+  }
   for (std::uint32_t r = f.unit_record_begin[unit]; r < f.unit_record_begin[unit + 1]; ++r) {
     const FusedRecord rec = f.records[r];
     double* a = acc + rec.segment * kFusedAccumulators;
@@ -86,6 +102,17 @@ KLYNGE_HD void fused_add(const FusedView& f, std::uint32_t unit, double c, doubl
     a[4] += cww * rec.d * rec.d;
     a[5] += cww * rec.d;
     a[6] += cww;
+  }
+}
+
+// After a first pass with unit weights: the four sums that equal others when w = 1.
+KLYNGE_HD void fused_unit_weight_sums(const FusedView& f, double* acc) {
+  for (std::uint32_t s = 0; s < f.segments; ++s) {
+    double* a = acc + s * kFusedAccumulators;
+    a[1] = a[0];
+    a[4] = a[3];
+    a[5] = a[2];
+    a[6] = a[0];
   }
 }
 
@@ -211,6 +238,7 @@ KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint3
   const std::size_t doubles = fused_scratch_doubles(f);
   for (std::size_t i = 0; i < doubles; ++i) acc[i] = 0.0;
   for_each_draw(v, replicate, [&](std::uint32_t unit, double c) { fused_add(f, unit, c, acc); });
+  if (f.unit_weights) fused_unit_weight_sums(f, acc);
   if (f.influence) {
     fused_influence_terms(v, f, acc);
     for_each_draw(v, replicate,
