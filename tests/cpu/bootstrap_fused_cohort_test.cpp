@@ -6,8 +6,11 @@
 
 #include <cmath>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "common/bitwise_equal.hpp"
+#include "common/large_sample.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/build_sample.hpp"
@@ -134,6 +137,42 @@ TEST_P(FusedCohortPath, AgreesWithTheCountPathAndIsInvariant) {
                        run_bootstrap(c.sample, c.design, spec, 23, B - 23));
   EXPECT_TRUE(test::bitwise_equal(merged.values, fused.values));
   EXPECT_TRUE(test::bitwise_equal(merged.welch_se, fused.welch_se));
+}
+
+// The prefetching loop adds the draws in for_each_draw's order, whatever their number relative
+// to its distance (Poisson counts, the cohort sample's multinomial draws).
+TEST(FusedDraws, PrefetchingKeepsTheDrawOrder) {
+  const CohortSample c = cohort_sample(false);
+  for (const Scheme scheme : {Scheme::groups, Scheme::poisson, Scheme::bayesian}) {
+    BootstrapSpec spec;
+    spec.scheme = scheme;
+    engine::BootData data;
+    engine::build_boot_data(c.sample, c.design, spec, data);
+    ASSERT_TRUE(data.fused);
+    for (std::uint32_t r = 0; r < 5; ++r) {
+      std::vector<std::pair<std::uint32_t, double>> direct, prefetched;
+      hd::for_each_draw(data.view, r,
+                        [&](std::uint32_t u, double w) { direct.emplace_back(u, w); });
+      hd::for_each_fused_draw(data.view, data.fused_view, r,
+                              [&](std::uint32_t u, double w) { prefetched.emplace_back(u, w); });
+      ASSERT_GT(direct.size(), hd::kFusedPrefetchDistance);
+      EXPECT_EQ(prefetched, direct) << r;
+    }
+  }
+  // Fewer draws than the distance: 3 members and 4 controls.
+  DesignOptions design;
+  design.from = 2015;
+  design.to = 2018;
+  const Sample tiny = test::large_sample(false, 3, 4);
+  engine::BootData data;
+  engine::build_boot_data(tiny, design, BootstrapSpec{}, data);
+  ASSERT_TRUE(data.fused);
+  std::vector<std::pair<std::uint32_t, double>> direct, prefetched;
+  hd::for_each_draw(data.view, 0, [&](std::uint32_t u, double w) { direct.emplace_back(u, w); });
+  hd::for_each_fused_draw(data.view, data.fused_view, 0,
+                          [&](std::uint32_t u, double w) { prefetched.emplace_back(u, w); });
+  ASSERT_EQ(direct.size(), 7u);
+  EXPECT_EQ(prefetched, direct);
 }
 
 // Unweighted samples keep three sums per record in the first pass; the other four copied after
