@@ -143,16 +143,7 @@ TEST(PowerSimCohort, MeanAggregateEstimateOverDatasetsIsTheTrueValue) {
 }
 
 TEST(PowerSimCohort, UsageErrors) {
-  power::PowerSpec s = cohort_spec();
-  s.premium_by_entry = {1, 1, 1, 1, 2};
-  try {
-    power::validate(s);
-    ADD_FAILURE() << "--premium-by-entry accepted on simulated panels";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::usage);
-    EXPECT_NE(std::string(e.what()).find("on --pool datasets"), std::string::npos) << e.what();
-  }
-  s = cohort_spec(-20);
+  power::PowerSpec s = cohort_spec(-20);
   s.entry_first = 1810;
   s.entry_last = 1815;
   try {

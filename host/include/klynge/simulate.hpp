@@ -42,6 +42,9 @@ struct SimSpec {
   double member_share = 0.08;
   double selection = 0.4;  // corr(membership latent, size factor): members are larger
   std::array<double, kMetrics> premium = {0.01, 0.03, 0.03};  // log growth per year
+  // Factor on the premium per entry year entry_first..entry_last (at most
+  // hd::sim::kMaxEntryFactors of them); empty: 1 for every entry year.
+  std::vector<double> premium_by_entry;
   int clusters = 12;
   // A member is in its cluster's home industry with this probability (else an industry drawn
   // like a non-member's), and independently in its home region with the same probability.

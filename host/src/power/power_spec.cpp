@@ -203,11 +203,11 @@ void check_design(const PowerSpec& s) {
         "--from {} --to {} set the window design's window; with --entry-years each member is "
         "compared over [entry {:+d}, entry {:+d}] (--offset, --horizon): leave --from and --to out",
         s.from, s.to, s.offset, s.offset + s.horizon));
-  // The simulate model gives every member the same premium per year after its entry.
-  if (!s.pool && !s.premium_by_entry.empty())
-    throw_usage_error(
-        "--premium-by-entry scales the premium per entry year on --pool datasets; the simulated "
-        "panels' members all have the --premium");
+  if (!s.pool && s.premium_by_entry.size() > static_cast<std::size_t>(hd::sim::kMaxEntryFactors))
+    throw_usage_error(fmt::format(
+        "--premium-by-entry with --entry-years {}:{}: the simulated panels take factors for at "
+        "most {} entry years",
+        s.entry_first, s.entry_last, hd::sim::kMaxEntryFactors));
   const auto [first, last] = cohort_panel_years(s);
   if (!s.pool && (first < 1800 || last > 2200))
     throw_usage_error(fmt::format(
@@ -249,6 +249,7 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
     std::tie(s.first_year, s.last_year) = cohort_panel_years(spec);
     s.entry_first = spec.entry_first;
     s.entry_last = spec.entry_last;
+    s.premium_by_entry = spec.premium_by_entry;  // a member's premium: its entry year's factor
   } else {
     // The panel is the comparison window itself, and every member joins in its first year: the
     // window then holds exactly `to - from` years of premium for every member.

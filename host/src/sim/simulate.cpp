@@ -118,6 +118,20 @@ void validate(const SimSpec& s) {
     if (!in_closed(s.premium[m], -1.0, 1.0))
       bad(fmt::format("--premium {}={}: a premium is a log growth per year between -1 and 1",
                       kMetricNames[m], s.premium[m]));
+  if (!s.premium_by_entry.empty()) {
+    if (s.premium_by_entry.size() != static_cast<std::size_t>(e1 - e0 + 1) ||
+        s.premium_by_entry.size() > static_cast<std::size_t>(hd::sim::kMaxEntryFactors))
+      bad(fmt::format("--premium-by-entry: one factor per entry year {}..{}, at most {} of them",
+                      e0, e1, hd::sim::kMaxEntryFactors));
+    for (std::size_t k = 0; k < s.premium_by_entry.size(); ++k)
+      for (int m = 0; m < kMetrics; ++m)
+        if (!in_closed(s.premium[m] * s.premium_by_entry[k], -1.0, 1.0))
+          bad(
+              fmt::format("--premium-by-entry {}={}: the premium {} of {} is not a log growth per "
+                          "year between -1 and 1",
+                          e0 + static_cast<int>(k), s.premium_by_entry[k],
+                          s.premium[m] * s.premium_by_entry[k], kMetricNames[m]));
+  }
   if (s.clusters < 1 || s.clusters > kMaxClusters)
     bad(fmt::format("--clusters must be between 1 and {} (got {})", kMaxClusters, s.clusters));
   if (!in_closed(s.home_share, 0.0, 1.0))
@@ -151,6 +165,9 @@ hd::sim::SimParams make_params(const SimSpec& s) {
       boost::math::quantile(boost::math::complement(boost::math::normal(), s.member_share));
   p.selection = s.selection;
   for (int m = 0; m < kMetrics; ++m) p.premium[m] = s.premium[m];
+  p.entry_factors = static_cast<std::uint32_t>(s.premium_by_entry.size());
+  for (std::size_t k = 0; k < s.premium_by_entry.size(); ++k)
+    p.entry_factor[k] = s.premium_by_entry[k];
   p.home_share = s.home_share;
   p.zero_share = s.zero_share;
   p.missing_share = s.missing_share;

@@ -44,6 +44,8 @@ inline constexpr int kMetrics = 3;  // employees, revenue, value_added (column o
 inline constexpr int kNaceCount = 16;
 inline constexpr int kRegionCount = 15;
 inline constexpr int kClusterThemes = 16;
+// Entry years that can have their own premium factor (SimParams::entry_factor).
+inline constexpr int kMaxEntryFactors = 64;
 
 // Structural constants of the process. Defaults give panels that look like Norwegian
 // register data (small median firm, heavy right tail, industry-specific productivity).
@@ -89,6 +91,10 @@ struct SimParams {
   double member_cut = 0;  // member iff selection latent > member_cut = Phi^-1(1 - share)
   double selection = 0;   // rho: correlation of the latent with the size factor z
   double premium[kMetrics] = {0, 0, 0};  // log-growth premium per year after entry
+  // A member entering in entry_first + k gains entry_factor[k] x the premium, for the first
+  // entry_factors entry years (`klynge power --premium-by-entry`); entry_factors = 0: all 1.
+  std::uint32_t entry_factors = 0;
+  double entry_factor[kMaxEntryFactors] = {};
   double home_share = 0;  // P(member in its cluster's home industry), same for home region
   double zero_share = 0, missing_share = 0, exit_rate = 0, birth_share = 0;
   SimModel model;
@@ -219,6 +225,10 @@ KLYNGE_HD int sim_visit_rows(const SimParams& p, const SimFirm& f, Visit& visit)
   double young = f.late_born ? m.young_gap : 0.0;
   const double emp_level = m.log_emp_base + p.nace_log_size[f.nace] + f.size_effect;
   const double rev_level = p.nace_log_rev[f.nace] + f.productivity;
+  // The member's factor on the premium; 1 multiplies exactly, so panels without factors keep
+  // their bits.
+  const std::uint32_t cohort = static_cast<std::uint32_t>(f.entry_year - p.entry_first);
+  const double factor = f.member && cohort < p.entry_factors ? p.entry_factor[cohort] : 1.0;
   int n = 0;
   for (int k = 0; k < years; ++k) {
     const std::int32_t t = p.first_year + k;
@@ -244,11 +254,11 @@ KLYNGE_HD int sim_visit_rows(const SimParams& p, const SimFirm& f, Visit& visit)
     // Counterfactual (no-membership) log employment and log revenue.
     const double log_emp0 = emp_level + f.trend * k + u + d_emp - young;
     const double log_rev0 = rev_level + log_emp0 + m.rev_trend * k + v + d_rev;
-    double le = log_emp0 + p.premium[0] * years_in;
+    double le = log_emp0 + p.premium[0] * factor * years_in;
     le = le < m.max_log_employees ? le : m.max_log_employees;
-    double lr = log_rev0 + p.premium[1] * years_in;
+    double lr = log_rev0 + p.premium[1] * factor * years_in;
     lr = lr < m.max_log_revenue ? lr : m.max_log_revenue;
-    double lv = log_rev0 + p.premium[2] * years_in;
+    double lv = log_rev0 + p.premium[2] * factor * years_in;
     lv = lv < m.max_log_revenue ? lv : m.max_log_revenue;
     const double logit =
         f.va_logit + m.va_shock_sd * std_normal(sim_draw(p, Var::va_shock, i, block));
