@@ -127,7 +127,7 @@ TEST(PowerPoolCohortCli, FlagsThatDoNotFitTheCohortDesignAreOneLineUsageErrors) 
   };
   auto without_pool = cohort_args(json);
   without_pool.erase(without_pool.begin() + 1, without_pool.begin() + 3);
-  without_pool.insert(without_pool.end(), {"--premium-by-entry", "2015=2"});
+  without_pool.insert(without_pool.end(), {"--premium-by-entry", "2015=30"});
   auto horizon_alone = cohort_args(json);
   horizon_alone.erase(horizon_alone.begin() + 3, horizon_alone.begin() + 7);
   horizon_alone.insert(horizon_alone.end(), {"--horizon", "4"});
@@ -137,7 +137,8 @@ TEST(PowerPoolCohortCli, FlagsThatDoNotFitTheCohortDesignAreOneLineUsageErrors) 
     return args;
   };
   const std::vector<Case> cases = {
-      {without_pool, 64, "--premium-by-entry scales the premium per entry year on --pool"},
+      // Simulated panels take factors too, checked as the pool's are.
+      {without_pool, 64, "--premium-by-entry 2015=30 with --premium 0.05"},
       {with({"--from", "2015"}), 64, "leave --from and --to out"},
       {horizon_alone, 64, "--horizon 4 sets the cohort design's windows"},
       {entry("abc"), 64, "--entry-years: \"abc\" is not an integer"},

@@ -242,10 +242,6 @@ TEST(PowerPoolCohort, FlagsThatDoNotFitTheCohortDesignAreUsageErrors) {
   power::validate(base);
 
   power::PowerSpec s = base;
-  s.pool = nullptr;
-  s.premium_by_entry = {1.0, 1.0, 1.0, 1.0, 2.0};
-  expect_usage(s, "--premium-by-entry scales the premium per entry year on --pool datasets");
-  s = base;
   s.from = 2012;
   expect_usage(s, "leave --from and --to out");
   s = base;
