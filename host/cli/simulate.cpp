@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,7 @@ struct SimulateFlags {
   std::string member_share = "0.08";
   std::string selection = "0.4";
   std::string premium = "employees=0.01,revenue=0.03,value_added=0.03";
+  std::vector<std::string> premium_by_entry;  // empty: one premium for every entry year
   std::string clusters = "12";
   std::string home_share = "0.6";
   std::string zero_share = "0.02";
@@ -70,6 +72,10 @@ sim::SimSpec to_spec(const SimulateFlags& f) {
   s.member_share = sim::parse_double("--member-share", f.member_share);
   s.selection = sim::parse_double("--selection", f.selection);
   s.premium = sim::parse_premium(f.premium);
+  // The factors are per entry year, so the window (given or the default) is read first.
+  const auto [entry_first, entry_last] = sim::entry_window(s);
+  s.premium_by_entry =
+      sim::parse_entry_factors("--premium-by-entry", f.premium_by_entry, entry_first, entry_last);
   s.clusters = static_cast<int>(parse_in("--clusters", f.clusters, 1, sim::kMaxClusters));
   s.home_share = sim::parse_double("--home-share", f.home_share);
   s.zero_share = sim::parse_double("--zero-share", f.zero_share);
@@ -119,6 +125,10 @@ void add_simulate_command(CLI::App& app) {
                   "or metric=value,... (unnamed metrics get 0)")
       ->type_name("P")
       ->capture_default_str();
+  cmd->add_option("--premium-by-entry", flags->premium_by_entry,
+                  "Scale the premium per entry year: YEAR=FACTOR,... (a member entering in YEAR "
+                  "gains FACTOR x --premium; years not named keep 1)")
+      ->type_name("YEAR=FACTOR,...");
   cmd->add_option("--clusters", flags->clusters, "Number of named clusters (1..999)")
       ->type_name("K")
       ->capture_default_str();

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -100,6 +102,60 @@ TEST(SimPremiumByEntry, FactorsAreCheckedLikeThePremium) {
     EXPECT_NE(std::string(e.what()).find("--premium-by-entry 2015=30"), std::string::npos)
         << e.what();
   }
+}
+
+std::string csv_of(const sim::SimSpec& spec) {
+  std::string out;
+  sim::simulate_csv(spec, [&](std::string_view piece) { out.append(piece); });
+  return out;
+}
+
+// `klynge simulate --premium-by-entry` writes the library's factored panel, for the given and for
+// the default entry window, and refuses what does not fit the window.
+TEST(SimulatePremiumByEntryCli, WritesTheFactoredPanel) {
+  const std::string dir = test::scratch_dir("simulate_premium_by_entry");
+  sim::SimSpec s;
+  s.firms = 800;
+  s.seed = 4;
+  s.entry_first = 2010;
+  s.entry_last = 2013;
+  s.premium_by_entry = {1.0, 0.0, 2.5, 1.0};
+  const test::RunResult given =
+      test::run_klynge({"simulate", "--firms", "800", "--seed", "4", "--entry-years", "2010:2013",
+                        "--premium-by-entry", "2012=2.5,2011=0", "-q", "-o", "-"});
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  EXPECT_EQ(given.out, csv_of(s));
+  sim::SimSpec unfactored = s;
+  unfactored.premium_by_entry.clear();
+  EXPECT_NE(given.out, csv_of(unfactored));
+
+  // The default window of --years 2008:2020 is 2009..2017: nine factors, the last one named.
+  sim::SimSpec d;
+  d.firms = 800;
+  d.seed = 4;
+  d.premium_by_entry = {1, 1, 1, 1, 1, 1, 1, 1, 0.5};
+  const test::RunResult by_default =
+      test::run_klynge({"simulate", "--firms", "800", "--seed", "4", "--premium-by-entry",
+                        "2017=0.5", "-q", "-o", "-"});
+  ASSERT_EQ(by_default.exit_code, 0) << by_default.err;
+  EXPECT_EQ(by_default.out, csv_of(d));
+
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+      {{"--premium-by-entry", "2018=2"}, "2018 is not one of the entry years 2009..2017"},
+      {{"--entry-years", "2010:2012", "--premium-by-entry", "2011=1,2011=2"},
+       "entry year 2011 given twice"},
+      {{"--premium-by-entry", "2012"}, "not YEAR=FACTOR"},
+      {{"--premium-by-entry", "2012=inf"}, "is not a number"},
+      {{"--premium", "0.5", "--premium-by-entry", "2012=3"}, "--premium-by-entry 2012=3"},
+  };
+  for (const auto& [flags, needle] : refused) {
+    std::vector<std::string> args = {"simulate", "--firms", "50", "-q", "-o", dir + "/p.csv"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const test::RunResult r = test::run_klynge(args);
+    EXPECT_EQ(r.exit_code, 64) << needle << ": " << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/p.csv")) << "a refused run wrote its output";
 }
 
 power::PowerSpec study(std::vector<double> factors) {

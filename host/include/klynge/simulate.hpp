@@ -113,5 +113,13 @@ std::pair<int, int> parse_year_range(std::string_view flag, std::string_view tex
 // "0.02" (every metric) or "employees=0.01,revenue=0.03,value_added=0.03"; metrics not named
 // get 0.
 std::array<double, kMetrics> parse_premium(std::string_view text);
+// --premium-by-entry: "YEAR=FACTOR" items separated by commas (also one per flag occurrence),
+// each YEAR in the entry years [first, last] at most once; the years not named keep factor 1.
+// Returns one factor per entry year first..last, or an empty vector when `values` is empty.
+// Usage errors name the flag, the item and why (a year outside first..last or given twice, a
+// factor that is not a finite number).
+std::vector<double> parse_entry_factors(std::string_view flag,
+                                        const std::vector<std::string>& values, int first,
+                                        int last);
 
 }  // namespace klynge::sim

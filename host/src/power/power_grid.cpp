@@ -88,33 +88,13 @@ std::vector<double> parse_premium_by_entry(const std::vector<std::string>& value
                                            int last) {
   constexpr std::string_view flag = "--premium-by-entry";
   if (values.empty()) return {};
+  // A study without --entry-years uses the window design: it has no entry years to scale.
   if (first == 0 && last == 0)
     throw_usage_error(
         fmt::format("{} scales the premium per entry year of the cohort design: give "
                     "--entry-years A:B, or leave {} out",
                     flag, flag));
-  if (last < first) throw_usage_error(fmt::format("--entry-years {}:{}: need A <= B", first, last));
-  std::vector<double> factor(static_cast<std::size_t>(last - first + 1), 1.0);
-  std::vector<bool> seen(factor.size(), false);
-  for (const std::string& value : values)
-    for (std::string_view item : split_commas(value)) {
-      item = trim(item);
-      const std::size_t eq = item.find('=');
-      if (eq == std::string_view::npos)
-        throw_usage_error(fmt::format(
-            "{} \"{}\": not YEAR=FACTOR; give YEAR=FACTOR items separated by commas, e.g. "
-            "{}=1.5",
-            flag, item, first));
-      const std::int64_t year = sim::parse_integer(flag, trim(item.substr(0, eq)));
-      if (year < first || year > last)
-        throw_usage_error(fmt::format("{} \"{}\": {} is not one of the entry years {}..{}", flag,
-                                      item, year, first, last));
-      const auto i = static_cast<std::size_t>(year - first);
-      if (seen[i]) throw_usage_error(fmt::format("{}: entry year {} given twice", flag, year));
-      seen[i] = true;
-      factor[i] = sim::parse_double(flag, trim(item.substr(eq + 1)));
-    }
-  return factor;
+  return sim::parse_entry_factors(flag, values, first, last);
 }
 
 std::vector<std::uint32_t> parse_firms_grid(const std::vector<std::string>& values) {

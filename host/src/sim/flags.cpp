@@ -89,4 +89,40 @@ std::array<double, kMetrics> parse_premium(std::string_view text) {
   return premium;
 }
 
+std::vector<double> parse_entry_factors(std::string_view flag,
+                                        const std::vector<std::string>& values, int first,
+                                        int last) {
+  if (values.empty()) return {};
+  if (last < first)
+    throw Error(ExitCode::usage, fmt::format("--entry-years {}:{}: need A <= B", first, last));
+  std::vector<double> factor(static_cast<std::size_t>(last - first + 1), 1.0);
+  std::vector<bool> seen(factor.size(), false);
+  for (const std::string& value : values) {
+    std::string_view rest = value;
+    while (true) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view item = trim(rest.substr(0, comma));
+      const std::size_t eq = item.find('=');
+      if (eq == std::string_view::npos)
+        throw Error(ExitCode::usage,
+                    fmt::format("{} \"{}\": not YEAR=FACTOR; give YEAR=FACTOR items separated by "
+                                "commas, e.g. {}=1.5",
+                                flag, item, first));
+      const std::int64_t year = parse_integer(flag, item.substr(0, eq));
+      if (year < first || year > last)
+        throw Error(ExitCode::usage,
+                    fmt::format("{} \"{}\": {} is not one of the entry years {}..{}", flag, item,
+                                year, first, last));
+      const auto i = static_cast<std::size_t>(year - first);
+      if (seen[i])
+        throw Error(ExitCode::usage, fmt::format("{}: entry year {} given twice", flag, year));
+      seen[i] = true;
+      factor[i] = parse_double(flag, item.substr(eq + 1));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return factor;
+}
+
 }  // namespace klynge::sim
