@@ -55,8 +55,9 @@ struct PowerFlags {
   std::string alternative = "two-sided";
   std::string from = "2017";
   std::string to = "2020";
-  std::string entry_years;                    // empty: the window design
-  std::vector<std::string> premium_by_entry;  // empty: one premium for every entry year
+  std::string entry_years;                     // empty: the window design
+  std::vector<std::string> premium_by_entry;   // empty: one premium for every entry year
+  std::vector<std::string> premium_by_tenure;  // empty: one premium for every year in the cluster
   std::string horizon = "3";
   std::string offset = "0";
   std::string seed = "1";
@@ -163,6 +164,8 @@ power::PowerSpec to_spec(const PowerFlags& f) {
   }
   s.premium_by_entry =
       power::parse_premium_by_entry(f.premium_by_entry, s.entry_first, s.entry_last);
+  s.premium_by_tenure = sim::parse_tenure_factors("--premium-by-tenure", f.premium_by_tenure,
+                                                  hd::sim::kMaxTenureFactors);
   s.horizon = static_cast<int>(parse_in("--horizon", f.horizon, 1, 50));
   s.offset = static_cast<int>(parse_in("--offset", f.offset, -50, 50));
   s.seed = parse_u64("--seed", f.seed);
@@ -472,6 +475,12 @@ void add_power_command(CLI::App& app) {
                   "(YEAR=FACTOR items separated by commas; years not named: 1), for a premium "
                   "that grows or fades with the entry year")
       ->type_name("YEAR=FACTOR,...")
+      ->group("Study");
+  cmd->add_option("--premium-by-tenure", flags->premium_by_tenure,
+                  "A member's K-th year in the cluster adds FACTOR x --premium (K=FACTOR items "
+                  "separated by commas; years not named: 1), for a premium that builds up or "
+                  "fades with the years since entry, e.g. 1=0,2=0.5")
+      ->type_name("K=FACTOR,...")
       ->group("Study");
   cmd->add_option("--horizon", flags->horizon, "Cohort design: years of growth after the entry")
       ->capture_default_str()

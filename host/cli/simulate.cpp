@@ -25,7 +25,8 @@ struct SimulateFlags {
   std::string member_share = "0.08";
   std::string selection = "0.4";
   std::string premium = "employees=0.01,revenue=0.03,value_added=0.03";
-  std::vector<std::string> premium_by_entry;  // empty: one premium for every entry year
+  std::vector<std::string> premium_by_entry;   // empty: one premium for every entry year
+  std::vector<std::string> premium_by_tenure;  // empty: one premium for every year in the cluster
   std::string clusters = "12";
   std::string home_share = "0.6";
   std::string zero_share = "0.02";
@@ -76,6 +77,8 @@ sim::SimSpec to_spec(const SimulateFlags& f) {
   const auto [entry_first, entry_last] = sim::entry_window(s);
   s.premium_by_entry =
       sim::parse_entry_factors("--premium-by-entry", f.premium_by_entry, entry_first, entry_last);
+  s.premium_by_tenure = sim::parse_tenure_factors("--premium-by-tenure", f.premium_by_tenure,
+                                                  hd::sim::kMaxTenureFactors);
   s.clusters = static_cast<int>(parse_in("--clusters", f.clusters, 1, sim::kMaxClusters));
   s.home_share = sim::parse_double("--home-share", f.home_share);
   s.zero_share = sim::parse_double("--zero-share", f.zero_share);
@@ -129,6 +132,11 @@ void add_simulate_command(CLI::App& app) {
                   "Scale the premium per entry year: YEAR=FACTOR,... (a member entering in YEAR "
                   "gains FACTOR x --premium; years not named keep 1)")
       ->type_name("YEAR=FACTOR,...");
+  cmd->add_option("--premium-by-tenure", flags->premium_by_tenure,
+                  "Scale the premium per year in the cluster: K=FACTOR,... (a member's K-th year "
+                  "after entry adds FACTOR x --premium; years not named keep 1), e.g. 1=0,2=0.5 "
+                  "for a premium that takes two years to build up")
+      ->type_name("K=FACTOR,...");
   cmd->add_option("--clusters", flags->clusters, "Number of named clusters (1..999)")
       ->type_name("K")
       ->capture_default_str();

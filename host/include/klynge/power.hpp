@@ -70,6 +70,11 @@ struct PowerSpec {
   // members entering in entry_first + i, for a premium that grows or fades with the entry year
   // (docs/power.md "A premium that changes with the entry year"). Empty: 1 for every year.
   std::vector<double> premium_by_entry;
+  // --premium-by-tenure: premium_by_tenure[k - 1] multiplies the premium of a member's k-th
+  // year after its entry (later years: 1), for a premium that builds up or fades with the
+  // years in the cluster (docs/power.md "A premium that changes with the years in the
+  // cluster"). Empty: 1 for every year.
+  std::vector<double> premium_by_tenure;
   std::uint64_t bootstrap = 199;     // B (0 = no intervals)
   std::uint64_t permutations = 199;  // P (0 = no test)
   double alpha = 0.05;               // the test rejects when p <= alpha
@@ -128,6 +133,13 @@ std::vector<std::string> study_metrics(const PowerSpec& spec);
 // The design every dataset is analysed with: the window design over [from, to], or the cohort
 // design with the study's entry years as its cohorts; log growth, spec.balance and spec.trim.
 DesignOptions study_design(const PowerSpec& spec);
+
+// A pool study's factor on the premium per pool window (pool_sample's cohort_factor), or empty
+// when every window has the grid's premium: the entry year's factor times the mean tenure
+// factor over the window's years in the cluster (the window design's members join at --from;
+// a cohort window [g + offset, g + offset + horizon] holds years offset + 1 .. offset + horizon,
+// those before the entry counting 1, as a pool adds the premium to every year of the window).
+std::vector<double> pool_premium_factors(const PowerSpec& spec);
 
 // The simulate spec of dataset `dataset` at one grid point (docs/power.md "Design").
 sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,

@@ -45,6 +45,10 @@ struct SimSpec {
   // Factor on the premium per entry year entry_first..entry_last (at most
   // hd::sim::kMaxEntryFactors of them); empty: 1 for every entry year.
   std::vector<double> premium_by_entry;
+  // Factor on the premium per year in the cluster: premium_by_tenure[k - 1] for a member's k-th
+  // year after its entry (at most hd::sim::kMaxTenureFactors of them; later years: 1); empty:
+  // 1 for every year.
+  std::vector<double> premium_by_tenure;
   int clusters = 12;
   // A member is in its cluster's home industry with this probability (else an industry drawn
   // like a non-member's), and independently in its home region with the same probability.
@@ -118,6 +122,11 @@ std::array<double, kMetrics> parse_premium(std::string_view text);
 // Returns one factor per entry year first..last, or an empty vector when `values` is empty.
 // Usage errors name the flag, the item and why (a year outside first..last or given twice, a
 // factor that is not a finite number).
+// --premium-by-tenure: "K=FACTOR" items (K = 1 is the first year after entry), like
+// parse_entry_factors; returns factors for years 1..the largest K named (the years not named
+// below it: 1), or an empty vector when `values` is empty. K is at most `max_years`.
+std::vector<double> parse_tenure_factors(std::string_view flag,
+                                         const std::vector<std::string>& values, int max_years);
 std::vector<double> parse_entry_factors(std::string_view flag,
                                         const std::vector<std::string>& values, int first,
                                         int last);

@@ -115,7 +115,7 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
   const DesignOptions design = study_design(spec);
   const Sample sample =
       spec.pool ? pool_sample(*spec.pool, premium, firms, spec.member_share, spec.seed, dataset,
-                              spec.balance, spec.premium_by_entry)
+                              spec.balance, pool_premium_factors(spec))
       : spec.cohort_design()
           ? simulated_cohort_sample(dataset_spec(spec, premium, firms, dataset), design,
                                     spec.sim_strata)

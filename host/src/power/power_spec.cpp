@@ -164,6 +164,31 @@ void check_premium_by_entry(const PowerSpec& s) {
   }
 }
 
+// A year's premium is the grid premium x its entry year's factor x its tenure factor: each must
+// stay a log growth per year in [-1, 1], as --premium is.
+void check_premium_by_tenure(const PowerSpec& s) {
+  if (s.premium_by_tenure.size() > static_cast<std::size_t>(hd::sim::kMaxTenureFactors))
+    throw_usage_error(fmt::format("--premium-by-tenure: at most {} years in the cluster",
+                                  hd::sim::kMaxTenureFactors));
+  // The largest entry factor (1 without them) makes the largest year's premium.
+  double entry = s.premium_by_entry.empty() ? 1.0 : 0.0;
+  for (const double f : s.premium_by_entry) entry = std::max(entry, std::abs(f));
+  for (std::size_t k = 0; k < s.premium_by_tenure.size(); ++k) {
+    const double factor = s.premium_by_tenure[k];
+    if (!std::isfinite(factor))
+      throw_usage_error(fmt::format("--premium-by-tenure {}={}: not a number", k + 1, factor));
+    for (const PremiumPoint& p : s.premiums)
+      for (const double premium : p.premium)
+        if (!(std::abs(premium * entry * factor) <= 1.0))
+          throw_usage_error(fmt::format(
+              "--premium-by-tenure {}={} with --premium {}{}: the year's premium {} is not a log "
+              "growth per year between -1 and 1",
+              k + 1, factor, p.label,
+              s.premium_by_entry.empty() ? std::string() : fmt::format(" (entry factor {})", entry),
+              premium * entry * factor));
+  }
+}
+
 // The cohort design's flags (docs/power.md "Cohort design"), and the window design's left at
 // their defaults where the other design is studied: a value that is not the default would be
 // silently ignored. The defaults themselves pass (--print-config writes them).
@@ -258,6 +283,7 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
     s.entry_first = spec.from;
     s.entry_last = spec.from;
   }
+  s.premium_by_tenure = spec.premium_by_tenure;  // both designs: members have an entry year
   s.member_share = spec.member_share;
   // A simulated study's premiums are the model's metrics, in its order (validate checks it).
   if (premium.premium.size() != s.premium.size())
@@ -278,6 +304,26 @@ sim::SimSpec dataset_spec(const PowerSpec& spec, const PremiumPoint& premium, st
   s.threads = 1;  // parallelism is over datasets
   s.model.member_noise = spec.member_noise;
   return s;
+}
+
+std::vector<double> pool_premium_factors(const PowerSpec& spec) {
+  if (spec.premium_by_tenure.empty()) return spec.premium_by_entry;
+  const int first = spec.cohort_design() ? spec.offset + 1 : 1;
+  const int years = spec.cohort_design() ? spec.horizon : spec.to - spec.from;
+  if (years < 1) return spec.premium_by_entry;  // no growth window (validate refuses it)
+  double sum = 0.0;
+  for (int k = first; k < first + years; ++k)
+    sum += k >= 1 && k <= static_cast<int>(spec.premium_by_tenure.size())
+               ? spec.premium_by_tenure[static_cast<std::size_t>(k - 1)]
+               : 1.0;
+  const double tenure = sum / years;
+  std::vector<double> factors = spec.premium_by_entry;
+  if (factors.empty())
+    factors.assign(
+        spec.cohort_design() ? static_cast<std::size_t>(spec.entry_last - spec.entry_first + 1) : 1,
+        1.0);
+  for (double& f : factors) f *= tenure;
+  return factors;
 }
 
 std::string test_name(const PowerSpec& spec) {
@@ -358,6 +404,7 @@ void validate(const PowerSpec& s) {
                       s.truth_firms));
   }
   check_design(s);
+  check_premium_by_tenure(s);
   check_selection(s);
   check_strata_choices(s);
   check_statistics(s);

@@ -112,8 +112,9 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   // plus, for members that follow the file's members' strata unbalanced, the composition gap;
   // computed from the pool with no Monte Carlo error (docs/power.md "Your own control pool").
   if (spec.pool)
-    return TruePremium{pool_true_value(*spec.pool, premium, spec.balance, spec.premium_by_entry),
-                       std::vector<double>(premium.premium.size(), 0.0)};
+    return TruePremium{
+        pool_true_value(*spec.pool, premium, spec.balance, pool_premium_factors(spec)),
+        std::vector<double>(premium.premium.size(), 0.0)};
   PowerSpec truth_spec = spec;
   const bool selected = spec.selection != 0.0;
   if (!selected) truth_spec.member_share = kTruthMemberShare;

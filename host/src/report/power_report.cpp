@@ -32,7 +32,9 @@ using json = nlohmann::ordered_json;
 // (which 1.5 refused). 1.7 added settings.premium_by_entry (a cohort design's factor on the
 // premium per entry year, first to last; a report without it has one premium for all of them)
 // and lets a simulated study have settings.design "cohort" (1.5 and 1.6: pool studies only).
-constexpr const char* kPowerSchemaVersion = "1.7";
+// 1.8 added settings.premium_by_tenure (the factor on the premium per year in the cluster, from
+// the first year after entry; a report without it has one premium for every year).
+constexpr const char* kPowerSchemaVersion = "1.8";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -159,6 +161,7 @@ json settings_json(const PowerSpec& spec) {
     s["offset"] = spec.offset;
     if (!spec.premium_by_entry.empty()) s["premium_by_entry"] = spec.premium_by_entry;
   }
+  if (!spec.premium_by_tenure.empty()) s["premium_by_tenure"] = spec.premium_by_tenure;
   s["growth"] = "log";
   s["statistic"] = statistic_name(spec.statistic);
   if (spec.statistic == Statistic::trimmed_mean_diff ||
@@ -220,6 +223,9 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
         bad(source, "settings.premium_by_entry has not one factor per entry year");
     }
   }
+  // Absent before 1.8 and when every year in the cluster has the grid's premium.
+  if (s.contains("premium_by_tenure"))
+    spec.premium_by_tenure = field<std::vector<double>>(s, "premium_by_tenure", source);
   spec.bootstrap = field<std::uint64_t>(s, "bootstrap", source);
   spec.permutations = field<std::uint64_t>(s, "permutations", source);
   spec.alpha = field<double>(s, "alpha", source);

@@ -37,6 +37,13 @@ std::string design_line(const PowerSpec& spec) {
       line += fmt::format("{} {}={:g}", i == 0 ? "" : ",", spec.entry_first + static_cast<int>(i),
                           spec.premium_by_entry[i]);
   }
+  if (!spec.premium_by_tenure.empty()) {
+    // As --premium-by-tenure takes them: K=FACTOR for the K-th year in the cluster.
+    line += "; premium x factor per year in the cluster:";
+    for (std::size_t k = 0; k < spec.premium_by_tenure.size(); ++k)
+      line += fmt::format("{} {}={:g}", k == 0 ? "" : ",", k + 1, spec.premium_by_tenure[k]);
+    line += ", later 1";
+  }
   return line + "\n";
 }
 

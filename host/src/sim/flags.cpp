@@ -89,6 +89,33 @@ std::array<double, kMetrics> parse_premium(std::string_view text) {
   return premium;
 }
 
+namespace {
+
+// Calls item(key, factor, text) for each KEY=FACTOR item of `values` (commas separate items;
+// a config file's list gives one value per item). Usage errors name `flag` and show `example`.
+template <class Item>
+void for_each_factor(std::string_view flag, const std::vector<std::string>& values,
+                     std::string_view key_name, std::string_view example, Item item) {
+  for (const std::string& value : values) {
+    std::string_view rest = value;
+    while (true) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view text = trim(rest.substr(0, comma));
+      const std::size_t eq = text.find('=');
+      if (eq == std::string_view::npos)
+        throw Error(ExitCode::usage,
+                    fmt::format("{} \"{}\": not {}=FACTOR; give {}=FACTOR items separated by "
+                                "commas, e.g. {}",
+                                flag, text, key_name, key_name, example));
+      item(parse_integer(flag, text.substr(0, eq)), parse_double(flag, text.substr(eq + 1)), text);
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<double> parse_entry_factors(std::string_view flag,
                                         const std::vector<std::string>& values, int first,
                                         int last) {
@@ -97,31 +124,43 @@ std::vector<double> parse_entry_factors(std::string_view flag,
     throw Error(ExitCode::usage, fmt::format("--entry-years {}:{}: need A <= B", first, last));
   std::vector<double> factor(static_cast<std::size_t>(last - first + 1), 1.0);
   std::vector<bool> seen(factor.size(), false);
-  for (const std::string& value : values) {
-    std::string_view rest = value;
-    while (true) {
-      const std::size_t comma = rest.find(',');
-      const std::string_view item = trim(rest.substr(0, comma));
-      const std::size_t eq = item.find('=');
-      if (eq == std::string_view::npos)
-        throw Error(ExitCode::usage,
-                    fmt::format("{} \"{}\": not YEAR=FACTOR; give YEAR=FACTOR items separated by "
-                                "commas, e.g. {}=1.5",
-                                flag, item, first));
-      const std::int64_t year = parse_integer(flag, item.substr(0, eq));
-      if (year < first || year > last)
-        throw Error(ExitCode::usage,
-                    fmt::format("{} \"{}\": {} is not one of the entry years {}..{}", flag, item,
-                                year, first, last));
-      const auto i = static_cast<std::size_t>(year - first);
-      if (seen[i])
-        throw Error(ExitCode::usage, fmt::format("{}: entry year {} given twice", flag, year));
-      seen[i] = true;
-      factor[i] = parse_double(flag, item.substr(eq + 1));
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-  }
+  for_each_factor(flag, values, "YEAR", fmt::format("{}=1.5", first),
+                  [&](std::int64_t year, double value, std::string_view text) {
+                    if (year < first || year > last)
+                      throw Error(ExitCode::usage,
+                                  fmt::format("{} \"{}\": {} is not one of the entry years {}..{}",
+                                              flag, text, year, first, last));
+                    const auto i = static_cast<std::size_t>(year - first);
+                    if (seen[i])
+                      throw Error(ExitCode::usage,
+                                  fmt::format("{}: entry year {} given twice", flag, year));
+                    seen[i] = true;
+                    factor[i] = value;
+                  });
+  return factor;
+}
+
+std::vector<double> parse_tenure_factors(std::string_view flag,
+                                         const std::vector<std::string>& values, int max_years) {
+  std::vector<double> factor;
+  std::vector<bool> seen;
+  for_each_factor(
+      flag, values, "K", "1=0,2=0.5", [&](std::int64_t k, double value, std::string_view text) {
+        if (k < 1 || k > max_years)
+          throw Error(ExitCode::usage, fmt::format("{} \"{}\": {} is not a year in the cluster "
+                                                   "1..{} (1 = the first year after entry)",
+                                                   flag, text, k, max_years));
+        const auto i = static_cast<std::size_t>(k - 1);
+        if (i >= factor.size()) {
+          factor.resize(i + 1, 1.0);
+          seen.resize(i + 1, false);
+        }
+        if (seen[i])
+          throw Error(ExitCode::usage,
+                      fmt::format("{}: year {} in the cluster given twice", flag, k));
+        seen[i] = true;
+        factor[i] = value;
+      });
   return factor;
 }
 

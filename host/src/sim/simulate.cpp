@@ -132,6 +132,25 @@ void validate(const SimSpec& s) {
                           e0 + static_cast<int>(k), s.premium_by_entry[k],
                           s.premium[m] * s.premium_by_entry[k], kMetricNames[m]));
   }
+  if (s.premium_by_tenure.size() > static_cast<std::size_t>(hd::sim::kMaxTenureFactors))
+    bad(fmt::format("--premium-by-tenure: at most {} years in the cluster",
+                    hd::sim::kMaxTenureFactors));
+  // A year's premium is premium x entry factor x tenure factor: each a log growth per year.
+  // The largest entry factor (1 without them) makes the largest year's premium.
+  double entry = s.premium_by_entry.empty() ? 1.0 : 0.0;
+  for (const double f : s.premium_by_entry) entry = std::max(entry, std::abs(f));
+  for (std::size_t k = 0; k < s.premium_by_tenure.size(); ++k) {
+    for (int m = 0; m < kMetrics; ++m) {
+      const double year_premium = s.premium[m] * entry * s.premium_by_tenure[k];
+      if (!in_closed(year_premium, -1.0, 1.0))
+        bad(fmt::format(
+            "--premium-by-tenure {}={}: the premium {} of {}{} is not a log growth per year "
+            "between -1 and 1",
+            k + 1, s.premium_by_tenure[k], year_premium, kMetricNames[m],
+            s.premium_by_entry.empty() ? std::string()
+                                       : fmt::format(" (largest entry factor {})", entry)));
+    }
+  }
   if (s.clusters < 1 || s.clusters > kMaxClusters)
     bad(fmt::format("--clusters must be between 1 and {} (got {})", kMaxClusters, s.clusters));
   if (!in_closed(s.home_share, 0.0, 1.0))
@@ -168,6 +187,10 @@ hd::sim::SimParams make_params(const SimSpec& s) {
   p.entry_factors = static_cast<std::uint32_t>(s.premium_by_entry.size());
   for (std::size_t k = 0; k < s.premium_by_entry.size(); ++k)
     p.entry_factor[k] = s.premium_by_entry[k];
+  p.tenure_factors = static_cast<std::uint32_t>(s.premium_by_tenure.size());
+  double premium_years = 0.0;
+  for (std::size_t k = 0; k < s.premium_by_tenure.size(); ++k)
+    p.tenure_sum[k] = premium_years += s.premium_by_tenure[k];
   p.home_share = s.home_share;
   p.zero_share = s.zero_share;
   p.missing_share = s.missing_share;

@@ -46,6 +46,8 @@ inline constexpr int kRegionCount = 15;
 inline constexpr int kClusterThemes = 16;
 // Entry years that can have their own premium factor (SimParams::entry_factor).
 inline constexpr int kMaxEntryFactors = 64;
+// Years in the cluster that can have their own premium factor (SimParams::tenure_sum).
+inline constexpr int kMaxTenureFactors = 64;
 
 // Structural constants of the process. Defaults give panels that look like Norwegian
 // register data (small median firm, heavy right tail, industry-specific productivity).
@@ -95,6 +97,12 @@ struct SimParams {
   // entry_factors entry years (`klynge power --premium-by-entry`); entry_factors = 0: all 1.
   std::uint32_t entry_factors = 0;
   double entry_factor[kMaxEntryFactors] = {};
+  // A member's k-th year in the cluster (year entry + k) adds tenure factor A_k x the premium
+  // (`--premium-by-tenure`), A_k = 1 beyond the first tenure_factors years. Stored as the
+  // running sums tenure_sum[d - 1] = A_1 + ... + A_d, the member's premium years after d years
+  // in the cluster; tenure_factors = 0: every A_k is 1 (d premium years after d years).
+  std::uint32_t tenure_factors = 0;
+  double tenure_sum[kMaxTenureFactors] = {};
   double home_share = 0;  // P(member in its cluster's home industry), same for home region
   double zero_share = 0, missing_share = 0, exit_rate = 0, birth_share = 0;
   SimModel model;
@@ -205,6 +213,16 @@ KLYNGE_HD SimFirm sim_firm(const SimParams& p, std::uint32_t i) {
   return f;
 }
 
+// A member's premium years after `years_in` years in the cluster (0 before its entry): the sum
+// of its tenure factors, years_in itself without them (exactly, so such panels keep their bits).
+KLYNGE_HD double premium_years(const SimParams& p, std::int32_t years_in) {
+  if (years_in <= 0) return 0.0;
+  const auto d = static_cast<std::uint32_t>(years_in);
+  if (p.tenure_factors == 0) return static_cast<double>(d);
+  if (d <= p.tenure_factors) return p.tenure_sum[d - 1];
+  return p.tenure_sum[p.tenure_factors - 1] + static_cast<double>(d - p.tenure_factors);
+}
+
 // Calls visit(row) for each of the firm's rows in year order; rows run from the birth year to
 // the last year or until the firm exits. A visitor that needs no later rows returns false to
 // stop early: a row never depends on the rows after it, so the rows visited are the same.
@@ -249,8 +267,7 @@ KLYNGE_HD int sim_visit_rows(const SimParams& p, const SimFirm& f, Visit& visit)
       v = m.rev_ar * v + rev_sd * std_normal(sim_draw(p, Var::rev_shock, i, block));
       young *= m.young_decay;
     }
-    const double years_in =
-        (f.member && t > f.entry_year) ? static_cast<double>(t - f.entry_year) : 0.0;
+    const double years_in = f.member ? premium_years(p, t - f.entry_year) : 0.0;
     // Counterfactual (no-membership) log employment and log revenue.
     const double log_emp0 = emp_level + f.trend * k + u + d_emp - young;
     const double log_rev0 = rev_level + log_emp0 + m.rev_trend * k + v + d_rev;
