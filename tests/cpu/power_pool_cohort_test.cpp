@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "common/dataset_moments.hpp"
+#include "common/expect_usage.hpp"
 #include "common/pool_sample_expect.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/build_sample.hpp"
@@ -223,13 +224,7 @@ TEST(PowerPoolCohort, EstimateIsDescribesCohortAggregate) {
 }
 
 void expect_usage(const power::PowerSpec& spec, const std::string& needle) {
-  try {
-    power::validate(spec);
-    ADD_FAILURE() << "accepted; expected: " << needle;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::usage) << e.what();
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
+  test::expect_usage_error([&] { power::validate(spec); }, needle);
 }
 
 TEST(PowerPoolCohort, FlagsThatDoNotFitTheCohortDesignAreUsageErrors) {

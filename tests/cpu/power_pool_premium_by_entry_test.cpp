@@ -18,6 +18,7 @@
 
 #include "common/cli_report.hpp"
 #include "common/dataset_moments.hpp"
+#include "common/expect_usage.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/read_panel.hpp"
@@ -48,16 +49,6 @@ power::PremiumPoint premium(const std::string& value) {
   return power::parse_premium_grid({value})[0];
 }
 
-void expect_usage(const std::function<void()>& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "accepted; expected: " << needle;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::usage) << e.what();
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST(PowerPremiumByEntry, ParsingGivesOneFactorPerEntryYear) {
   using power::parse_premium_by_entry;
   EXPECT_TRUE(parse_premium_by_entry({}, 0, 0).empty());
@@ -72,15 +63,17 @@ TEST(PowerPremiumByEntry, ParsingGivesOneFactorPerEntryYear) {
   const auto parse = [](std::vector<std::string> v, int a, int b) {
     return [v, a, b] { power::parse_premium_by_entry(v, a, b); };
   };
-  expect_usage(parse({"2011=2"}, 0, 0), "give --entry-years A:B");
-  expect_usage(parse({"2010=2"}, 2011, 2015), "2010 is not one of the entry years 2011..2015");
-  expect_usage(parse({"2016=2"}, 2011, 2015), "2016 is not one of the entry years 2011..2015");
-  expect_usage(parse({"2012=2,2012=3"}, 2011, 2015), "entry year 2012 given twice");
-  expect_usage(parse({"2012"}, 2011, 2015), "\"2012\": not YEAR=FACTOR");
-  expect_usage(parse({"2012=fast"}, 2011, 2015), "\"fast\" is not a number");
-  expect_usage(parse({"2012=nan"}, 2011, 2015), "is not a number");
-  expect_usage(parse({"y=1"}, 2011, 2015), "is not an integer");
-  expect_usage(parse({"2012=1"}, 2015, 2011), "--entry-years 2015:2011");
+  test::expect_usage_error(parse({"2011=2"}, 0, 0), "give --entry-years A:B");
+  test::expect_usage_error(parse({"2010=2"}, 2011, 2015),
+                           "2010 is not one of the entry years 2011..2015");
+  test::expect_usage_error(parse({"2016=2"}, 2011, 2015),
+                           "2016 is not one of the entry years 2011..2015");
+  test::expect_usage_error(parse({"2012=2,2012=3"}, 2011, 2015), "entry year 2012 given twice");
+  test::expect_usage_error(parse({"2012"}, 2011, 2015), "\"2012\": not YEAR=FACTOR");
+  test::expect_usage_error(parse({"2012=fast"}, 2011, 2015), "\"fast\" is not a number");
+  test::expect_usage_error(parse({"2012=nan"}, 2011, 2015), "is not a number");
+  test::expect_usage_error(parse({"y=1"}, 2011, 2015), "is not an integer");
+  test::expect_usage_error(parse({"2012=1"}, 2015, 2011), "--entry-years 2015:2011");
 }
 
 TEST(PowerPremiumByEntry, FactorsOfOneChangeNothing) {
@@ -175,11 +168,12 @@ TEST(PowerPremiumByEntry, ValidateRefusesAFactorOutsideTheCohortDesignOrTooLarge
   spec.firms = {500};
   power::validate(spec);
   spec.premiums = {premium("0.6")};  // 0.6 x 2 in 2011
-  expect_usage([&] { power::validate(spec); },
-               "--premium-by-entry 2011=2 with --premium 0.6: the entry year's premium 1.2");
+  test::expect_usage_error(
+      [&] { power::validate(spec); },
+      "--premium-by-entry 2011=2 with --premium 0.6: the entry year's premium 1.2");
   spec.premiums = {premium("0.01")};
   spec.entry_first = spec.entry_last = 0;
-  expect_usage([&] { power::validate(spec); }, "give --entry-years A:B");
+  test::expect_usage_error([&] { power::validate(spec); }, "give --entry-years A:B");
 }
 
 std::vector<std::string> cohort_args(const std::string& json, const std::string& factors) {

@@ -17,6 +17,7 @@
 
 #include "common/cli_report.hpp"
 #include "common/dataset_moments.hpp"
+#include "common/expect_usage.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/error.hpp"
 #include "klynge/io/read_panel.hpp"
@@ -29,16 +30,6 @@ namespace {
 
 constexpr int kMetrics = 3;
 
-void expect_usage(const std::function<void()>& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "accepted; expected: " << needle;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::usage) << e.what();
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST(PremiumByTenure, ParsingGivesFactorsUpToTheLastYearNamed) {
   using sim::parse_tenure_factors;
   constexpr std::string_view flag = "--premium-by-tenure";
@@ -48,12 +39,12 @@ TEST(PremiumByTenure, ParsingGivesFactorsUpToTheLastYearNamed) {
   const auto parse = [&](std::vector<std::string> v) {
     return [v, flag] { parse_tenure_factors(flag, v, 64); };
   };
-  expect_usage(parse({"0=1"}), "0 is not a year in the cluster 1..64");
-  expect_usage(parse({"65=1"}), "65 is not a year in the cluster 1..64");
-  expect_usage(parse({"2=1,2=0"}), "year 2 in the cluster given twice");
-  expect_usage(parse({"2"}), "\"2\": not K=FACTOR");
-  expect_usage(parse({"2=slow"}), "\"slow\" is not a number");
-  expect_usage(parse({"k=1"}), "is not an integer");
+  test::expect_usage_error(parse({"0=1"}), "0 is not a year in the cluster 1..64");
+  test::expect_usage_error(parse({"65=1"}), "65 is not a year in the cluster 1..64");
+  test::expect_usage_error(parse({"2=1,2=0"}), "year 2 in the cluster given twice");
+  test::expect_usage_error(parse({"2"}), "\"2\": not K=FACTOR");
+  test::expect_usage_error(parse({"2=slow"}), "\"slow\" is not a number");
+  test::expect_usage_error(parse({"k=1"}), "is not an integer");
 }
 
 sim::SimSpec tenure_spec() {
@@ -121,9 +112,9 @@ TEST(SimPremiumByTenure, GapToTheCounterfactualIsThePremiumTimesTheSummedFactors
 TEST(SimPremiumByTenure, FactorsAreCheckedLikeThePremium) {
   sim::SimSpec s = tenure_spec();
   s.premium_by_tenure = {1, 25};  // 25 x 0.05 is no log growth per year
-  expect_usage([&] { sim::validate(s); }, "--premium-by-tenure 2=25: the premium 1.25");
+  test::expect_usage_error([&] { sim::validate(s); }, "--premium-by-tenure 2=25: the premium 1.25");
   s.premium_by_tenure.assign(65, 1.0);
-  expect_usage([&] { sim::validate(s); }, "at most 64 years in the cluster");
+  test::expect_usage_error([&] { sim::validate(s); }, "at most 64 years in the cluster");
 }
 
 power::PowerSpec simulated_study(std::vector<double> tenure) {
@@ -241,15 +232,16 @@ TEST(PowerPremiumByTenure, ValidateRefusesTooLargeAYearsPremium) {
   power::PowerSpec spec = simulated_study({1, 20});
   power::validate(spec);  // 0.03 x 20 = 0.6
   spec.premium_by_tenure = {1, 40};
-  expect_usage([&] { power::validate(spec); },
-               "--premium-by-tenure 2=40 with --premium 0.03: the year's premium 1.2");
+  test::expect_usage_error([&] { power::validate(spec); },
+                           "--premium-by-tenure 2=40 with --premium 0.03: the year's premium 1.2");
   spec.premium_by_tenure = {1, 20};
   spec.entry_first = 2011;
   spec.entry_last = 2012;
   spec.from = power::PowerSpec{}.from;
   spec.to = power::PowerSpec{}.to;
   spec.premium_by_entry = {2, 1};  // 0.03 x 2 x 20
-  expect_usage([&] { power::validate(spec); }, "(entry factor 2): the year's premium 1.2");
+  test::expect_usage_error([&] { power::validate(spec); },
+                           "(entry factor 2): the year's premium 1.2");
   spec.premium_by_entry = {0.5, 0.25};  // the largest year's premium: 0.03 x 0.5 x 60 = 0.9
   spec.premium_by_tenure = {1, 60};
   power::validate(spec);
