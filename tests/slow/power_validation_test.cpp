@@ -412,5 +412,28 @@ TEST(PowerValidation, SimulatedCohortDesignSizeAndCoverage) {
   expect_size_and_coverage(s, "simulated cohort design");
 }
 
+// A premium that builds up over the years in the cluster (none in the first year, half in the
+// second; docs/power.md "A premium that changes with the years in the cluster"), on simulated
+// panels in the cohort design: the intervals cover the truth panel's value, which is half the
+// premium over windows [entry, entry + 3], and the test holds its size.
+TEST(PowerValidation, SimulatedCohortDesignWithABuildingPremiumCoversTheTrueValue) {
+  power::PowerSpec s;
+  s.entry_first = 2011;
+  s.entry_last = 2015;
+  s.horizon = 3;
+  s.premium_by_tenure = {0.0, 0.5};
+  s.premiums = power::parse_premium_grid({"0,0.04"});
+  s.firms = {1000};
+  s.member_share = 0.2;
+  s.datasets = 600;
+  s.bootstrap = 199;
+  s.permutations = 199;
+  s.seed = 43;
+  for (const auto& r : expect_size_and_coverage(s, "building premium")) {
+    if (r.premium == 0.0 || r.metric == "employees") continue;  // employees: the floor of 1
+    EXPECT_NEAR(r.true_value, 0.02, 1e-4) << r.metric;
+  }
+}
+
 }  // namespace
 }  // namespace klynge
