@@ -115,6 +115,11 @@ TEST(SimPremiumByTenure, FactorsAreCheckedLikeThePremium) {
   test::expect_usage_error([&] { sim::validate(s); }, "--premium-by-tenure 2=25: the premium 1.25");
   s.premium_by_tenure.assign(65, 1.0);
   test::expect_usage_error([&] { sim::validate(s); }, "at most 64 years in the cluster");
+  // A metric without a premium takes any factor, but the sums must stay numbers (0 x inf).
+  s.premium = {0.0, 0.0, 0.0};
+  s.premium_by_tenure = {1e308, 1e308};
+  test::expect_usage_error([&] { sim::validate(s); },
+                           "the factors of years 1..2 do not sum to a number");
 }
 
 power::PowerSpec simulated_study(std::vector<double> tenure) {
@@ -245,6 +250,10 @@ TEST(PowerPremiumByTenure, ValidateRefusesTooLargeAYearsPremium) {
   spec.premium_by_entry = {0.5, 0.25};  // the largest year's premium: 0.03 x 0.5 x 60 = 0.9
   spec.premium_by_tenure = {1, 60};
   power::validate(spec);
+  spec.premiums = power::parse_premium_grid({"0"});
+  spec.premium_by_tenure = {1e308, 1e308};
+  test::expect_usage_error([&] { power::validate(spec); },
+                           "the factors of years 1..2 do not sum to a number");
 }
 
 TEST(PowerPremiumByTenureCli, ReportTableAndSimulate) {

@@ -139,7 +139,12 @@ void validate(const SimSpec& s) {
   // The largest entry factor (1 without them) makes the largest year's premium.
   double entry = s.premium_by_entry.empty() ? 1.0 : 0.0;
   for (const double f : s.premium_by_entry) entry = std::max(entry, std::abs(f));
+  double premium_years = 0.0;  // the running sum the model adds the premium over
   for (std::size_t k = 0; k < s.premium_by_tenure.size(); ++k) {
+    premium_years += s.premium_by_tenure[k];
+    if (!std::isfinite(premium_years))
+      bad(fmt::format("--premium-by-tenure: the factors of years 1..{} do not sum to a number",
+                      k + 1));
     for (int m = 0; m < kMetrics; ++m) {
       const double year_premium = s.premium[m] * entry * s.premium_by_tenure[k];
       if (!in_closed(year_premium, -1.0, 1.0))
