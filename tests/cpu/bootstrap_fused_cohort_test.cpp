@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "common/bitwise_equal.hpp"
 #include "common/large_sample.hpp"
+#include "common/one_cohort_panel.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/build_sample.hpp"
@@ -201,6 +203,52 @@ TEST(FusedUnitWeights, GiveTheGeneralSumsBitForBit) {
         ASSERT_TRUE(test::bitwise_equal(s1, s2)) << r;
       }
     }
+  }
+}
+
+// A cohort design of one cohort (the example panel's members of 2012 only): one cell, like the
+// window design, but its aggregate's welch_t and SE need the second pass, which the dense rows
+// do not have; the aggregate's replicates are its cohort's, finite, and agree with the count
+// path's. (The dense rows once served it and left every aggregate welch_t replicate NaN.)
+CohortSample one_cohort_sample() {
+  ReadOptions read;
+  read.columns.entry = "entry_year";
+  CohortSample c;
+  c.sample = build_sample(read_panel(test::one_cohort_panel(2012), read), c.design);
+  return c;
+}
+
+TEST(FusedOneCohort, AggregateIsItsCohortWithSeAndWelchT) {
+  const CohortSample c = one_cohort_sample();
+  ASSERT_EQ(c.sample.cells.size(), 1u);
+  for (const Scheme scheme : {Scheme::groups, Scheme::poisson, Scheme::bayesian}) {
+    BootstrapSpec spec;
+    spec.scheme = scheme;
+    spec.threads = 2;
+    spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
+    spec.replicate_se = true;
+    constexpr std::uint64_t B = 40;
+    expect_paths_agree(c, spec, B);
+    spec.fused = true;
+    const ReplicateTable t = run_bootstrap(c.sample, c.design, spec, 0, B);
+    // Keys: per metric, the cohort's statistics, then the aggregate's.
+    ASSERT_EQ(t.keys.size(), 3u * 2u * 2u);
+    std::size_t finite = 0;
+    for (std::size_t k = 0; k < t.keys.size(); ++k) {
+      if (t.keys[k].cohort != kAllCohorts) continue;
+      std::size_t cell = 0;
+      while (!(t.keys[cell].cohort != kAllCohorts && t.keys[cell].metric == t.keys[k].metric &&
+               t.keys[cell].statistic == t.keys[k].statistic))
+        ++cell;
+      for (std::uint64_t b = 0; b < B; ++b) {
+        const double all = t.values[k * B + b], one = t.values[cell * B + b];
+        ASSERT_TRUE(std::isfinite(one)) << k << " " << b;
+        ASSERT_TRUE(std::isfinite(all)) << "scheme " << static_cast<int>(scheme) << " key " << k;
+        EXPECT_NEAR(all, one, 1e-12 * (1.0 + std::abs(one))) << k << " " << b;
+        ++finite;
+      }
+    }
+    EXPECT_EQ(finite, 3u * 2u * B);
   }
 }
 

@@ -345,9 +345,11 @@ void build_boot_data(const Sample& sample, const DesignOptions& options, const B
                                static_cast<std::uint32_t>(2 * cells)};
 
   // Dense rows serve every scheme (multinomial draws, Poisson counts, Bayesian weights) of firm
-  // resampling in the window design; a weighted sample's rows carry each value's weight too
-  // (hd/dense_weighted.hpp).
-  d.dense = spec.unit == ResampleUnit::firm && metrics <= hd::kDenseMaxMetrics && cells == 1;
+  // resampling in one cell; a weighted sample's rows carry each value's weight too
+  // (hd/dense_weighted.hpp). They have no second pass over the draws, so a cohort design of one
+  // cohort whose aggregate needs its SE (welch_t, replicate SEs) stays on the fused path.
+  d.dense = spec.unit == ResampleUnit::firm && metrics <= hd::kDenseMaxMetrics && cells == 1 &&
+            !d.fused_view.influence;
   if (!d.dense) return;
   const std::size_t M = metrics, row = sample.weighted ? 2 * M : M;
   d.dense_d.assign(static_cast<std::size_t>(units) * row, 0.0);
