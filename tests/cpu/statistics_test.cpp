@@ -93,6 +93,21 @@ TEST(GroupStats, WeightedMedianRule) {
   EXPECT_EQ(hd::weighted_median_sorted(y.data(), w5.data(), 3), 2.0);
 }
 
+// Equal weights give the unweighted median whatever their value, although their sums round:
+// 0.1 added eight times is not 0.8 (a build before 2026-12-05 took the lower middle value for
+// 0.1 and the upper one for 0.7).
+TEST(GroupStats, EqualWeightsGiveTheUnweightedMedian) {
+  for (const std::size_t n : {2u, 4u, 16u, 17u, 1000u}) {
+    std::vector<double> y(n);
+    for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<double>(i) * 1.5 - 3.0;
+    const double plain = hd::weighted_median_sorted(y.data(), nullptr, n);
+    for (const double w : {0.1, 0.7, 0.3, 1.0 / 3.0, 12.345, 1e-7}) {
+      const std::vector<double> ws(n, w);
+      EXPECT_EQ(hd::weighted_median_sorted(y.data(), ws.data(), n), plain) << n << " " << w;
+    }
+  }
+}
+
 TEST(GroupStats, TrimmedMeanMatchesScipy) {
   std::vector<double> one_to_ten(10);
   for (int i = 0; i < 10; ++i) one_to_ten[i] = i + 1;

@@ -120,6 +120,7 @@ ValueStatus parse_weight(std::string_view v, double& out) {
     return s;
   }
   if (!(x > 0.0)) return ValueStatus::not_positive;
+  if (x < kMinWeight || x > kMaxWeight) return ValueStatus::weight_out_of_range;
   out = x;
   return ValueStatus::ok;
 }
@@ -178,6 +179,8 @@ const char* describe(ValueStatus status) {
       return "metric values must be >= 0";
     case ValueStatus::not_positive:
       return "weights must be > 0";
+    case ValueStatus::weight_out_of_range:
+      return "weights must be between 1e-100 and 1e100 (only their ratios matter: rescale them)";
     case ValueStatus::not_an_integer:
       return "not an integer year";
     case ValueStatus::not_a_year:

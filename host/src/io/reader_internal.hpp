@@ -200,12 +200,18 @@ enum class ValueStatus {
   out_of_range,
   negative,
   not_positive,
+  weight_out_of_range,
   not_an_integer,
   not_a_year,
   not_a_membership_value,
 };
 // The reason text for an error message about `column_role` (e.g. "metric").
 const char* describe(ValueStatus status);
+
+// A weight's range: only the weights' ratios matter, and sums of their squares must neither
+// overflow nor underflow (a weight of 1e200 made the Welch SE infinite and 5e-324 zero, with
+// status ok).
+inline constexpr double kMinWeight = 1e-100, kMaxWeight = 1e100;
 
 inline constexpr std::int32_t kMinYear = 1;
 inline constexpr std::int32_t kMaxYear = 9999;

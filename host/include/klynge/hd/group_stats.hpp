@@ -168,18 +168,22 @@ KLYNGE_HD ScanBlock team_scan_block(const double* weights, const double* counts,
 }
 
 // Weighted median over values sorted ascending (weights/counts aligned with them). With C_k
-// the cumulative effective weight and W the total: if some C_k equals W/2 exactly, the mean
-// of y_k and the next value with positive weight; otherwise the first y_k with C_k > W/2.
+// the cumulative effective weight and W the total: if some C_k equals W/2 (to within
+// kMedianHalfTolerance W, the rounding of a sum: eight weights of 0.1 do not add to 0.8
+// exactly, and equal weights must give the unweighted median), the mean of y_k and the next
+// value with positive weight; otherwise the first y_k with C_k > W/2.
 // Unit weights: the usual median (mean of the two middle values for even n); counts: the
 // median of the expanded sample. NaN for an empty group. On a team the lane whose block holds
 // the first C_k >= W/2 finds the value (exact: the block sums are exact) and broadcasts it.
+inline constexpr double kMedianHalfTolerance = 1e-12;
+
 template <typename Team>
 KLYNGE_HD double team_weighted_median_sorted(const double* values, const double* weights,
                                              const double* counts, std::size_t n, bool exact,
                                              const Team& team) {
   const ScanBlock blk = team_scan_block(weights, counts, n, exact, team);
   if (!(blk.total > 0.0)) return nan_value();
-  const double half = 0.5 * blk.total;
+  const double half = 0.5 * blk.total, tolerance = kMedianHalfTolerance * blk.total;
   double found = nan_value();
   bool mine = false;
   double cum = blk.before;
@@ -187,7 +191,7 @@ KLYNGE_HD double team_weighted_median_sorted(const double* values, const double*
     const double e = effective_weight(weights, counts, i);
     if (!(e > 0.0)) continue;
     cum += e;
-    if (cum == half) {
+    if (cum >= half - tolerance && cum <= half + tolerance) {
       mine = true;
       found = values[i];  // only kept through rounding of tiny trailing weights
       for (std::size_t j = i + 1; j < n; ++j) {
