@@ -77,6 +77,15 @@ std::uint64_t allocate_shrinking(std::uint64_t batch, Allocate&& allocate) {
 inline void copy_rows(const double* device, std::uint64_t n, std::size_t keys,
                       std::vector<double>& host, std::uint64_t count, std::uint64_t column) {
   if (keys == 0 || n == 0) return;
+  // cudaMemcpy2D refuses pitches above the device's memPitch (2^31 - 1 bytes on current cards):
+  // a range of more than 2^28 replicates goes row by row.
+  constexpr std::uint64_t kMaxPitch = 2147483647u;
+  if (count * sizeof(double) > kMaxPitch || n * sizeof(double) > kMaxPitch) {
+    for (std::size_t k = 0; k < keys; ++k)
+      KLYNGE_CUDA_CHECK(cudaMemcpy(host.data() + k * count + column, device + k * n,
+                                   n * sizeof(double), cudaMemcpyDeviceToHost));
+    return;
+  }
   KLYNGE_CUDA_CHECK(cudaMemcpy2D(host.data() + column, count * sizeof(double), device,
                                  n * sizeof(double), n * sizeof(double), keys,
                                  cudaMemcpyDeviceToHost));

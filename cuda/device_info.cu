@@ -25,9 +25,11 @@ CudaStatus query_cuda() {
   }
   for (int i = 0; i < count; ++i) {
     cudaDeviceProp prop{};
-    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) continue;
-    status.devices.push_back(
-        CudaDevice{i, prop.name, prop.totalGlobalMem, prop.major, prop.minor});
+    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) {
+      cudaGetLastError();  // clear it: a later launch check would report it as its own
+      continue;
+    }
+    status.devices.push_back(CudaDevice{i, prop.name, prop.totalGlobalMem, prop.major, prop.minor});
   }
   if (status.devices.empty()) status.problem = "no CUDA device visible";
   return status;

@@ -252,6 +252,7 @@ struct PermScratchBuffers {
 };
 
 constexpr unsigned kThreads = 128;
+static_assert(kThreads % 32 == 0, "the warp kernel gives each warp of a block its own slot");
 
 // permutation_warp_kernel<kM> for M metrics (up to four in registers).
 template <typename... Args>
