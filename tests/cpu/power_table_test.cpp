@@ -83,6 +83,46 @@ TEST(PowerTable, OneLinePerRowWithTheRowsNumbers) {
   EXPECT_EQ(power::power_table(spec, {}), "");
 }
 
+// A rate that counts datasets without a p-value or interval says so under the table: 0.000 may
+// mean "nothing computed" (all of a pool's employees values 0, say). Rows without such datasets
+// add nothing.
+TEST(PowerTable, NamesTheDatasetsWithoutAPValueOrInterval) {
+  power::PowerSpec spec;
+  spec.permutations = 99;
+  spec.bootstrap = 99;
+  power::PowerRow row;
+  row.premium = 0.02;
+  row.firms = 10;
+  row.metric = "employees";
+  row.test = "permutation_welch_t";
+  row.datasets = 10;
+  row.undefined = 10;
+  power::CoverageRow percentile, bca;
+  percentile.undefined = 10;
+  bca.method = IntervalMethod::bca;
+  bca.undefined = 3;
+  row.coverage = {percentile, bca};
+  power::PowerRow defined = row;
+  defined.metric = "revenue";
+  defined.undefined = 0;
+  defined.coverage[0].undefined = defined.coverage[1].undefined = 0;
+  const std::string text = power::power_table(spec, {row, defined});
+  const auto lines = table_of(text);
+  ASSERT_EQ(lines.size(), 5u) << text;  // header, two rows, the wrapped note
+  EXPECT_EQ(lines[3] + " " + lines[4].substr(2),
+            "undefined: employees, premium 0.02, 10 firms: no p-value in 10 of 10 datasets, no "
+            "percentile interval in 10, no bca interval in 3 (neither rejections nor covers)")
+      << text;
+  EXPECT_EQ(text.find("undefined: revenue"), std::string::npos) << text;
+  spec.permutations = 0;  // no test: only the intervals are counted
+  row.coverage[1].undefined = 0;
+  const std::string intervals = power::power_table(spec, {row});
+  EXPECT_NE(intervals.find("no percentile interval in 10 of 10 datasets (neither"),
+            std::string::npos)
+      << intervals;
+  EXPECT_EQ(intervals.find("p-value"), std::string::npos) << intervals;
+}
+
 // The line under the title says what each dataset is: the design and its window(s), where
 // the datasets come from, and the choices that change the estimand.
 TEST(PowerTable, SaysTheDesignAndWhereTheDatasetsComeFrom) {

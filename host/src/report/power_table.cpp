@@ -2,6 +2,10 @@
 // x metric with the test's rejection rate, its Clopper-Pearson interval, the true value and the
 // coverage of each interval method, so a study answers on the terminal without a JSON reader.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <string>
+#include <vector>
 
 #include "klynge/power_pool.hpp"
 #include "klynge/report/power_report.hpp"
@@ -47,6 +51,27 @@ std::string design_line(const PowerSpec& spec) {
   return line + "\n";
 }
 
+// The rows whose rates count datasets without a p-value or interval (an empty or constant
+// group): such a dataset is neither a rejection nor a cover, so a rate of 0.000 may mean
+// "nothing computed", which the table must say (the JSON has the counts as `undefined`).
+std::string undefined_lines(const std::vector<PowerRow>& rows, bool test) {
+  std::string out;
+  for (const PowerRow& r : rows) {
+    std::vector<std::string> parts;
+    if (test && r.undefined > 0) parts.push_back(fmt::format("p-value in {}", r.undefined));
+    for (const CoverageRow& c : r.coverage)
+      if (c.undefined > 0)
+        parts.push_back(
+            fmt::format("{} interval in {}", interval_method_name(c.method), c.undefined));
+    if (parts.empty()) continue;
+    parts.front() += fmt::format(" of {} datasets", r.datasets);
+    out += wrap_lines(fmt::format(
+        "undefined: {}, premium {:g}, {} firms: no {} (neither rejections nor covers)\n", r.metric,
+        r.premium, r.firms, fmt::join(parts, ", no ")));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string power_table(const PowerSpec& spec, const std::vector<PowerRow>& rows) {
@@ -79,6 +104,7 @@ std::string power_table(const PowerSpec& spec, const std::vector<PowerRow>& rows
     for (const CoverageRow& c : r.coverage) line += fmt::format("{:>12.3f}", c.rate);
     out += line + "\n";
   }
+  out += undefined_lines(rows, test);
   return out;
 }
 
