@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   // `klynge analyze --config FILE`: falls through to the app, whose config file holds one
-  // section per subcommand ([analyze], [describe], [power]), as --print-config writes it. Keys that name
-  // no flag are errors, never silently ignored.
+  // section per subcommand ([analyze], [describe], [power]), as --print-config writes it. Keys that
+  // name no flag are errors, never silently ignored.
   app.set_config("--config", "",
                  "Read flags from a TOML file ([analyze], [describe] or [power] section, as "
                  "--print-config writes it); flags on the command line take precedence");
@@ -58,7 +58,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "klynge: error: {}\n", e.what());
     return static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
-    fmt::print(stderr, "klynge: error: out of memory\n");
+    fmt::print(stderr,
+               "klynge: error: out of memory (a smaller --bootstrap, --permutations or input "
+               "needs less)\n");
     return static_cast<int>(klynge::ExitCode::internal);
   } catch (const std::exception& e) {
     fmt::print(stderr, "klynge: internal error: {}\n", e.what());

@@ -15,6 +15,7 @@
 
 #include "klynge/engine/boot_data.hpp"
 #include "klynge/engine/cuda_backend.hpp"
+#include "klynge/engine/table_memory.hpp"
 #include "klynge/error.hpp"
 #include "klynge/hd/dense_weighted.hpp"
 
@@ -422,6 +423,7 @@ ReplicateTable PreparedBootstrap::run(std::uint64_t first, std::uint64_t count) 
   table.first = first;
   table.count = count;
   const std::size_t keys = data.keys.size();
+  engine::check_replicate_table_fits("--bootstrap", keys, count, true);
   if (spec.backend.backend == Backend::cuda) {  // the same draws on the device (cuda/bootstrap.cu)
     cuda::bootstrap_range(data, spec.backend, first, count, table.values, table.welch_se);
     if (!spec.replicate_se)

@@ -11,6 +11,7 @@
 
 #include "klynge/engine/cuda_backend.hpp"
 #include "klynge/engine/perm_data.hpp"
+#include "klynge/engine/table_memory.hpp"
 #include "klynge/error.hpp"
 #include "klynge/hd/perm_scratch.hpp"
 #include "klynge/hd/permutation_replicate.hpp"
@@ -365,6 +366,7 @@ PermutationTable PreparedPermutations::run(bool exact, std::uint64_t first,
   table.count = count;
   table.total = exact ? data.relabelings : 0;
   const std::size_t keys = data.keys.size();
+  engine::check_replicate_table_fits("--permutations", keys, count, false);
   table.values.assign(keys * count, 0.0);
   table.observed.assign(keys, 0.0);
   const hd::PermView& view = data.view;

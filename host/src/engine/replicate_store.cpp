@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "klynge/engine/table_memory.hpp"
 #include "klynge/error.hpp"
 
 namespace klynge {
@@ -33,8 +34,8 @@ json numbers(const std::vector<double>& v) {
 std::vector<double> read_numbers(const nlohmann::json& a, std::size_t expected,
                                  const std::string& source, const char* field) {
   if (!a.is_array() || a.size() != expected)
-    bad(source, fmt::format("stored replicates: '{}' must be an array of {} numbers", field,
-                            expected));
+    bad(source,
+        fmt::format("stored replicates: '{}' must be an array of {} numbers", field, expected));
   std::vector<double> v;
   v.reserve(expected);
   for (const auto& x : a) {
@@ -73,9 +74,8 @@ void ReplicateStore::absorb(ReplicateStore other) {
   for (StoredRange& r : other.ranges_) add(std::move(r));
 }
 
-StoredRange ReplicateStore::take_only(TableKind kind, std::uint32_t analysis,
-                                      std::uint64_t total, std::size_t keys,
-                                      std::uint64_t first) {
+StoredRange ReplicateStore::take_only(TableKind kind, std::uint32_t analysis, std::uint64_t total,
+                                      std::size_t keys, std::uint64_t first) {
   for (StoredRange& r : ranges_)
     if (same_table(r, kind, analysis)) return std::move(r);
   StoredRange empty;
@@ -182,19 +182,21 @@ ReplicateTable ReplicateStore::bootstrap_table(std::uint32_t analysis, std::uint
   ReplicateTable t;
   t.keys = keys;
   t.count = count;
+  engine::check_replicate_table_fits("--bootstrap", keys.size(), count, true);
   join(ranges(TableKind::bootstrap, analysis, source), count, keys.size(), true, t.values,
        t.welch_se, source, fmt::format("bootstrap table of analysis {}", analysis));
   return t;
 }
 
 PermutationTable ReplicateStore::permutation_table(std::uint32_t analysis, std::uint64_t count,
-                                                   const std::vector<ResultKey>& keys,
-                                                   bool exact, const std::string& source) const {
+                                                   const std::vector<ResultKey>& keys, bool exact,
+                                                   const std::string& source) const {
   PermutationTable t;
   t.keys = keys;
   t.exact = exact;
   t.count = count;
   const auto parts = ranges(TableKind::permutation, analysis, source);
+  engine::check_replicate_table_fits("--permutations", keys.size(), count, false);
   std::vector<double> unused;
   join(parts, count, keys.size(), false, t.values, unused, source,
        fmt::format("permutation table of analysis {}", analysis));
