@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/bitwise_equal.hpp"
+#include "common/expect_usage.hpp"
 #include "common/run_klynge.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/build_sample.hpp"
@@ -328,6 +329,25 @@ TEST(BootstrapResampling, ClusterUnitWithStrataIsAUsageError) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::usage);
   }
+}
+
+// All members in one cluster: every replicate would draw the same members, so the intervals
+// would hold the controls' variation only; refused (it ran with status ok before 2026-12-05).
+TEST(BootstrapResampling, ClusterUnitWithOneClusterIsAUsageError) {
+  Loaded l = load(true);
+  for (auto& c : l.sample.firm_cluster)
+    if (c >= 0) c = 0;
+  BootstrapSpec spec = all_statistics();
+  spec.unit = ResampleUnit::cluster;
+  test::expect_usage_error([&] { run_bootstrap(l.sample, l.design, spec, 0, 2); },
+                           "every member firm is in one cluster");
+  // A member without a label is a cluster of its own: two units, allowed.
+  for (const Cell& c : l.sample.cells)
+    if (c.member_end > c.member_begin) {
+      l.sample.firm_cluster[static_cast<std::size_t>(l.sample.firm[c.member_begin])] = -1;
+      break;
+    }
+  EXPECT_EQ(run_bootstrap(l.sample, l.design, spec, 0, 2).count, 2u);
 }
 
 }  // namespace

@@ -141,6 +141,12 @@ void build_units(const Sample& sample, const BootstrapSpec& spec, BootData& d) {
     std::sort(unlabelled.begin(), unlabelled.end());
     unlabelled.erase(std::unique(unlabelled.begin(), unlabelled.end()), unlabelled.end());
     for (std::int32_t f : unlabelled) units.push_back({f});
+    // One cluster would be drawn whole in every replicate: the members would never vary, and
+    // the intervals would carry the controls' sampling variation only, under status ok.
+    if (units.size() == 1)
+      throw_usage_error(
+          "--unit cluster: every member firm is in one cluster, so each replicate would draw "
+          "the same members; resample member firms (--unit firm)");
     add_group(d, units);
   } else {
     // Members within their cohort (cohort sizes are the design); strata: within cohort x stratum.
