@@ -209,6 +209,15 @@ TEST(Bca, BiasCorrectionCountsTiesHalf) {
   for (int i = 0; i < 20; ++i) reps.push_back(1.0 + i);
   const Interval ci = run(IntervalMethod::bca, 0.0, reps, 0.9, 0.0);
   EXPECT_NEAR(ci.z0, -0.31863936396437514, 1e-13);
+  // The same around an estimate of 3: replicates an ulp or two off it are still ties (a cohort
+  // aggregate's u x T / u misses T by an ulp; before 2026-12-05 they moved z0).
+  const double t = 3.0;
+  std::vector<double> near;
+  for (int i = 0; i < 10; ++i) near.push_back(t - 1.0 - i);
+  for (int i = 0; i < 10; ++i)
+    near.push_back(i % 3 == 0 ? std::nextafter(t, 0.0) : i % 3 == 1 ? std::nextafter(t, 9.0) : t);
+  for (int i = 0; i < 20; ++i) near.push_back(t + 1.0 + i);
+  EXPECT_NEAR(run(IntervalMethod::bca, t, near, 0.9, 0.0).z0, -0.31863936396437514, 1e-13);
 }
 
 TEST(Bca, UndefinedCasesHaveStatuses) {

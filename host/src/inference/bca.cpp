@@ -7,6 +7,10 @@
 
 namespace klynge::inference {
 
+namespace {
+constexpr double kTieTolerance = 1e-12;  // relative to the estimate
+}  // namespace
+
 Interval bca_interval(const IntervalRequest& request) {
   Interval out;
   out.acceleration = request.acceleration;
@@ -14,8 +18,12 @@ Interval bca_interval(const IntervalRequest& request) {
   if (!prepare_replicates(request, out, sorted, true, true)) return out;
   const std::vector<double>& v = sorted.values;
   const double n = static_cast<double>(v.size());
-  const std::uint64_t below = count_below(v, request.estimate);
-  const std::uint64_t above = count_above(v, request.estimate);
+  // A replicate within rounding of the estimate is a tie: a median's replicates often equal it,
+  // and one computed along another path (a cohort aggregate, u x T / u) may miss it by an ulp,
+  // which would move it from the ties to one side.
+  const double tolerance = kTieTolerance * std::fabs(request.estimate);
+  const std::uint64_t below = count_below(v, request.estimate - tolerance);
+  const std::uint64_t above = count_above(v, request.estimate + tolerance);
   const std::uint64_t ties = v.size() - below - above;
   const double share = (static_cast<double>(below) + 0.5 * static_cast<double>(ties)) / n;
   out.z0 = normal_quantile(share);
