@@ -348,7 +348,11 @@ TEST(Studentized, MissingStandardErrors) {
   EXPECT_EQ(compute_interval(IntervalMethod::studentized, r).status, "no_standard_error");
   const std::vector<double> se(99, 1.0);
   r.replicate_se = se;
-  EXPECT_EQ(compute_interval(IntervalMethod::studentized, r).status, "no_standard_error");
+  const Interval none = compute_interval(IntervalMethod::studentized, r);
+  EXPECT_EQ(none.status, "no_standard_error");
+  // The estimate's missing SE is said in words, not as "nan".
+  EXPECT_TRUE(has_warning(none.warnings, "the estimate has no standard error"));
+  for (const std::string& w : none.warnings) EXPECT_EQ(w.find("nan"), std::string::npos) << w;
   r.estimate_se = 2.0;
   EXPECT_EQ(compute_interval(IntervalMethod::studentized, r).status, "ok");
   const std::vector<double> short_se(98, 1.0);

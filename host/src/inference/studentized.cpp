@@ -2,6 +2,7 @@
 // §5.2, R boot's stud.ci).
 #include <fmt/format.h>
 #include <cmath>
+#include <string>
 
 #include "inference_internal.hpp"
 #include "klynge/error.hpp"
@@ -27,9 +28,14 @@ Interval studentized_interval(const IntervalRequest& request) {
   }
   if (!(std::isfinite(request.estimate_se) && request.estimate_se > 0)) {
     out.status = "no_standard_error";
-    out.warnings.push_back(fmt::format(
-        "studentized interval: the estimate's standard error {} is not positive and finite",
-        request.estimate_se));
+    // NaN: no standard error at all (not mean_diff, or a group with fewer than two valid firms).
+    out.warnings.push_back(
+        std::isnan(request.estimate_se)
+            ? std::string("studentized interval: the estimate has no standard error (only "
+                          "mean_diff has one, with at least two valid firms in each group)")
+            : fmt::format("studentized interval: the estimate's standard error {} is not "
+                          "positive and finite",
+                          request.estimate_se));
     return out;
   }
   // t*_b = (theta*_b - theta) / se*_b; replicates without a usable se*_b are left out (NaN).
