@@ -7,7 +7,8 @@
 // (hd/dense_items.hpp): one warp per chunked group draws the chunk tree, one warp per work item
 // (a chunk, or a whole small group) sums its draws' rows with the lanes sharing the Philox
 // blocks, one thread per replicate adds the items in order and computes the statistics. The
-// draws are the CPU's; sums differ only in order (tests/gpu/bootstrap_matches_cpu.cpp: 1e-12).
+// draws are the CPU's (Bayesian Exp(1) draws up to the last bits of CUDA's and glibc's log);
+// sums differ only in order (tests/gpu/bootstrap_matches_cpu.cpp: 1e-12).
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -141,7 +142,9 @@ struct WarpTeam {
   }
   KLYNGE_HD void add(double* p, double x) const {
 #if defined(__CUDA_ARCH__)
-    atomicAdd(p, x);  // integer-valued counts only meet here: exact in any order
+    // Integer counts, or at most two Bayesian weights per firm (its member unit and its control
+    // unit): either way the same bits in any order.
+    atomicAdd(p, x);
 #else
     *p += x;
 #endif

@@ -39,6 +39,8 @@ const BadCase kCases[] = {
     {"missing_column.csv", 1, "revenue", nullptr, "no such column in the header"},
     {"non_numeric.csv", 4, "employees' (3", "12a", "not a number"},
     {"negative_metric.csv", 3, "revenue' (4", "-4", "metric values must be >= 0"},
+    {"huge_metric.csv", 3, "employees' (3", "1.7e300", "between 1e-100 and 1e100"},
+    {"tiny_metric.csv", 4, "revenue' (4", "1e-300", "metric values must be 0 or between"},
     {"nan_metric.csv", 4, "value_added' (5", "NaN", "not a finite number"},
     {"inf_metric.csv", 3, "employees' (3", "inf", "not a finite number"},
     {"decimal_comma.csv", 2, "revenue' (4", "1000,5", "decimal comma"},

@@ -48,10 +48,20 @@ TEST(IoField, HardCases) {
         "2.2250738585072014e-308", "17976931348623157e292", "0000000000000000001.5",
         "1.7976931348623157e308", "4.9406564584124654e-324"}) {
     double got = -1;
-    ASSERT_EQ(parse_metric(s, got), ValueStatus::ok) << s;
+    ASSERT_EQ(parse_double(s, got), ValueStatus::ok) << s;
     const double want = reference(s);
     EXPECT_EQ(std::memcmp(&got, &want, sizeof got), 0) << s;
   }
+}
+
+// Metric values are 0 or in [1e-100, 1e100]: growth ratios and squares of levels stay finite.
+TEST(IoField, MetricRange) {
+  double got = -1;
+  for (const char* s : {"0", "1e-100", "1e100", "0.5", "1e23"})
+    EXPECT_EQ(parse_metric(s, got), ValueStatus::ok) << s;
+  for (const char* s :
+       {"9.99e-101", "1.0000001e100", "1.7976931348623157e308", "4.9406564584124654e-324"})
+    EXPECT_EQ(parse_metric(s, got), ValueStatus::metric_out_of_range) << s;
 }
 
 TEST(IoField, YearsAndMembership) {

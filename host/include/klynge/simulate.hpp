@@ -122,6 +122,11 @@ std::array<double, kMetrics> parse_premium(std::string_view text);
 // Returns one factor per entry year first..last, or an empty vector when `values` is empty.
 // Usage errors name the flag, the item and why (a year outside first..last or given twice, a
 // factor that is not a finite number).
+// Checks --premium-by-tenure's factors: at most hd::sim::kMaxTenureFactors, running sums that
+// are numbers (usage errors). Returns the largest |entry factor| (1 without entry factors): a
+// year's premium is at most the premium times it times the year's tenure factor.
+double check_tenure_factors(const std::vector<double>& tenure,
+                            const std::vector<double>& entry_factors);
 // --premium-by-tenure: "K=FACTOR" items (K = 1 is the first year after entry), like
 // parse_entry_factors; returns factors for years 1..the largest K named (the years not named
 // below it: 1), or an empty vector when `values` is empty. K is at most `max_years`.

@@ -46,28 +46,6 @@ inline bool parse_plain_decimal(const char* b, const char* e, double& out) {
   return true;
 }
 
-ValueStatus parse_double(std::string_view v, double& out) {
-  v = trim_spaces(v);
-  if (is_missing(v)) {
-    out = std::numeric_limits<double>::quiet_NaN();
-    return ValueStatus::missing;
-  }
-  const char* b = v.data();
-  const char* const e = b + v.size();
-  if (!skip_plus(b, e)) return ValueStatus::not_a_number;
-  double x = 0.0;
-  if (parse_plain_decimal(b, e, x)) {
-    out = x;
-    return ValueStatus::ok;
-  }
-  const auto [p, ec] = std::from_chars(b, e, x, std::chars_format::general);
-  if (ec == std::errc::invalid_argument || p != e) return ValueStatus::not_a_number;
-  if (ec == std::errc::result_out_of_range) return ValueStatus::out_of_range;
-  if (!std::isfinite(x)) return ValueStatus::not_finite;
-  out = x + 0.0;  // -0 becomes +0
-  return ValueStatus::ok;
-}
-
 // An integer, optionally written with a zero fraction ("2004.0", "1.00", "2004.").
 ValueStatus parse_integer(std::string_view v, std::int64_t& out) {
   const char* b = v.data();
@@ -100,6 +78,28 @@ bool equals_lower(std::string_view v, std::string_view word) {
 
 }  // namespace
 
+ValueStatus parse_double(std::string_view v, double& out) {
+  v = trim_spaces(v);
+  if (is_missing(v)) {
+    out = std::numeric_limits<double>::quiet_NaN();
+    return ValueStatus::missing;
+  }
+  const char* b = v.data();
+  const char* const e = b + v.size();
+  if (!skip_plus(b, e)) return ValueStatus::not_a_number;
+  double x = 0.0;
+  if (parse_plain_decimal(b, e, x)) {
+    out = x;
+    return ValueStatus::ok;
+  }
+  const auto [p, ec] = std::from_chars(b, e, x, std::chars_format::general);
+  if (ec == std::errc::invalid_argument || p != e) return ValueStatus::not_a_number;
+  if (ec == std::errc::result_out_of_range) return ValueStatus::out_of_range;
+  if (!std::isfinite(x)) return ValueStatus::not_finite;
+  out = x + 0.0;  // -0 becomes +0
+  return ValueStatus::ok;
+}
+
 ValueStatus parse_metric(std::string_view v, double& out) {
   double x = 0.0;
   const ValueStatus s = parse_double(v, x);
@@ -108,6 +108,7 @@ ValueStatus parse_metric(std::string_view v, double& out) {
     return s;
   }
   if (x < 0.0) return ValueStatus::negative;
+  if (x != 0.0 && (x < kMinMetric || x > kMaxMetric)) return ValueStatus::metric_out_of_range;
   out = x;
   return ValueStatus::ok;
 }
@@ -177,6 +178,8 @@ const char* describe(ValueStatus status) {
       return "number out of the range of a double";
     case ValueStatus::negative:
       return "metric values must be >= 0";
+    case ValueStatus::metric_out_of_range:
+      return "metric values must be 0 or between 1e-100 and 1e100 (rescale the column)";
     case ValueStatus::not_positive:
       return "weights must be > 0";
     case ValueStatus::weight_out_of_range:

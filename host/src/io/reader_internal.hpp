@@ -199,6 +199,7 @@ enum class ValueStatus {
   not_finite,
   out_of_range,
   negative,
+  metric_out_of_range,
   not_positive,
   weight_out_of_range,
   not_an_integer,
@@ -212,10 +213,16 @@ const char* describe(ValueStatus status);
 // overflow nor underflow (a weight of 1e200 made the Welch SE infinite and 5e-324 zero, with
 // status ok).
 inline constexpr double kMinWeight = 1e-100, kMaxWeight = 1e100;
+// A metric value's range besides 0: growth ratios x1/x0 (at most 1e200) and squares of levels
+// stay finite. 1.7e300 made a group's sd 0 and welch_t 2.8e300 with status ok, and a ratio
+// 1e300/1e-300 overflowed and dropped its firm without counting it.
+inline constexpr double kMinMetric = 1e-100, kMaxMetric = 1e100;
 
 inline constexpr std::int32_t kMinYear = 1;
 inline constexpr std::int32_t kMaxYear = 9999;
 
+// Any finite decimal, converted exactly (the double nearest to it); missing -> NaN.
+ValueStatus parse_double(std::string_view v, double& out);
 ValueStatus parse_metric(std::string_view v, double& out);  // finite, >= 0; missing -> NaN
 ValueStatus parse_weight(std::string_view v, double& out);  // finite, > 0; missing -> NaN
 // Integer years 1..9999; "2004.0" (zeros after the point) is accepted as 2004.

@@ -167,19 +167,9 @@ void check_premium_by_entry(const PowerSpec& s) {
 // A year's premium is the grid premium x its entry year's factor x its tenure factor: each must
 // stay a log growth per year in [-1, 1], as --premium is.
 void check_premium_by_tenure(const PowerSpec& s) {
-  if (s.premium_by_tenure.size() > static_cast<std::size_t>(hd::sim::kMaxTenureFactors))
-    throw_usage_error(fmt::format("--premium-by-tenure: at most {} years in the cluster",
-                                  hd::sim::kMaxTenureFactors));
-  // The largest entry factor (1 without them) makes the largest year's premium.
-  double entry = s.premium_by_entry.empty() ? 1.0 : 0.0;
-  for (const double f : s.premium_by_entry) entry = std::max(entry, std::abs(f));
-  double premium_years = 0.0;  // the running sum the model adds the premium over
+  const double entry = sim::check_tenure_factors(s.premium_by_tenure, s.premium_by_entry);
   for (std::size_t k = 0; k < s.premium_by_tenure.size(); ++k) {
     const double factor = s.premium_by_tenure[k];
-    premium_years += factor;
-    if (!std::isfinite(premium_years))
-      throw_usage_error(fmt::format(
-          "--premium-by-tenure: the factors of years 1..{} do not sum to a number", k + 1));
     for (const PremiumPoint& p : s.premiums)
       for (const double premium : p.premium)
         if (!(std::abs(premium * entry * factor) <= 1.0))

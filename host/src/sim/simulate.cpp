@@ -99,6 +99,25 @@ std::pair<int, int> entry_window(const SimSpec& spec) {
   return {first, last};
 }
 
+double check_tenure_factors(const std::vector<double>& tenure,
+                            const std::vector<double>& entry_factors) {
+  if (tenure.size() > static_cast<std::size_t>(hd::sim::kMaxTenureFactors))
+    throw Error(ExitCode::usage, fmt::format("--premium-by-tenure: at most {} years in the cluster",
+                                             hd::sim::kMaxTenureFactors));
+  double premium_years = 0.0;  // the running sums the model adds the premium over
+  for (std::size_t k = 0; k < tenure.size(); ++k) {
+    premium_years += tenure[k];
+    if (!std::isfinite(premium_years))
+      throw Error(
+          ExitCode::usage,
+          fmt::format("--premium-by-tenure: the factors of years 1..{} do not sum to a number",
+                      k + 1));
+  }
+  double entry = entry_factors.empty() ? 1.0 : 0.0;
+  for (const double f : entry_factors) entry = std::max(entry, std::abs(f));
+  return entry;
+}
+
 void validate(const SimSpec& s) {
   auto bad = [](const std::string& message) { throw Error(ExitCode::usage, message); };
   if (s.firms < 1 || s.firms > kMaxFirms)
@@ -132,19 +151,9 @@ void validate(const SimSpec& s) {
                           e0 + static_cast<int>(k), s.premium_by_entry[k],
                           s.premium[m] * s.premium_by_entry[k], kMetricNames[m]));
   }
-  if (s.premium_by_tenure.size() > static_cast<std::size_t>(hd::sim::kMaxTenureFactors))
-    bad(fmt::format("--premium-by-tenure: at most {} years in the cluster",
-                    hd::sim::kMaxTenureFactors));
   // A year's premium is premium x entry factor x tenure factor: each a log growth per year.
-  // The largest entry factor (1 without them) makes the largest year's premium.
-  double entry = s.premium_by_entry.empty() ? 1.0 : 0.0;
-  for (const double f : s.premium_by_entry) entry = std::max(entry, std::abs(f));
-  double premium_years = 0.0;  // the running sum the model adds the premium over
+  const double entry = check_tenure_factors(s.premium_by_tenure, s.premium_by_entry);
   for (std::size_t k = 0; k < s.premium_by_tenure.size(); ++k) {
-    premium_years += s.premium_by_tenure[k];
-    if (!std::isfinite(premium_years))
-      bad(fmt::format("--premium-by-tenure: the factors of years 1..{} do not sum to a number",
-                      k + 1));
     for (int m = 0; m < kMetrics; ++m) {
       const double year_premium = s.premium[m] * entry * s.premium_by_tenure[k];
       if (!in_closed(year_premium, -1.0, 1.0))

@@ -142,8 +142,10 @@ KLYNGE_HD SerialPlaneCounter plane_counter_of(const SerialTeam&) {
 // Fills firm_count (one entry per firm) for replicate `replicate`: the draws of for_each_draw,
 // dealt out to the team's lanes (hd/bootstrap_lanes.hpp), each added to its unit's firms.
 // Counts of the multinomial schemes and Poisson are integers, so the lanes' adds meet in any
-// order; a Bayesian weight is each unit's alone. Bayesian groups are normalised by the team's
-// sum of their Exp(1) draws (in index order on one lane).
+// order. Bayesian groups are normalised by the team's sum of their Exp(1) draws (the lanes'
+// partial sums added by team.sum: one lane on the CPU, the warp's butterfly on the GPU, so the
+// weights agree to rounding, not bits); a firm is in at most two units (its member group and
+// the control pool), and two weights added in either order give the same bits.
 template <typename Team>
 KLYNGE_HD void team_draw_counts(const BootView& v, std::uint32_t replicate, const Team& team,
                                 double* firm_count) {
