@@ -15,12 +15,11 @@
 #include "analyze_comparison.hpp"
 #include "analyze_flags.hpp"
 #include "commands.hpp"
-#include "klynge/device_info.hpp"
-#include "klynge/engine/mpi_ranks.hpp"
-#include "replicate_source_choice.hpp"
 #include "configuration.hpp"
 #include "device_choice.hpp"
 #include "klynge/bootstrap.hpp"
+#include "klynge/device_info.hpp"
+#include "klynge/engine/mpi_ranks.hpp"
 #include "klynge/error.hpp"
 #include "klynge/intervals.hpp"
 #include "klynge/io/output_file.hpp"
@@ -28,8 +27,11 @@
 #include "klynge/report/permutation_report.hpp"
 #include "klynge/report/replicates_csv.hpp"
 #include "klynge/statistics.hpp"
+#include "flag_checks.hpp"
+#include "output_paths.hpp"
 #include "plot_script.hpp"
 #include "prepared_sample.hpp"
+#include "replicate_source_choice.hpp"
 #include "report_provenance.hpp"
 #include "stopwatch.hpp"
 
@@ -49,8 +51,8 @@ AnalyzeSettings settings_from(const AnalyzeFlags& f) {
   s.spec.backend = choose_backend(f.device, f.gpu);
   // Under MPI each rank takes the GPU of its local rank (round robin over the visible ones).
   if (mpi_ranks().size > 1 && s.spec.backend.backend == Backend::cuda)
-    s.spec.backend.gpu =
-        mpi_ranks().local_rank % static_cast<int>(std::max<std::size_t>(query_cuda().devices.size(), 1));
+    s.spec.backend.gpu = mpi_ranks().local_rank %
+                         static_cast<int>(std::max<std::size_t>(query_cuda().devices.size(), 1));
   s.device = std::string(backend_name(s.spec.backend.backend));
   s.spec.scheme = *parse_scheme(f.scheme);
   if (s.spec.scheme == Scheme::strata && f.panel.columns.strata.empty())
@@ -138,6 +140,11 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
     if (flags.replicates == 0)
       throw_usage_error("--plot draws bootstrap intervals: needs --bootstrap > 0");
   }
+  check_output_paths({{"--input", flags.panel.input},
+                      {"--json", flags.json_path},
+                      {"--csv", flags.csv_path},
+                      {"--save-replicates", flags.replicates_path},
+                      {"--plot", flags.plot_path}});
   // Opened before the (possibly long) run, so an uncreatable file fails at once (exit 73).
   std::optional<io::OutputFile> replicates_out;
   if (!flags.replicates_path.empty()) replicates_out.emplace(flags.replicates_path);
@@ -161,7 +168,9 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
                                 description};
   const AnalyzeInputs inputs{describe, settings, run.analyzed,
                              run.permutation ? &*run.permutation : nullptr};
-  const bool json_to_stdout = flags.json_path == "-";
+  // A report on standard output keeps the text table off it.
+  const bool json_to_stdout =
+      flags.json_path == "-" || flags.csv_path == "-" || flags.replicates_path == "-";
   if (!json_to_stdout) fmt::print("{}", analyze_table(inputs));
   if (!json_to_stdout && run.permutation)
     fmt::print("{}", permutation_table(sample, *run.permutation));
@@ -229,6 +238,7 @@ void add_analyze_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Bootstrap");
   cmd->add_option("--seed", flags->seed, "Random seed (64-bit)")
+      ->check(kUnsigned64)
       ->capture_default_str()
       ->group("Bootstrap");
   cmd->add_option("--permutations", flags->permutations,
@@ -288,7 +298,7 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("--progress-every", flags->progress_seconds,
                   "Seconds between progress lines when stderr is not a terminal (logs, Slurm)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber)
+      ->check(kFinitePositive)
       ->group("Run");
   cmd->add_option("--shard", flags->shard,
                   "Compute only part i of K of every replicate range (e.g. a Slurm array task: "
@@ -302,7 +312,7 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("--checkpoint-every", flags->checkpoint_seconds,
                   "Seconds between checkpoint saves")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber)
+      ->check(kFinitePositive)
       ->group("Scale-out");
   add_print_config_flag(*cmd, flags->print_config);
   cmd->callback([flags, cmd] { run_analyze(*flags, *cmd); });

@@ -176,7 +176,12 @@ TEST(AnalyzeCli, ParserErrorsAreOneLineUsageErrors) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--bogus"}, "--bogus"},
       {{"--seed", "1", "--seed", "2"}, "--seed"},
-      {{"--seed", "x"}, "--seed = x"},
+      {{"--seed", "x"}, "\"x\" is not an integer"},
+      // CLI11 alone saturated these to 2^64 - 1 and ran.
+      {{"--seed", "-1"}, "\"-1\" is not an integer in 0..18446744073709551615"},
+      {{"--seed", "18446744073709551616"}, "is not an integer in 0..18446744073709551615"},
+      {{"--progress-every", "nan"}, "\"nan\" is not a finite number > 0"},
+      {{"--checkpoint-every", "inf"}, "\"inf\" is not a finite number > 0"},
   };
   for (const auto& [extra, needle] : cases) {
     auto args = base_args(dir);
