@@ -163,7 +163,9 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
     if (c.run.permutation) tests.push_back(&*c.run.permutation);
   if (!tests.empty()) adjust_across_batch(tests);
 
-  const bool json_to_stdout = flags.json_path == "-";
+  // A report on standard output keeps the text tables off it.
+  const bool json_to_stdout =
+      flags.json_path == "-" || flags.csv_path == "-" || flags.replicates_path == "-";
   nlohmann::ordered_json merged;
   std::string csv;
   double bootstrap_s = 0.0, jackknife_s = 0.0, intervals_s = 0.0, permutation_s = 0.0;

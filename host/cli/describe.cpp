@@ -12,6 +12,7 @@
 #include "klynge/io/output_file.hpp"
 #include "klynge/report/describe_report.hpp"
 #include "klynge/statistics.hpp"
+#include "output_paths.hpp"
 #include "prepared_sample.hpp"
 #include "report_provenance.hpp"
 
@@ -30,6 +31,7 @@ void run_describe(const DescribeFlags& flags, const CLI::App& cmd) {
     fmt::print("{}", configuration_toml(cmd));
     return;
   }
+  check_output_paths({{"--input", flags.panel.input}, {"--json", flags.json_path}});
   const PreparedSample p = prepare_sample(flags.panel);
   const DescribeInputs inputs{p.panel, p.read, p.design, p.sample, p.description};
   const bool json_to_stdout = flags.json_path == "-";

@@ -43,6 +43,7 @@ struct ShardReport {
 ShardReport read_shard(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ExitCode::no_input, path + ": cannot read the shard report");
+  io::note_input(path);  // the merged report may not replace a shard
   std::ostringstream text;
   text << in.rdbuf();
   nlohmann::json j;

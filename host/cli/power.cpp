@@ -24,6 +24,7 @@
 #include "klynge/power.hpp"
 #include "klynge/report/power_report.hpp"
 #include "klynge/report/provenance.hpp"
+#include "output_paths.hpp"
 #include "power_plot.hpp"
 #include "power_pool_flags.hpp"
 #include "stopwatch.hpp"
@@ -188,6 +189,7 @@ void write_output(const std::string& path, const std::string& text) {
 nlohmann::ordered_json read_report(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ExitCode::no_input, path + ": cannot open");
+  io::note_input(path);  // the merged report may not replace a shard
   std::stringstream text;
   text << in.rdbuf();
   if (in.bad()) throw Error(ExitCode::io, path + ": read failed");
@@ -278,6 +280,8 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
     fmt::print("{}", configuration_toml(cmd));
     return;
   }
+  check_output_paths(
+      {{"--json", flags.json_path}, {"--csv", flags.csv_path}, {"--plot", flags.plot_path}});
   if (!flags.plot_path.empty()) check_power_plot_path(flags.plot_path);
 
   Stopwatch clock;

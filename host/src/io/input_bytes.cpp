@@ -11,6 +11,7 @@
 #include <new>
 
 #include "klynge/error.hpp"
+#include "klynge/io/output_file.hpp"
 
 namespace klynge::io {
 
@@ -87,6 +88,7 @@ int open_input(const std::string& path, struct stat& st) {
 void load_file(const std::string& path, InputBytes& bytes) {
   struct stat st {};
   Fd fd(open_input(path, st));
+  note_input(path);  // no output of this run may replace it
   if (S_ISREG(st.st_mode) && st.st_size > 0 &&
       bytes.map(fd.get(), static_cast<std::size_t>(st.st_size)))
     return;

@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -95,6 +98,26 @@ DeflatedBlock deflate_block(std::string_view data, int level) {
   return block;
 }
 
+namespace {
+
+std::mutex& inputs_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::vector<std::pair<dev_t, ino_t>>& inputs() {
+  static std::vector<std::pair<dev_t, ino_t>> files;
+  return files;
+}
+
+}  // namespace
+
+void note_input(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const std::lock_guard<std::mutex> lock(inputs_mutex());
+  inputs().emplace_back(st.st_dev, st.st_ino);
+}
+
 OutputFile::OutputFile(std::string path, OutputOptions options) : path_(std::move(path)) {
   if (path_.empty())
     throw Error(ExitCode::usage, "output path is empty (use - for standard output)");
@@ -105,11 +128,40 @@ OutputFile::OutputFile(std::string path, OutputOptions options) : path_(std::mov
     fd_ = STDOUT_FILENO;
     return;
   }
+  gzip_level_ = options.gzip_level;
+  target_ = path_;
   struct stat st {};
-  if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw Error(ExitCode::cant_create,
-                fmt::format("{}: cannot create: {}", path_, std::strerror(EISDIR)));
-  temp_path_ = fmt::format("{}.tmp.{}", path_, static_cast<long>(::getpid()));
+  if (::stat(path_.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      throw Error(ExitCode::cant_create,
+                  fmt::format("{}: cannot create: {}", path_, std::strerror(EISDIR)));
+    {
+      const std::lock_guard<std::mutex> lock(inputs_mutex());
+      for (const auto& [dev, ino] : inputs())
+        if (dev == st.st_dev && ino == st.st_ino)
+          throw Error(
+              ExitCode::usage,
+              fmt::format("{}: is an input file of this run; write the output elsewhere", path_));
+    }
+    if (!S_ISREG(st.st_mode)) {  // a device, FIFO or socket: write to it as it is
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd_ < 0)
+        throw Error(ExitCode::cant_create,
+                    fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
+      direct_ = true;
+      if (ends_with(path_, ".gz")) start_gzip();
+      return;
+    }
+    struct stat link {};
+    if (::lstat(path_.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      // Replace the link's target, not the link.
+      if (char* resolved = ::realpath(path_.c_str(), nullptr)) {
+        target_ = resolved;
+        std::free(resolved);
+      }
+    }
+  }
+  temp_path_ = fmt::format("{}.tmp.{}", target_, static_cast<long>(::getpid()));
   fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd_ < 0) {
     const int err = errno;
@@ -117,16 +169,17 @@ OutputFile::OutputFile(std::string path, OutputOptions options) : path_(std::mov
     throw Error(ExitCode::cant_create,
                 fmt::format("{}: cannot create: {}", path_, std::strerror(err)));
   }
-  gzip_level_ = options.gzip_level;
-  if (ends_with(path_, ".gz")) {
-    deflater_ = std::make_unique<Deflater>();
-    if (!init_raw_deflate(deflater_->z, gzip_level_)) {
-      discard();
-      throw Error(ExitCode::internal, fmt::format("{}: zlib deflateInit2 failed", path_));
-    }
-    deflater_->open = true;
-    write_fd(reinterpret_cast<const char*>(kGzipHeader), sizeof kGzipHeader);
+  if (ends_with(path_, ".gz")) start_gzip();
+}
+
+void OutputFile::start_gzip() {
+  deflater_ = std::make_unique<Deflater>();
+  if (!init_raw_deflate(deflater_->z, gzip_level_)) {
+    discard();
+    throw Error(ExitCode::internal, fmt::format("{}: zlib deflateInit2 failed", path_));
   }
+  deflater_->open = true;
+  write_fd(reinterpret_cast<const char*>(kGzipHeader), sizeof kGzipHeader);
 }
 
 OutputFile::~OutputFile() {
@@ -245,15 +298,22 @@ void OutputFile::commit() {
     committed_ = true;
     return;
   }
+  if (direct_) {  // nothing to sync or rename: a device or pipe takes the bytes as written
+    const int fd = fd_;
+    fd_ = -1;
+    committed_ = true;
+    if (::close(fd) != 0) fail_io("cannot close", errno);
+    return;
+  }
   if (::fsync(fd_) != 0) fail_io("cannot sync", errno);
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) fail_io("cannot close", errno);
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
+  if (::rename(temp_path_.c_str(), target_.c_str()) != 0)
     fail_io("cannot rename temporary file onto it", errno);
   committed_ = true;
   // Make the rename itself durable; a directory that cannot be synced is not an error.
-  const int dir = ::open(parent_dir(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int dir = ::open(parent_dir(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     (void)::fsync(dir);
     ::close(dir);

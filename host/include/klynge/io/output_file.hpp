@@ -8,8 +8,14 @@
 // parallel: deflate_block() on any thread, then write_block() in order. "-" writes to standard
 // output (no temporary, no rename, never compressed).
 //
-// Errors: the temporary cannot be created -> Error(cant_create, "<path>: cannot create: ...");
-// a write, flush, sync, close or rename fails (disk full, ...) -> Error(io, "<path>: ...").
+// A path that names a device, FIFO or socket (/dev/null, /dev/stdout, a pipe) is written
+// directly: renaming a temporary onto it would replace the device with a regular file. A
+// symbolic link is followed: the temporary goes next to its target, which the rename replaces,
+// so the link stays. A path that is one of this run's input files (note_input) is refused.
+//
+// Errors: the path is an input of this run -> Error(usage, ...); the temporary cannot be created
+// -> Error(cant_create, "<path>: cannot create: ..."); a write, flush, sync, close or rename
+// fails (disk full, ...) -> Error(io, "<path>: ...").
 #pragma once
 
 #include <cstdint>
@@ -33,6 +39,9 @@ struct OutputOptions {
   int gzip_level = 6;  // zlib level 1 (fast) .. 9 (small), used for ".gz" paths
 };
 
+// Records a file this run reads (device and inode), so that no output is written over it.
+void note_input(const std::string& path);
+
 class OutputFile {
  public:
   explicit OutputFile(std::string path, OutputOptions options = {});
@@ -50,11 +59,14 @@ class OutputFile {
   const std::string& path() const { return path_; }
   const std::string& temp_path() const { return temp_path_; }  // empty for stdout
   bool is_stdout() const { return path_ == "-"; }
+  // Written in place, without a temporary: standard output, a device, a FIFO or a socket.
+  bool is_direct() const { return is_stdout() || direct_; }
   bool gzip() const;
   int gzip_level() const { return gzip_level_; }
   std::uint64_t bytes_in() const { return bytes_in_; }  // uncompressed bytes written so far
 
  private:
+  void start_gzip();
   void flush_buffer(int flush);
   void write_fd(const char* data, std::size_t size);
   [[noreturn]] void fail_io(const std::string& what, int err);
@@ -62,7 +74,9 @@ class OutputFile {
 
   struct Deflater;
   std::string path_;
+  std::string target_;  // the file the rename replaces: path_, or a symbolic link's target
   std::string temp_path_;
+  bool direct_ = false;
   int fd_ = -1;
   bool committed_ = false;
   bool failed_ = false;
