@@ -20,11 +20,20 @@ using nlohmann::json;
 using test::run_klynge;
 
 std::vector<std::string> analyze_args(const std::string& json_path, const std::string& B) {
-  return {"analyze",     "--input",        test::example_file("firms.csv"),
-          "--entry",     "entry_year",     "--bootstrap",
-          B,             "--permutations", B,
-          "--threads",   "2",              "--quiet",
-          "--json",      json_path};
+  return {"analyze",
+          "--input",
+          test::example_file("firms.csv"),
+          "--entry",
+          "entry_year",
+          "--bootstrap",
+          B,
+          "--permutations",
+          B,
+          "--threads",
+          "2",
+          "--quiet",
+          "--json",
+          json_path};
 }
 
 json results_of(const std::string& path) {
@@ -133,6 +142,25 @@ TEST(ScaleOut, CheckpointStopsOnSigtermAndResumesToTheSameReport) {
   const auto refused = run_klynge(other);
   EXPECT_EQ(refused.exit_code, 64);
   EXPECT_NE(refused.err.find("checkpoint of a different run"), std::string::npos) << refused.err;
+}
+
+// Both checkpoint files unreadable: the run starts over with the plain run's report, and says
+// that the saved work was not used (it was silent before 2026-12-05).
+TEST(ScaleOut, UnreadableCheckpointsAreSaidAndTheRunStartsOver) {
+  const std::string dir = test::scratch_dir("checkpoint_torn");
+  const std::string B = "199";
+  ASSERT_EQ(run_klynge(analyze_args(dir + "/plain.json", B)).exit_code, 0);
+  std::filesystem::create_directories(dir + "/ck");
+  test::write_file(dir + "/ck/checkpoint.json", "{\"fingerprint\": ");
+  test::write_file(dir + "/ck/checkpoint.prev.json", "not json");
+  auto args = analyze_args(dir + "/resumed.json", B);
+  args.insert(args.end(), {"--checkpoint", dir + "/ck"});
+  const auto run = run_klynge(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("neither checkpoint.json nor checkpoint.prev.json can be read"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(results_of(dir + "/resumed.json"), results_of(dir + "/plain.json"));
 }
 
 }  // namespace

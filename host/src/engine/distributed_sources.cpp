@@ -137,6 +137,14 @@ CheckpointSource::CheckpointSource(std::string dir, nlohmann::ordered_json finge
                         ": it holds the checkpoint of a different run (input, settings or "
                         "version differ); remove it or choose another directory");
     store_ = ReplicateStore::from_json((*saved)["replicates"], from);
+  } else if (std::filesystem::exists(d / kCheckpointFile) ||
+             std::filesystem::exists(d / kPreviousFile)) {
+    // Both files there but unreadable: the run starts over, and says so (the results are the
+    // same; only the saved work is lost).
+    fmt::print(stderr,
+               "klynge: warning: --checkpoint {}: neither {} nor {} can be read; starting from "
+               "the first replicate\n",
+               dir_, kCheckpointFile, kPreviousFile);
   }
   install_stop_handlers();
 }
