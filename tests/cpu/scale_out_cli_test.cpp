@@ -163,5 +163,15 @@ TEST(ScaleOut, UnreadableCheckpointsAreSaidAndTheRunStartsOver) {
   EXPECT_EQ(results_of(dir + "/resumed.json"), results_of(dir + "/plain.json"));
 }
 
+// A directory given as the input of a shard (hashed before it is read) is a missing input,
+// exit 66 as for a plain run, not a read error (74).
+TEST(ScaleOut, ADirectoryAsTheShardsInputIsAMissingInput) {
+  const std::string dir = test::scratch_dir("shard_dir_input");
+  const auto run = run_klynge({"analyze", "--input", dir, "--entry", "entry_year", "--shard", "1/2",
+                               "--json", dir + "/part.json"});
+  EXPECT_EQ(run.exit_code, 66) << run.err;
+  EXPECT_NE(run.err.find("Is a directory"), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace klynge

@@ -1,5 +1,7 @@
 #include "klynge/report/sha256.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -207,6 +209,11 @@ std::string sha256_hex(std::string_view data) {
 std::string sha256_file(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   if (!file) throw Error(ExitCode::no_input, path + ": cannot open: " + std::strerror(errno));
+  // fopen opens a directory on Linux; reading it fails with EISDIR, which is a missing input (66)
+  // as the reader says it, not a read error (74).
+  struct stat st {};
+  if (::fstat(::fileno(file.get()), &st) == 0 && S_ISDIR(st.st_mode))
+    throw Error(ExitCode::no_input, path + ": cannot open: " + std::strerror(EISDIR));
   Sha256 h;
   std::vector<char> chunk(1 << 20);
   std::size_t got = 0;
