@@ -114,9 +114,12 @@ def forest(report, args, plt):
                     fontsize=7, color="#444444")
     ax.annotate("members / controls", xy=(1.01, n - 0.3), xycoords=("axes fraction", "data"),
                 va="bottom", fontsize=7, color="#444444")
-    what = ", ".join(sorted(used)) if used else "no interval"
-    pct = f"{level * 100:g}% " if level and used else ""
-    ax.set_title(f"{statistic}: estimate and {pct}{what} interval", fontsize=10)
+    if used:
+        pct = f"{level * 100:g}% " if level else ""
+        title = f"{statistic}: estimate and {pct}{', '.join(sorted(used))} interval"
+    else:  # e.g. every interval undefined: the estimates alone, and the title says so
+        title = f"{statistic}: estimates (the report has no interval to draw)"
+    ax.set_title(title, fontsize=10)
     ax.grid(axis="x", color="#eeeeee")
     return fig
 
