@@ -13,6 +13,7 @@
 #include "cuda_check.hpp"
 #include "device_buffer.hpp"
 #include "klynge/backend.hpp"
+#include "klynge/engine/batch_fit.hpp"
 
 namespace klynge::cuda {
 
@@ -46,17 +47,15 @@ class Uploads {
   std::vector<std::shared_ptr<void>> keep_;
 };
 
-// Replicates per launch: the requested batch, else as many as fit in half the free memory at
-// `bytes_per_replicate` each (at least 1, at most `count`).
+// Replicates per launch: the requested batch, else as many as fit in this thread's share of
+// half the free memory at `bytes_per_replicate` each (engine::batch_that_fits).
 inline std::uint64_t initial_batch(const BackendChoice& choice, std::uint64_t count,
                                    std::size_t bytes_per_replicate) {
   if (count == 0) return 0;
   if (choice.batch > 0) return std::min<std::uint64_t>(choice.batch, count);
   std::size_t free_bytes = 0, total = 0;
   KLYNGE_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total));
-  const std::uint64_t fit = free_bytes / 2 / std::max<std::size_t>(bytes_per_replicate, 1);
-  // Enough threads to fill the device, no more than the range (and below 2^31 threads).
-  return std::clamp<std::uint64_t>(fit, 1, std::min<std::uint64_t>(count, std::uint64_t{1} << 24));
+  return engine::batch_that_fits(free_bytes, bytes_per_replicate, count, choice.sharers);
 }
 
 // Allocates per-batch scratch; on cudaErrorMemoryAllocation halves the batch and tries again

@@ -194,6 +194,10 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium);
 DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, std::uint32_t firms,
                            std::uint32_t dataset, const TruePremium& truth);
 
+// Datasets that run at once: --threads, or every core when it is 0. With the CUDA backend
+// their launches share the device's memory (BackendChoice::sharers).
+int concurrent_datasets(const PowerSpec& spec);
+
 // Fixed-point unit of the width sums: widths are rounded to multiples of 2^-32 before summing
 // so that sums of any split add up to the same integer.
 inline constexpr double kWidthUnit = 1.0 / 4294967296.0;

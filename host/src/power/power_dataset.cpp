@@ -52,6 +52,7 @@ void add_intervals(const PowerSpec& spec, const Sample& sample, const DesignOpti
   bspec.threads = 1;
   bspec.analysis = dataset;
   bspec.backend = spec.backend;
+  bspec.backend.sharers = static_cast<std::uint32_t>(concurrent_datasets(spec));
   const PreparedBootstrap prepared(sample, design, bspec);  // one build for all three
   const ReplicateTable table = prepared.run(0, spec.bootstrap);
   JackknifeTable jack;
@@ -98,6 +99,7 @@ void add_test(const PowerSpec& spec, const Sample& sample, const DesignOptions& 
   pspec.threads = 1;
   pspec.analysis = dataset;
   pspec.backend = spec.backend;
+  pspec.backend.sharers = static_cast<std::uint32_t>(concurrent_datasets(spec));
   const PermutationTable table = run_permutations(sample, design, pspec);
   const std::vector<PValue> p = permutation_p_values(table, spec.alternative);
   for (std::size_t k = 0; k < table.keys.size(); ++k) {

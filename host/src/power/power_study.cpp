@@ -48,15 +48,15 @@ void add(CellTally& cell, const DatasetOutcome& outcome) {
   }
 }
 
-int thread_count(const PowerSpec& spec) {
+}  // namespace
+
+int concurrent_datasets(const PowerSpec& spec) {
   // With the CUDA backend too: each host thread makes its dataset's Sample, the jackknife and
   // the intervals while the other threads' kernels run (every thread has its own default
   // stream: --default-stream per-thread, CMakeLists.txt), so the device is not left waiting on
   // one thread's host work.
   return spec.threads > 0 ? spec.threads : std::max(1, omp_get_max_threads());
 }
-
-}  // namespace
 
 StudyTally run_study(const PowerSpec& spec) {
   validate(spec);
@@ -80,7 +80,7 @@ StudyTally run_study(const PowerSpec& spec) {
   std::vector<DatasetOutcome> outcomes(static_cast<std::size_t>(tasks));
   std::exception_ptr error;
   std::atomic<bool> stop{false};
-#pragma omp parallel for schedule(dynamic, 1) num_threads(thread_count(spec))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(concurrent_datasets(spec))
   for (std::int64_t task = 0; task < tasks; ++task) {
     if (stop.load()) continue;
     const CellTally& cell = tally.cells[static_cast<std::size_t>(task / per_cell)];
