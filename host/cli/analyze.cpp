@@ -238,7 +238,7 @@ void add_analyze_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Bootstrap");
   cmd->add_option("--seed", flags->seed, "Random seed (64-bit)")
-      ->check(kUnsigned64)
+      ->transform(kUnsigned64)
       ->capture_default_str()
       ->group("Bootstrap");
   cmd->add_option("--permutations", flags->permutations,
@@ -292,7 +292,7 @@ void add_analyze_command(CLI::App& app) {
                   "Also write every bootstrap replicate statistic to FILE (CSV, long format; "
                   ".gz compresses)")
       ->group("Output");
-  cmd->add_flag("--quiet", flags->quiet,
+  cmd->add_flag("-q,--quiet", flags->quiet,
                 "No progress on stderr (warnings and errors are still printed)")
       ->group("Run");
   cmd->add_option("--progress-every", flags->progress_seconds,

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <regex>
 #include <vector>
 
 namespace klynge::cli {
@@ -70,6 +71,10 @@ std::vector<FlagValue> effective_values(const CLI::App& cmd) {
 }
 
 std::string toml_string(const std::string& s) {
+  // A literal string ('...') keeps backslashes as they are (a Windows-style or odd path), which
+  // the config reader does not unescape in "..." strings; it cannot hold ' or control
+  // characters, which take the escaped form.
+  if (s.find_first_of("'\t\n\r") == std::string::npos) return "'" + s + "'";
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') out += '\\';
@@ -82,8 +87,15 @@ std::string toml_string(const std::string& s) {
   return out + "\"";
 }
 
+// TOML's number grammar (no leading zeros, digits on both sides of the point): ".9" or "010" as
+// typed are written as strings, which every flag reads back the same and TOML readers accept.
+bool is_toml_number(const std::string& s) {
+  static const std::regex number(R"([+-]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
+  return std::regex_match(s, number);
+}
+
 std::string toml_scalar(const FlagValue& v, const std::string& item) {
-  if (v.is_switch || is_number(item)) return item;
+  if (v.is_switch || is_toml_number(item)) return item;
   return toml_string(item);
 }
 

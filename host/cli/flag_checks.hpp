@@ -19,6 +19,8 @@ inline const CLI::Validator kUnsigned64(
       const auto [ptr, ec] = std::from_chars(text.data(), end, value);
       if (text.empty() || ec != std::errc() || ptr != end)
         return "\"" + text + "\" is not an integer in 0..18446744073709551615";
+      // Decimal always: CLI11's conversion would read "010" as octal 8.
+      text = std::to_string(value);
       return {};
     },
     "UINT64");

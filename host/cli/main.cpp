@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "output_paths.hpp"
 #include "klynge/engine/mpi_ranks.hpp"
 #include "klynge/error.hpp"
 #include "klynge/version.hpp"
@@ -36,6 +37,11 @@ int main(int argc, char** argv) {
   klynge::cli::add_power_command(app);
   klynge::cli::add_info_command(app);
 
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) klynge::cli::note_config_file(argv[i + 1]);
+    if (arg.rfind("--config=", 0) == 0) klynge::cli::note_config_file(arg.substr(9));
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::FileError& e) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "klynge/error.hpp"
+#include "klynge/io/output_file.hpp"
 
 namespace klynge::cli {
 
@@ -26,7 +27,17 @@ bool same_file(const std::string& a, const std::string& b) {
   return norm(a) == norm(b);
 }
 
+std::string& config_file() {
+  static std::string path;
+  return path;
+}
+
 }  // namespace
+
+void note_config_file(const std::string& path) {
+  config_file() = path;
+  io::note_input(path);  // OutputFile refuses it too
+}
 
 bool check_output_paths(const std::vector<std::pair<std::string, std::string>>& outputs) {
   bool to_stdout = false;
@@ -34,6 +45,10 @@ bool check_output_paths(const std::vector<std::pair<std::string, std::string>>& 
     const auto& [flag, path] = outputs[i];
     if (path.empty()) continue;
     to_stdout = to_stdout || (path == "-" && flag != "--input");
+    if (flag != "--input" && path != "-" && !config_file().empty() &&
+        same_file(path, config_file()))
+      throw_usage_error(
+          fmt::format("{} {}: is the --config file; write the output elsewhere", flag, path));
     for (std::size_t j = 0; j < i; ++j) {
       const auto& [other_flag, other] = outputs[j];
       if (other.empty() || (other_flag == "--input" && other == "-") || !same_file(path, other))

@@ -15,4 +15,8 @@ namespace klynge::cli {
 // command's input (first in the list): no output may name it.
 bool check_output_paths(const std::vector<std::pair<std::string, std::string>>& outputs);
 
+// The --config file of this run (main reads it from the command line before parsing): no
+// output may name it, or the report would replace the user's configuration.
+void note_config_file(const std::string& path);
+
 }  // namespace klynge::cli

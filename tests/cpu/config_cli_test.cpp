@@ -1,6 +1,8 @@
 // --print-config and --config: the printed configuration, read back, reproduces the run.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "common/run_klynge.hpp"
@@ -110,6 +112,47 @@ TEST(ConfigCli, MissingFileAndUnknownKeyAreClearErrors) {
   run = run_klynge({"analyze", "--config", dir + "/bad.toml"});
   EXPECT_EQ(run.exit_code, 64) << run.err;
   EXPECT_NE(run.err.find("bootstraps"), std::string::npos) << run.err;
+}
+
+// Paths with backslashes, numbers typed as ".9" or "010", and an output naming the --config file:
+// each once broke the round trip or the user's file.
+TEST(ConfigCli, OddPathsAndNumbersRoundTripAndTheConfigFileIsNoOutput) {
+  const std::string dir = test::scratch_dir("config_odd");
+  const std::string odd = dir + "/back\\slash";
+  std::filesystem::create_directories(odd);
+  std::filesystem::copy_file(test::example_file("firms.csv"), odd + "/f.csv",
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::vector<std::string> flags = {
+      "analyze", "--input", odd + "/f.csv", "--entry", "entry_year", "--bootstrap",
+      "99",      "--level", ".9",           "--seed",  "010",        "--permutations",
+      "0"};
+  auto print = flags;
+  print.push_back("--print-config");
+  const auto printed = run_klynge(print);
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  // TOML has no ".9" or "010" numbers; the seed is the decimal 10 (CLI11 alone read octal 8).
+  EXPECT_NE(printed.out.find("level = '.9'"), std::string::npos) << printed.out;
+  EXPECT_NE(printed.out.find("seed = 10\n"), std::string::npos) << printed.out;
+  test::write_file(dir + "/run.toml", printed.out);
+
+  auto direct = flags;
+  direct.insert(direct.end(), {"--json", dir + "/direct.json"});
+  const auto a = run_klynge(direct);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const auto b =
+      run_klynge({"analyze", "--config", dir + "/run.toml", "--json", dir + "/config.json"});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const json ja = json::parse(test::read_file(dir + "/direct.json"));
+  EXPECT_EQ(ja["settings"]["seed"], 10);
+  EXPECT_EQ(comparable(ja), comparable(json::parse(test::read_file(dir + "/config.json"))));
+
+  const std::string before = test::read_file(dir + "/run.toml");
+  for (const char* flag : {"--json", "--csv"}) {
+    const auto c = run_klynge({"analyze", "--config", dir + "/run.toml", flag, dir + "/run.toml"});
+    EXPECT_EQ(c.exit_code, 64) << c.err;
+    EXPECT_NE(c.err.find("is the --config file"), std::string::npos) << c.err;
+  }
+  EXPECT_EQ(test::read_file(dir + "/run.toml"), before);
 }
 
 }  // namespace
