@@ -93,6 +93,26 @@ bool same_double(double a, double b) {
   return (std::isnan(a) && std::isnan(b)) || a == b;
 }
 
+// --balance reweights each dataset's controls; the pool is the same, and its profile still
+// counts (and the warning reports) the members of cells without non-members. The balanced
+// sample behind the pool once dropped them first, so they vanished unreported.
+TEST(PowerPoolStrata, BalanceKeepsTheUnmatchedMembersCounted) {
+  const Panel panel = register_panel(600, true);
+  DesignOptions design;
+  design.growth = GrowthType::log;
+  design.from = kFrom;
+  design.to = kTo;
+  const power::Pool plain = power::pool_from_panel(panel, design, power::MemberProfile::members);
+  design.balance = true;
+  const power::Pool balanced = power::pool_from_panel(panel, design, power::MemberProfile::members);
+  ASSERT_GT(plain.source.unmatched_members, 0u);
+  EXPECT_EQ(balanced.source.unmatched_members, plain.source.unmatched_members);
+  EXPECT_EQ(balanced.source.profile_members, plain.source.profile_members);
+  EXPECT_EQ(balanced.profile, plain.profile);
+  EXPECT_EQ(balanced.firm_ids, plain.firm_ids);
+  EXPECT_TRUE(balanced.design.balance);
+}
+
 TEST(PowerPoolStrata, ProfileIsTheMembersCellsAndThePopulationTheNeverMembers) {
   const Panel panel = register_panel(600, true);
   const power::Pool pool = power::pool_from_panel(panel, kFrom, kTo, power::MemberProfile::members);

@@ -117,7 +117,11 @@ Pool pool_from_panel(const Panel& panel, const DesignOptions& design, MemberProf
   if (profiled && !cohorts && panel.strata.empty())
     throw_usage_error("--member-profile members: name the stratum columns with --strata");
 
-  const Sample sample = build_sample(panel, design);
+  // Unbalanced: --balance reweights each dataset's controls, and here it would drop the profile
+  // members of cells without non-members before make_profile counts and reports them.
+  DesignOptions unbalanced = design;
+  unbalanced.balance = false;
+  const Sample sample = build_sample(panel, unbalanced);
   Pool pool;
   pool.design = design;
   pool.source.path = panel.path;
