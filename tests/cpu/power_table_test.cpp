@@ -4,6 +4,7 @@
 // (docs/power.md "Output").
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -182,6 +183,21 @@ TEST(PowerTable, PrintedToStdoutUnlessAReportGoesThere) {
   ASSERT_EQ(csv_out.exit_code, 0) << csv_out.err;
   EXPECT_EQ(csv_out.out.rfind("premium,firms,metric,test,", 0), 0u) << csv_out.out;
   EXPECT_EQ(csv_out.out.find("power study"), std::string::npos);
+}
+
+// A pool's metric column may be named anything; the CSV quotes it like analyze's CSV does (a
+// comma or quote in the name once shifted every later column of its rows).
+TEST(PowerCsv, QuotesMetricNamesThatNeedIt) {
+  power::PowerRow row;
+  row.metric = "em\"p,x";
+  row.test = "permutation_welch_t";
+  const std::string csv = power::power_csv({row});
+  const std::vector<std::string> lines = lines_of(csv);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[1].find(",\"em\"\"p,x\","), std::string::npos) << csv;
+  // Outside the quoted name, the row has as many commas as the header.
+  const auto commas = [](const std::string& s) { return std::count(s.begin(), s.end(), ','); };
+  EXPECT_EQ(commas(lines[1]) - 1, commas(lines[0]));
 }
 
 }  // namespace

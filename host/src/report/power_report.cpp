@@ -6,6 +6,7 @@
 
 #include "klynge/error.hpp"
 #include "klynge/power_pool.hpp"
+#include "klynge/report/csv_text.hpp"
 #include "klynge/report/json_values.hpp"
 
 namespace klynge::power {
@@ -48,10 +49,6 @@ T field(const json& j, const char* key, const std::string& source) {
   } catch (const nlohmann::json::exception&) {
     bad(source, fmt::format("\"{}\" has the wrong type", key));
   }
-}
-
-std::string csv_number(double x) {
-  return std::isfinite(x) ? fmt::format("{}", x) : "NA";
 }
 
 // --delimiter as the flag takes it (0 = sniffed).
@@ -386,10 +383,10 @@ std::string power_csv(const std::vector<PowerRow>& rows) {
       "rejection_ci_high,true_value,method,covered,coverage_rate,coverage_ci_low,"
       "coverage_ci_high,mean_width\n";
   for (const PowerRow& r : rows) {
-    const std::string head =
-        fmt::format("{},{},{},{},{},{},{},{},{},{}", csv_number(r.premium), r.firms, r.metric,
-                    r.test, r.datasets, r.rejected, csv_number(r.rejection_rate),
-                    csv_number(r.ci_low), csv_number(r.ci_high), csv_number(r.true_value));
+    const std::string head = fmt::format(
+        "{},{},{},{},{},{},{},{},{},{}", csv_number(r.premium), r.firms, csv_field(r.metric),
+        r.test, r.datasets, r.rejected, csv_number(r.rejection_rate), csv_number(r.ci_low),
+        csv_number(r.ci_high), csv_number(r.true_value));
     if (r.coverage.empty()) out += head + ",NA,NA,NA,NA,NA,NA\n";
     for (const CoverageRow& c : r.coverage)
       out += fmt::format("{},{},{},{},{},{},{}\n", head, interval_method_name(c.method), c.covered,
