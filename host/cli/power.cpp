@@ -288,10 +288,19 @@ void run_power(const PowerFlags& flags, const CLI::App& cmd) {
   power::PowerSpec spec;
   power::StudyTally tally;
   double pool_s = 0.0;
+  // The power curve draws rejection rates: known before the study runs, not after it.
+  const auto check_plot = [&](const power::PowerSpec& s) {
+    if (!flags.plot_path.empty() && s.permutations == 0)
+      throw_usage_error("--plot " + flags.plot_path +
+                        ": the power curve draws rejection rates, and --permutations 0 tests "
+                        "nothing (give --permutations, or leave out --plot)");
+  };
   if (!flags.merge.empty()) {
     std::tie(spec, tally) = merge_reports(flags.merge);
+    check_plot(spec);
   } else {
     spec = to_spec(flags);
+    check_plot(spec);
     if (spec.pool) {
       Stopwatch read_clock;
       spec.pool = read_pool(flags.pool, power::study_design(spec), spec.threads);

@@ -172,5 +172,15 @@ TEST(PowerCli, PlotWithoutMatplotlibIsOneClearError) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/p.json"));  // the study's report is kept
 }
 
+TEST(PowerCli, PlotWithoutPermutationsIsRefusedBeforeTheStudy) {
+  const std::string dir = test::scratch_dir("power_cli_plot_no_test");
+  const auto run =
+      run_klynge({"power", "--firms", "200", "--datasets", "10", "--bootstrap", "99",
+                  "--permutations", "0", "--json", dir + "/p.json", "--plot", dir + "/p.png"});
+  EXPECT_EQ(run.exit_code, 64) << run.err;
+  EXPECT_NE(run.err.find("--permutations 0"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/p.json"));  // nothing ran
+}
+
 }  // namespace
 }  // namespace klynge
