@@ -40,8 +40,16 @@ def read_json_report(path, required, what):
 def save(fig, path):
     ext = os.path.splitext(path)[1].lower()
     tmp = f"{path}.tmp.{os.getpid()}{ext}"
+    # Raster images stop at 2^16 pixels a side: a forest plot of some 1 400 rows is taller than
+    # that at 150 dpi, so a tall figure is drawn at a lower resolution (SVG has no limit).
+    dpi = 150
+    if ext != ".svg":
+        dpi = min(150, int(60000 / max(fig.get_size_inches())))
+        if dpi < 150:
+            print(f"klynge plot: note: {path} is drawn at {dpi} dpi to stay within the image size "
+                  "limit; an .svg keeps every row sharp", file=sys.stderr)
     try:
-        fig.savefig(tmp, format=ext[1:], bbox_inches="tight", dpi=150)
+        fig.savefig(tmp, format=ext[1:], bbox_inches="tight", dpi=dpi)
         os.replace(tmp, path)
     except OSError as e:
         try:

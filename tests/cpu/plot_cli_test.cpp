@@ -3,8 +3,11 @@
 // cannot be imported by the interpreter klynge uses.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+
+#include <nlohmann/json.hpp>
 
 #include "common/run_klynge.hpp"
 
@@ -66,6 +69,32 @@ TEST(PlotCli, ForestPlotAsPngAndSvg) {
   expect_svg(r.dir + "/forest.svg");
   EXPECT_NE(test::read_file(r.dir + "/forest.svg").find("bca"), std::string::npos)
       << "the title names the interval drawn";
+}
+
+// A forest plot of 1 500 rows is taller than a PNG may be at 150 dpi (2^16 pixels a side); it
+// once failed with matplotlib's traceback and exit 70. It is drawn at a lower resolution.
+TEST(PlotCli, AForestPlotTallerThanAPngMayBeIsDrawnAtALowerResolution) {
+  const Report r = make_report("plot_tall");
+  nlohmann::json report = nlohmann::json::parse(test::read_file(r.json));
+  const nlohmann::json one = report["results"][0];
+  report["results"] = nlohmann::json::array();
+  for (int k = 0; k < 1500; ++k) report["results"].push_back(one);
+  test::write_file(r.dir + "/tall.json", report.dump());
+  const auto run = run_klynge({"plot", r.dir + "/tall.json", "-o", r.dir + "/tall.png"});
+  SKIP_WITHOUT_MATPLOTLIB(run);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("dpi"), std::string::npos) << run.err;
+  expect_png(r.dir + "/tall.png");
+  // PNG header: width and height, big-endian, at bytes 16..23.
+  const std::string png = test::read_file(r.dir + "/tall.png");
+  const auto u32 = [&](std::size_t at) {
+    return (std::uint32_t{static_cast<unsigned char>(png[at])} << 24) |
+           (std::uint32_t{static_cast<unsigned char>(png[at + 1])} << 16) |
+           (std::uint32_t{static_cast<unsigned char>(png[at + 2])} << 8) |
+           std::uint32_t{static_cast<unsigned char>(png[at + 3])};
+  };
+  EXPECT_LT(u32(20), 65536u);
+  EXPECT_GT(u32(20), 20000u);  // still one row every ~20 pixels
 }
 
 TEST(PlotCli, ReplicateHistogramOfOneResult) {
