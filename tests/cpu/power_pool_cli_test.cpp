@@ -129,8 +129,7 @@ TEST(PowerPoolCli, ConfigFileRoundTripsThePool) {
   auto printing = args;
   printing.push_back("--print-config");
   const auto printed = run_klynge(printing);
-  EXPECT_NE(printed.out.find("pool = \"" + example_pool() + "\""), std::string::npos)
-      << printed.out;
+  EXPECT_NE(printed.out.find("pool = '" + example_pool() + "'"), std::string::npos) << printed.out;
   test::expect_config_round_trip(args, dir, "power");
 }
 

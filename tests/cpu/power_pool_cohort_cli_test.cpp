@@ -107,7 +107,7 @@ TEST(PowerPoolCohortCli, ConfigFileRoundTripsTheCohortDesign) {
   auto printing = args;
   printing.push_back("--print-config");
   const auto printed = run_klynge(printing);
-  EXPECT_NE(printed.out.find("entry-years = \"2011:2015\""), std::string::npos) << printed.out;
+  EXPECT_NE(printed.out.find("entry-years = '2011:2015'"), std::string::npos) << printed.out;
   EXPECT_NE(printed.out.find("horizon = 3"), std::string::npos) << printed.out;
   test::expect_config_round_trip(args, dir, "power");
 }

@@ -206,7 +206,7 @@ TEST(PowerPoolMetricsCli, ConfigFileRoundTripsTheMetrics) {
            {"--metrics", "ansatte,omsetning", "--premium", "0", "--premium", "ansatte=0.02"});
   const auto printed = run_klynge(with(args, {"--print-config"}));
   ASSERT_EQ(printed.exit_code, 0) << printed.err;
-  EXPECT_NE(printed.out.find("metrics = [\"ansatte\", \"omsetning\"]"), std::string::npos)
+  EXPECT_NE(printed.out.find("metrics = ['ansatte', 'omsetning']"), std::string::npos)
       << printed.out;
   test::write_file(dir + "/study.toml", printed.out);
   ASSERT_EQ(run_klynge(args).exit_code, 0);
