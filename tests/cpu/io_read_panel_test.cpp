@@ -305,6 +305,17 @@ TEST(IoReadPanel, MembershipFromTheClusterColumnWhenMemberNamesIt) {
   EXPECT_TRUE(p.member_derived);
 }
 
+// Derivation stands in for the default column only: a membership column the user named that is
+// not in the header is an error, not membership quietly taken from the cluster labels.
+TEST(IoReadPanel, ANamedMembershipColumnThatIsMissingIsAnError) {
+  ReadOptions o = minimal_options();
+  o.columns.member = "in_cluster";
+  const Error e = parse_error("id,year,x,cluster\nA,2004,1,K\nB,2004,1,\n", o);
+  EXPECT_EQ(e.code(), ExitCode::bad_data);
+  EXPECT_TRUE(contains(e.what(), "column 'in_cluster'")) << e.what();
+  EXPECT_TRUE(contains(e.what(), ":1:")) << e.what();
+}
+
 TEST(IoReadPanel, MembershipDerivedFromEntry) {
   ReadOptions o = minimal_options();
   o.columns.entry = "entry";

@@ -464,6 +464,10 @@ Layout map_header(std::string_view text, const std::string& file, const RecordSc
     layout.cluster = mapper.find("cluster");
   if (m.entry) layout.entry = mapper.require(*m.entry, "the entry year");
 
+  // A membership column named by the user (not the default) must be there: deriving membership
+  // from another column instead would answer a question the user did not ask.
+  if (options.membership && m.member != ColumnMap{}.member && m.member != m.cluster)
+    mapper.require(m.member, "the membership column");
   const int member = options.membership ? mapper.find(m.member) : -1;
   if (!options.membership) {
     // Nothing to read: every row is a non-member (filled in after the parse).
