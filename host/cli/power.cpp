@@ -125,7 +125,9 @@ power::PowerSpec to_spec(const PowerFlags& f) {
     if (!m)
       throw_usage_error("--interval: unknown method \"" + name +
                         "\" (known: percentile, basic, normal, bca, studentized)");
-    s.methods.push_back(*m);
+    // As analyze --ci: a method named twice is one method (one coverage column).
+    if (std::find(s.methods.begin(), s.methods.end(), *m) == s.methods.end())
+      s.methods.push_back(*m);
   }
   const auto stat = parse_statistic(f.perm_statistic);
   if (!stat)

@@ -56,6 +56,19 @@ TEST(PowerGrid, BadValuesAreUsageErrors) {
   EXPECT_EQ(usage_code([] { power::parse_firms_grid({"5"}); }), ExitCode::usage);
 }
 
+// A grid point given twice would be simulated twice, to the same rows: refused, naming it.
+TEST(PowerGrid, AGridPointGivenTwiceIsAUsageError) {
+  EXPECT_EQ(usage_code([] { power::parse_premium_grid({"0.02,0,0.02"}); }), ExitCode::usage);
+  EXPECT_EQ(usage_code([] { power::parse_premium_grid({"0.02", "0.020"}); }), ExitCode::usage);
+  EXPECT_EQ(usage_code([] {
+              power::parse_premium_grid({"0", "employees=0,revenue=0,value_added=0"});
+            }),
+            ExitCode::usage);
+  EXPECT_EQ(usage_code([] { power::parse_firms_grid({"300,100,300"}); }), ExitCode::usage);
+  EXPECT_EQ(power::parse_premium_grid({"0.02,0,0.05"}).size(), 3u);
+  EXPECT_EQ(power::parse_firms_grid({"300", "100"}).size(), 2u);
+}
+
 // The smallest permutation p is 1/(P + 1) one-sided and 2/(P + 1) two-sided: a P that can
 // never reach alpha would report a power of 0 at every premium, so it is refused.
 TEST(PowerGrid, PermutationsMustBeAbleToReachAlpha) {

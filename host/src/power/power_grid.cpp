@@ -3,6 +3,7 @@
 // given per metric of the study, by the metric's name (a pool's metric columns may have any
 // names), so metric=value pairs are read against the study's list of metrics.
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "klynge/error.hpp"
 #include "klynge/power.hpp"
@@ -81,6 +82,12 @@ std::vector<PremiumPoint> parse_premium_grid(const std::vector<std::string>& val
       if (!(premium >= -1.0 && premium <= 1.0))
         throw_usage_error(fmt::format(
             "--premium {}: a premium is a log growth per year between -1 and 1", p.label));
+  // A point given twice would be simulated twice, to the same rows.
+  for (std::size_t i = 0; i < grid.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (grid[i].premium == grid[j].premium)
+        throw_usage_error(fmt::format("--premium: {} and {} are the same grid point (give it once)",
+                                      grid[j].label, grid[i].label));
   return grid;
 }
 
@@ -106,6 +113,8 @@ std::vector<std::uint32_t> parse_firms_grid(const std::vector<std::string>& valu
       if (n < 10 || n > sim::kMaxFirms)
         throw_usage_error(
             fmt::format("--firms must be between 10 and {} (got {})", sim::kMaxFirms, n));
+      if (std::find(grid.begin(), grid.end(), static_cast<std::uint32_t>(n)) != grid.end())
+        throw_usage_error(fmt::format("--firms: {} is given twice (give it once)", n));
       grid.push_back(static_cast<std::uint32_t>(n));
     }
   return grid;
