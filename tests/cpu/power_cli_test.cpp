@@ -182,5 +182,21 @@ TEST(PowerCli, PlotWithoutPermutationsIsRefusedBeforeTheStudy) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/p.json"));  // nothing ran
 }
 
+// An interval method named twice is one method, as in analyze --ci: one column in the CSV and
+// the same rows as naming it once.
+TEST(PowerCli, AnIntervalMethodNamedTwiceIsOneMethod) {
+  const std::string dir = test::scratch_dir("power_cli_interval_twice");
+  auto once = study_args(dir + "/once.json");
+  auto twice = study_args(dir + "/twice.json");
+  *std::find(twice.begin(), twice.end(), "percentile,bca") = "percentile,bca,percentile";
+  once.insert(once.end(), {"--csv", dir + "/once.csv"});
+  twice.insert(twice.end(), {"--csv", dir + "/twice.csv"});
+  ASSERT_EQ(run_klynge(once).exit_code, 0);
+  const auto run = run_klynge(twice);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(read_json(dir + "/once.json")["power"], read_json(dir + "/twice.json")["power"]);
+  EXPECT_EQ(test::read_file(dir + "/once.csv"), test::read_file(dir + "/twice.csv"));
+}
+
 }  // namespace
 }  // namespace klynge
