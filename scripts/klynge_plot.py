@@ -15,6 +15,7 @@ Usually run through `klynge plot` or `klynge analyze --plot`. Exit codes follow 
 import argparse
 import csv
 import gzip
+import json
 import math
 import os
 import sys
@@ -24,7 +25,13 @@ from klynge_plot_common import (BAD_DATA, NO_INPUT, USAGE, fail, load_matplotlib
 
 
 def read_report(path):
-    return read_json_report(path, ["results"], "klynge report")
+    report = read_json_report(path, ["results"], "klynge report")
+    version = report.get("schema_version")
+    if not isinstance(version, str) or version.split(".")[0] != "1":
+        print(f"klynge plot: warning: {path}: schema_version {json.dumps(version)} is not 1.x, "
+              "the layout this plot reads (docs/report-schema.md); drawing what it can",
+              file=sys.stderr)
+    return report
 
 
 def comparison_of(row):
@@ -146,7 +153,11 @@ def replicate_values(path, row):
                 if by and fields[0] != batch:
                     continue
                 if tuple(fields[-5:-2]) == want and fields[-1] != "NA":
-                    values.append(float(fields[-1]))
+                    value = float(fields[-1])
+                    if not math.isfinite(value):
+                        fail(BAD_DATA, f"{path}:{reader.line_num}: value {fields[-1]!r} is not "
+                                       "finite (a missing replicate is NA)")
+                    values.append(value)
     except OSError as e:
         fail(NO_INPUT, f"{path}: cannot read: {e.strerror}")
     except (ValueError, EOFError, gzip.BadGzipFile) as e:
@@ -205,7 +216,13 @@ def main():
         fail(USAGE, "--replicates and --result go together (the histogram of one result)")
     report = read_report(args.report)
     plt = load_matplotlib()
-    fig = replicate_histogram(report, args, plt) if args.replicates else forest(report, args, plt)
+    try:
+        fig = replicate_histogram(report, args, plt) if args.replicates else forest(report, args,
+                                                                                     plt)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        # An edited or foreign report: one line and 65, not a traceback and 70.
+        fail(BAD_DATA, f"{args.report}: a result lacks a field or has one of the wrong type "
+                       f"({type(e).__name__}: {e}); is it a klynge analyze report?")
     save(fig, args.output)
 
 

@@ -53,7 +53,7 @@ void add_plot_command(CLI::App& app) {
       "Replicates file of `analyze --save-replicates`: draw the histogram of --result");
   CLI::Option* result =
       cmd->add_option("--result", flags->result, "Index of the result row (0-based) to draw")
-          ->check(CLI::NonNegativeNumber);
+          ->check(CLI::Range(0, std::numeric_limits<int>::max()).description("INDEX >= 0"));
   reps->needs(result);
   result->needs(reps);
   cmd->callback([flags] { run_plot(*flags); });

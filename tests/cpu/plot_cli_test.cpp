@@ -97,6 +97,39 @@ TEST(PlotCli, AForestPlotTallerThanAPngMayBeIsDrawnAtALowerResolution) {
   EXPECT_GT(u32(20), 20000u);  // still one row every ~20 pixels
 }
 
+// Edited reports and replicate files: one line and exit 65, never a traceback; a report of
+// another layout version is drawn with a warning.
+TEST(PlotCli, EditedReportsAndReplicatesAreClearErrors) {
+  const Report r = make_report("plot_edited");
+  nlohmann::json report = nlohmann::json::parse(test::read_file(r.json));
+  nlohmann::json edited = report;
+  edited["results"][0]["estimate"] = "x";
+  test::write_file(r.dir + "/string.json", edited.dump());
+  auto run = run_klynge({"plot", r.dir + "/string.json", "-o", r.dir + "/s.png"});
+  SKIP_WITHOUT_MATPLOTLIB(run);
+  EXPECT_EQ(run.exit_code, 65) << run.err;
+  EXPECT_EQ(run.err.find("Traceback"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("string.json"), std::string::npos) << run.err;
+
+  edited = report;
+  edited["schema_version"] = "99.0";
+  test::write_file(r.dir + "/v99.json", edited.dump());
+  run = run_klynge({"plot", r.dir + "/v99.json", "-o", r.dir + "/v.png"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("schema_version \"99.0\""), std::string::npos) << run.err;
+
+  std::string reps = test::read_file(r.replicates);
+  const std::size_t second_line = reps.find('\n') + 1;
+  const std::size_t end = reps.find('\n', second_line);
+  const std::size_t last_comma = reps.rfind(',', end);
+  reps.replace(last_comma + 1, end - last_comma - 1, "inf");
+  test::write_file(r.dir + "/inf.csv", reps);
+  run = run_klynge({"plot", r.json, "-o", r.dir + "/h.png", "--replicates", r.dir + "/inf.csv",
+                    "--result", "0"});
+  EXPECT_EQ(run.exit_code, 65) << run.err;
+  EXPECT_NE(run.err.find("inf.csv:2:"), std::string::npos) << run.err;
+}
+
 TEST(PlotCli, ReplicateHistogramOfOneResult) {
   const Report r = make_report("plot_histogram");
   auto run = run_klynge(
