@@ -20,6 +20,34 @@ json comparable(json report) {
   return report;
 }
 
+// Runs `flags` with --print-config, writes the printed configuration to DIR/run.toml, then runs
+// `flags` directly and the configuration file: the printed text and both reports.
+struct RoundTrip {
+  std::string printed;
+  json direct, from_config;
+};
+
+RoundTrip print_and_rerun(const std::vector<std::string>& flags, const std::string& dir) {
+  RoundTrip t;
+  auto print = flags;
+  print.push_back("--print-config");
+  const auto printed = run_klynge(print);
+  EXPECT_EQ(printed.exit_code, 0) << printed.err;
+  t.printed = printed.out;
+  test::write_file(dir + "/run.toml", printed.out);
+  auto direct = flags;
+  direct.insert(direct.end(), {"--json", dir + "/direct.json"});
+  const auto a = run_klynge(direct);
+  const auto b =
+      run_klynge({"analyze", "--config", dir + "/run.toml", "--json", dir + "/config.json"});
+  EXPECT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(b.exit_code, 0) << b.err;
+  if (a.exit_code != 0 || b.exit_code != 0) return t;
+  t.direct = json::parse(test::read_file(dir + "/direct.json"));
+  t.from_config = json::parse(test::read_file(dir + "/config.json"));
+  return t;
+}
+
 TEST(ConfigCli, PrintedConfigurationReproducesTheRun) {
   const std::string dir = test::scratch_dir("config_roundtrip");
   const std::vector<std::string> flags = {"analyze",
@@ -42,24 +70,13 @@ TEST(ConfigCli, PrintedConfigurationReproducesTheRun) {
                                           "--balance",
                                           "--strata",
                                           "nace,region"};
-  auto print = flags;
-  print.push_back("--print-config");
-  const auto printed = run_klynge(print);
-  ASSERT_EQ(printed.exit_code, 0) << printed.err;
-  EXPECT_EQ(printed.out.rfind("[analyze]\n", 0), 0u) << printed.out;
-  EXPECT_NE(printed.out.find("seed = 123"), std::string::npos) << printed.out;
-  EXPECT_NE(printed.out.find("balance = true"), std::string::npos) << printed.out;
-  test::write_file(dir + "/run.toml", printed.out);
-
-  auto direct = flags;
-  direct.insert(direct.end(), {"--json", dir + "/direct.json"});
-  const auto a = run_klynge(direct);
-  ASSERT_EQ(a.exit_code, 0) << a.err;
-  const auto b =
-      run_klynge({"analyze", "--config", dir + "/run.toml", "--json", dir + "/config.json"});
-  ASSERT_EQ(b.exit_code, 0) << b.err;
-  const json ja = json::parse(test::read_file(dir + "/direct.json"));
-  const json jb = json::parse(test::read_file(dir + "/config.json"));
+  const RoundTrip t = print_and_rerun(flags, dir);
+  ASSERT_FALSE(t.direct.is_null());
+  EXPECT_EQ(t.printed.rfind("[analyze]\n", 0), 0u) << t.printed;
+  EXPECT_NE(t.printed.find("seed = 123"), std::string::npos) << t.printed;
+  EXPECT_NE(t.printed.find("balance = true"), std::string::npos) << t.printed;
+  const json& ja = t.direct;
+  const json& jb = t.from_config;
   EXPECT_EQ(comparable(ja), comparable(jb));
   // The configuration recorded in the report is the one that ran.
   json ca = ja["provenance"]["configuration"], cb = jb["provenance"]["configuration"];
@@ -126,25 +143,13 @@ TEST(ConfigCli, OddPathsAndNumbersRoundTripAndTheConfigFileIsNoOutput) {
       "analyze", "--input", odd + "/f.csv", "--entry", "entry_year", "--bootstrap",
       "99",      "--level", ".9",           "--seed",  "010",        "--permutations",
       "0"};
-  auto print = flags;
-  print.push_back("--print-config");
-  const auto printed = run_klynge(print);
-  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  const RoundTrip t = print_and_rerun(flags, dir);
+  ASSERT_FALSE(t.direct.is_null());
   // TOML has no ".9" or "010" numbers; the seed is the decimal 10 (CLI11 alone read octal 8).
-  EXPECT_NE(printed.out.find("level = '.9'"), std::string::npos) << printed.out;
-  EXPECT_NE(printed.out.find("seed = 10\n"), std::string::npos) << printed.out;
-  test::write_file(dir + "/run.toml", printed.out);
-
-  auto direct = flags;
-  direct.insert(direct.end(), {"--json", dir + "/direct.json"});
-  const auto a = run_klynge(direct);
-  ASSERT_EQ(a.exit_code, 0) << a.err;
-  const auto b =
-      run_klynge({"analyze", "--config", dir + "/run.toml", "--json", dir + "/config.json"});
-  ASSERT_EQ(b.exit_code, 0) << b.err;
-  const json ja = json::parse(test::read_file(dir + "/direct.json"));
-  EXPECT_EQ(ja["settings"]["seed"], 10);
-  EXPECT_EQ(comparable(ja), comparable(json::parse(test::read_file(dir + "/config.json"))));
+  EXPECT_NE(t.printed.find("level = '.9'"), std::string::npos) << t.printed;
+  EXPECT_NE(t.printed.find("seed = 10\n"), std::string::npos) << t.printed;
+  EXPECT_EQ(t.direct["settings"]["seed"], 10);
+  EXPECT_EQ(comparable(t.direct), comparable(t.from_config));
 
   const std::string before = test::read_file(dir + "/run.toml");
   for (const char* flag : {"--json", "--csv"}) {
