@@ -44,7 +44,7 @@ def save(fig, path):
     # that at 150 dpi, so a tall figure is drawn at a lower resolution (SVG has no limit).
     dpi = 150
     if ext != ".svg":
-        dpi = min(150, int(60000 / max(fig.get_size_inches())))
+        dpi = max(1, min(150, int(60000 / max(fig.get_size_inches()))))
         if dpi < 150:
             print(f"klynge plot: note: {path} is drawn at {dpi} dpi to stay within the image size "
                   "limit; an .svg keeps every row sharp", file=sys.stderr)

@@ -2,8 +2,9 @@
 // is a usage error (exit 64) whose message names the flag and quotes the value. A premium is
 // given per metric of the study, by the metric's name (a pool's metric columns may have any
 // names), so metric=value pairs are read against the study's list of metrics.
-#include <fmt/format.h>
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "klynge/error.hpp"
 #include "klynge/power.hpp"
