@@ -159,7 +159,10 @@ __global__ void permutation_warp_kernel(hd::PermView v, std::uint64_t first, std
       __syncwarp();
     }
     if (lane == 0) {
+      // welch_t's cohort aggregate needs the drawn positions: lane 0 replays the takes.
+      if (v.firm_se) hd::mark_drawn(v, r, 0, sc);
       hd::statistics_from_member_sums(v, sc, vals);
+      if (v.firm_se) hd::unmark_drawn(v, sc);
       for (std::uint32_t k = 0; k < keys; ++k) values[k * n + j] = vals[k];
     }
     __syncwarp();
@@ -219,6 +222,12 @@ const hd::PermView& device_copies(const engine::PermData& d, const BackendChoice
   v.group_of = up.upload(d.group_of);
   v.position_group = up.upload(d.position_group);
   v.group_totals = v.group_sums ? up.upload(d.group_totals) : v.block_totals;  // as on the host
+  v.contribution_firm = up.upload(d.contribution_firm);
+  v.firm_positions = up.upload(d.firm_positions);
+  v.firm_cell = up.upload(d.firm_cell);
+  v.firm_rec = up.upload(d.firm_rec);
+  v.position_slots = up.upload(d.position_slots);
+  v.pair_sums = up.upload(d.pair_sums);
   d.device = dev;
   return dev->v;
 }
@@ -228,20 +237,20 @@ const hd::PermView& device_copies(const engine::PermData& d, const BackendChoice
 namespace {
 
 // The scratch of `count` threads or warp slots (allocated with a status, for
-// allocate_shrinking), Floyd's bitmaps cleared.
+// allocate_shrinking), Floyd's bitmaps and the drawn marks cleared.
 struct PermScratchBuffers {
   RawDeviceMemory label, taken, doubles, sums, chosen, key_tmp;
 
   cudaError_t allocate(const PermScratchShape& shape, std::uint64_t count, std::size_t keys) {
     cudaError_t s = label.allocate(count * shape.label);
-    if (s == cudaSuccess) s = taken.allocate(count * shape.taken * sizeof(std::uint64_t));
+    if (s == cudaSuccess) s = taken.allocate(count * shape.words() * sizeof(std::uint64_t));
     if (s == cudaSuccess) s = doubles.allocate(count * shape.doubles() * sizeof(double));
     if (s == cudaSuccess) s = sums.allocate(count * shape.sums() * sizeof(hd::PermSums));
     if (s == cudaSuccess) s = chosen.allocate(count * shape.chosen * sizeof(std::uint32_t));
     if (s == cudaSuccess) s = key_tmp.allocate(count * keys * sizeof(double));
-    // Floyd's bitmaps must start clear; every replicate leaves its bitmap clear again.
+    // Floyd's bitmaps and the drawn marks must start clear; every replicate leaves them clear.
     if (s == cudaSuccess)
-      s = cudaMemset(taken.as<void>(), 0, count * shape.taken * sizeof(std::uint64_t));
+      s = cudaMemset(taken.as<void>(), 0, count * shape.words() * sizeof(std::uint64_t));
     return s;
   }
   PermScratchArrays arrays() const {

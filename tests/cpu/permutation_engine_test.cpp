@@ -3,6 +3,9 @@
 // inside its 99% interval of the exact p, and the reproducibility contract (threads, splits).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -247,8 +250,13 @@ TEST_P(ObservedStatistics, CellsEqualDescribe) {
         if (e.metric != t.keys[k].metric || e.cohort != t.keys[k].cohort || e.statistic != st)
           continue;
         if (e.cohort == kAllCohorts) {
-          // Aggregates: same value except welch_t (studentized with independent cells here).
-          if (st != Statistic::welch_t) EXPECT_NEAR(t.observed[k], e.value, 1e-14) << k;
+          // Aggregates: welch_t studentized by the firms' influence, as describe; bit for bit
+          // on the general path, to rounding on the fast path (hd/perm_firm_influence.hpp).
+          if (st == Statistic::welch_t && !fast)
+            EXPECT_TRUE(same_bits(t.observed[k], e.value))
+                << k << ": " << t.observed[k] << " vs " << e.value;
+          else
+            EXPECT_NEAR(t.observed[k], e.value, 1e-12 * std::fabs(e.value) + 1e-14) << k;
         } else if (e.status == "ok") {
           const bool fast_path = fast && (st == Statistic::mean_diff || st == Statistic::welch_t);
           if (fast_path)
@@ -315,6 +323,80 @@ TEST(PermutationEngine, FastPathAgreesWithGeneralPath) {
   ASSERT_EQ(fast.count, 10u * 3u);
   for (std::size_t i = 0; i < fast.values.size(); ++i)
     EXPECT_NEAR(fast.values[i], general.values[i], 1e-12 * (1 + std::fabs(general.values[i])));
+}
+
+// welch_t's cohort aggregate over every relabeling of two cohorts that share three control
+// firms: the weighted mean difference divided by the firms' influence SE (each firm's influence
+// summed over both cohorts), computed here from the labels directly. Both paths enumerate the
+// same 15 x 15 relabelings; the sorted aggregates must match the direct computation.
+TEST(PermutationEngine, CohortWelchAggregateIsStudentizedByTheFirmsInfluence) {
+  const std::vector<double> a_members{0.31, 0.12}, a_controls{0.05, -0.02, 0.11, 0.07};
+  const std::vector<double> b_members{0.22, 0.27}, b_controls{-0.02, 0.11, 0.07, -0.09};
+  const Sample s = make_sample(
+      {CellSpec{2010, {a_members}, {a_controls}, {}, {}, {0, 1}, {100, 101, 102, 103}},
+       CellSpec{2011, {b_members}, {b_controls}, {}, {}, {2, 3}, {101, 102, 103, 104}}});
+  struct Cell {
+    std::vector<double> y;
+    std::vector<int> firm;
+  };
+  const std::vector<Cell> cells{
+      {{0.31, 0.12, 0.05, -0.02, 0.11, 0.07}, {0, 1, 100, 101, 102, 103}},
+      {{0.22, 0.27, -0.02, 0.11, 0.07, -0.09}, {2, 3, 101, 102, 103, 104}}};
+  // The aggregate with members chosen[c] (bit masks over each cell's six contributions).
+  const auto aggregate = [&](const std::array<unsigned, 2>& chosen) {
+    double total = 0.0, sum = 0.0;
+    std::map<int, double> influence;
+    std::array<double, 2> mean[2];
+    std::array<double, 2> units[2];
+    for (int c = 0; c < 2; ++c)
+      for (int g = 0; g < 2; ++g) {
+        double n = 0.0, sy = 0.0;
+        for (int i = 0; i < 6; ++i)
+          if ((((chosen[c] >> i) & 1u) != 0) == (g == 0)) {
+            n += 1.0;
+            sy += cells[c].y[i];
+          }
+        mean[c][g] = sy / n;
+        units[c][g] = n;
+      }
+    for (int c = 0; c < 2; ++c) {
+      total += units[c][0];
+      sum += units[c][0] * (mean[c][0] - mean[c][1]);
+    }
+    for (int c = 0; c < 2; ++c)
+      for (int i = 0; i < 6; ++i) {
+        const int g = ((chosen[c] >> i) & 1u) != 0 ? 0 : 1;
+        const double n = units[c][g];
+        const double omega = units[c][0] / total;
+        influence[cells[c].firm[i]] +=
+            (g == 0 ? omega : -omega) * std::sqrt(n / (n - 1.0)) / n * (cells[c].y[i] - mean[c][g]);
+      }
+    double se2 = 0.0;
+    for (const auto& [firm, v] : influence) se2 += v * v;
+    return (sum / total) / std::sqrt(se2);
+  };
+  std::vector<double> expected;
+  for (unsigned a = 0; a < 64; ++a)
+    for (unsigned b = 0; b < 64; ++b)
+      if (std::popcount(a) == 2 && std::popcount(b) == 2) expected.push_back(aggregate({a, b}));
+  std::sort(expected.begin(), expected.end());
+  ASSERT_EQ(expected.size(), 225u);
+  for (const bool fast : {true, false}) {
+    PermutationSpec spec;
+    spec.fast = fast;
+    spec.permutations = 1000;
+    const PermutationTable t = run_permutations(s, test::cohort_options(), spec);
+    ASSERT_TRUE(t.exact);
+    ASSERT_EQ(t.count, 225u);
+    ASSERT_EQ(t.keys.size(), 3u);  // two cohorts and the aggregate
+    std::vector<double> got(t.values.begin() + 2 * t.count, t.values.begin() + 3 * t.count);
+    std::sort(got.begin(), got.end());
+    for (std::size_t i = 0; i < got.size(); ++i)
+      EXPECT_NEAR(got[i], expected[i], 1e-12 * (1.0 + std::fabs(expected[i])))
+          << (fast ? "fast " : "general ") << i;
+    // Observed: the labels as given (members first in each cell).
+    EXPECT_NEAR(t.observed[2], aggregate({3u, 3u}), 1e-12);
+  }
 }
 
 // Within-block relabeling keeps each block's member count; blocks never straddle cells; every

@@ -272,12 +272,11 @@ TEST(PowerValidation, PoolCohortDesignSizeWithSmallCohortsAndCoverage) {
   for (const auto& r : power::power_rows(s, power::run_study(s))) {
     std::printf("cohort design, 120 firms, %s: rejection rate %.4f, %llu undefined\n",
                 r.metric.c_str(), r.rejection_rate, static_cast<unsigned long long>(r.undefined));
-    // Not conservative (a voided welch_t aggregate made it reject 1.4%), and at most slightly
-    // liberal: the within-cohort relabelings let a shared control be a pseudo-member in one
-    // cohort and a control in another, which the data never do (docs/permutation.md "Cohort
-    // design": 0.051-0.058 measured over four seeds).
-    EXPECT_GT(r.rejection_rate, 0.05 - 3 * size_se) << r.metric;
-    EXPECT_LT(r.rejection_rate, 0.065) << r.metric;
+    // At the level: not conservative (a voided welch_t aggregate made it reject 1.4%), and not
+    // liberal either since the aggregate is studentized by the firms' influence, which counts
+    // the controls the cohorts share (docs/permutation.md "Cohort design"; studentized as if
+    // the cohorts were independent it rejected 0.051-0.058 over four seeds).
+    EXPECT_NEAR(r.rejection_rate, 0.05, 3.5 * size_se) << r.metric;
     EXPECT_EQ(r.undefined, 0u) << r.metric;
   }
 

@@ -138,8 +138,19 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
 
   // Fast path (mean_diff, welch_t): records and totals only. General path: per-metric arrays,
   // and for the median and trimmed mean the sorted valid entries of each (metric, cell).
+  // welch_t's cohort aggregate is studentized by the firms' influence (firm_se). Its fast path
+  // (hd/perm_firm_influence.hpp) needs every block to draw its members and no balance factors;
+  // otherwise it runs on the general path.
+  const bool firm_se = cohort && spec.statistic == Statistic::welch_t;
+  bool members_drawn = true;
+  for (std::size_t b = 0; b < d.block_members.size(); ++b) {
+    const std::uint32_t size = d.block_begin[b + 1] - d.block_begin[b];
+    if (d.block_members[b] > size - d.block_members[b]) members_drawn = false;
+  }
   const bool fast =
-      spec.fast && (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t);
+      spec.fast &&
+      (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t) &&
+      !(firm_se && (balanced || !members_drawn));
   const bool sorted =
       spec.statistic == Statistic::median_diff || spec.statistic == Statistic::trimmed_mean_diff;
   for (std::size_t m = 0; m < metrics && !fast; ++m) {
@@ -225,8 +236,18 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
     }
   }
 
+  if (firm_se) build_firm_influence(sample, fast, d);
+
   hd::PermView& v = d.view;
   v.fast = fast;
+  v.firm_se = firm_se;
+  v.firms = d.firms;
+  v.contribution_firm = d.contribution_firm.data();
+  v.firm_positions = d.firm_positions.data();
+  v.firm_cell = d.firm_cell.data();
+  v.firm_rec = d.firm_rec.data();
+  v.position_slots = d.position_slots.data();
+  v.pair_sums = d.pair_sums.data();
   v.balanced = balanced;
   v.cell_group_begin = d.cell_group_begin.data();
   v.group_of = d.group_of.data();
@@ -272,8 +293,12 @@ hd::PermScratchShape perm_scratch_shape(const PermData& d) {
   const bool general = !d.view.fast;
   const std::size_t metrics = std::max<std::uint32_t>(d.view.metrics, 1);
   hd::PermScratchShape s{};
+  const bool firm_se = d.view.firm_se;
   s.label = general ? std::max<std::size_t>(d.view.contributions, 1) : 1;
   s.taken = std::max<std::size_t>((d.longest_block + 63) / 64, 1);
+  s.marks = firm_se && !general ? (std::size_t{d.view.contributions} + 63) / 64 : 0;
+  s.firms = firm_se && general ? d.firms : 0;
+  s.cell_terms = firm_se && !general ? metrics * hd::firm_terms_per_metric(d.view) : 0;
   s.cell = general ? std::max<std::uint32_t>(d.longest_cell, 1) : 1;
   s.sorted = general ? std::max<std::uint32_t>(d.longest_sorted, 1) : 1;
   s.cells = std::max<std::uint32_t>(d.view.cells, 1);
@@ -303,7 +328,7 @@ struct Scratch {
   explicit Scratch(const PermData& d) {
     const hd::PermScratchShape shape = perm_scratch_shape(d);
     label.resize(shape.label);
-    taken.resize(shape.taken);
+    taken.resize(shape.words());
     doubles.resize(shape.doubles());
     sums.resize(shape.sums());
     chosen.resize(shape.chosen);

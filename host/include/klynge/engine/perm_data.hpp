@@ -26,6 +26,12 @@ struct PermData {
   std::vector<std::uint32_t> cell_group_begin{0}, group_of;  // --balance: balance groups
   std::vector<std::uint32_t> position_group;                 // balanced fast path
   std::vector<hd::PermSums> group_totals;
+  // welch_t's cohort aggregate (hd::PermView::firm_se): dense firm indices, and on the fast
+  // path each firm's positions and the pair sums of its records.
+  std::uint32_t firms = 0;
+  std::vector<std::uint32_t> contribution_firm, firm_begin, firm_positions, firm_cell,
+      position_slots;
+  std::vector<double> firm_rec, pair_sums;
   std::uint32_t groups = 0;
   std::uint64_t total_draws = 0;
   std::uint64_t relabelings = 1;
@@ -39,6 +45,11 @@ struct PermData {
 // Builds the blocks, cells and records of the test; view points into the vectors (do not copy).
 void build_perm_data(const Sample& sample, const DesignOptions& options,
                      const PermutationSpec& spec, PermData& d);
+
+// The firm arrays of welch_t's cohort aggregate (hd/perm_firm_influence.hpp): the general
+// path's contribution -> firm map, or (fast) the firms' positions and pair sums from d.rec.
+// Called by build_perm_data once the blocks, cells and records are in d.
+void build_firm_influence(const Sample& sample, bool fast, PermData& d);
 
 // The scratch one worker (a CPU thread, a GPU thread or warp slot) needs for d's replicates.
 hd::PermScratchShape perm_scratch_shape(const PermData& d);

@@ -7,7 +7,9 @@
 // same labels, so a firm's metrics move together and one replicate is one draw from the joint
 // permutation distribution of all keys (what maxT needs). Blocks never straddle cells; in the
 // cohort design a control firm appears in several cells and is relabeled in each cell's block
-// independently (docs/permutation.md, "Blocks").
+// independently (docs/permutation.md, "Blocks"); welch_t's aggregate is therefore studentized
+// by the firms' influence, which counts a shared control once (label_firm_aggregate,
+// hd/perm_firm_influence.hpp).
 //
 // Statistics use the shared reductions of hd/group_stats.hpp with 0/1 counts over the whole
 // cell: counts = label for the members, 1 - label for the controls. With the observed labels
@@ -21,106 +23,12 @@
 #include "klynge/hd/group_stats.hpp"
 #include "klynge/hd/macros.hpp"
 #include "klynge/hd/metric_count.hpp"
+#include "klynge/hd/perm_firm_influence.hpp"
 #include "klynge/hd/perm_sums.hpp"
+#include "klynge/hd/perm_view.hpp"
 #include "klynge/hd/permutation_draws.hpp"
 
 namespace klynge::hd {
-
-// Statistic order as klynge::Statistic.
-inline constexpr int kPermMean = 0, kPermMedian = 1, kPermTrimmed = 2, kPermAgg = 3, kPermWelch = 4;
-
-struct PermView {
-  // Blocks: positions block_pos[block_begin[b] .. block_begin[b + 1]) (contribution indices,
-  // members of the observed labeling first); block_members[b] of them are observed members.
-  const std::uint32_t* block_begin;
-  const std::uint32_t* block_pos;
-  const std::uint32_t* block_members;
-  const std::uint64_t* block_draw_offset;  // first draw position of each block
-  const std::uint64_t* block_radix;        // C(n_b, k_b), exact mode
-  std::uint32_t blocks;
-
-  // Cells: contributions [cell_begin[c], cell_end[c]).
-  const std::uint32_t* cell_begin;
-  const std::uint32_t* cell_end;
-  std::uint32_t cells;
-
-  // Per metric m, per contribution i: entry m * contributions + i.
-  const double* y;
-  const double* w;
-  const double* x0;
-  const double* x1;
-  std::uint32_t metrics;
-  std::uint32_t contributions;
-
-  // Sorted valid entries of each (metric, cell) segment s = m * cells + c, for the median and
-  // trimmed mean: [sorted_begin[s], sorted_begin[s + 1]) of sorted_y, sorted_w, sorted_index
-  // (contribution index), ordered by (y, w, contribution).
-  const std::uint32_t* sorted_begin;
-  const double* sorted_y;
-  const double* sorted_w;
-  const std::uint32_t* sorted_index;
-
-  // --balance (docs/permutation.md "Weights"): the statistic is the balanced comparison, its
-  // balance factors recomputed from every relabeling. A balance group is a cell x stratum; the
-  // groups of cell c are [cell_group_begin[c], cell_group_begin[c + 1]) (ascending stratum, as
-  // balance_cell orders them) and group_of[i] is contribution i's. The weights w are then the
-  // sampling weights alone (Sample::unbalanced_weight). With --perm-scheme strata the groups
-  // are the blocks (group g is block g), so the fast path keeps block sums as group sums.
-  bool balanced;
-  const std::uint32_t* cell_group_begin;  // [cells + 1]
-  const std::uint32_t* group_of;          // [contributions], general path
-  std::uint32_t groups;
-  // Balanced fast path: each group's totals ([metric * groups]; with strata blocks these are
-  // block_totals) and whether the blocks are wider than the groups (--perm-scheme all: the
-  // drawn records are then added to their groups' sums one by one, add_group_members, which
-  // reads the group of each block position; null otherwise).
-  const std::uint32_t* position_group;
-  const PermSums* group_totals;
-  bool group_sums;
-
-  int statistic;       // kPerm*
-  bool cohort_design;  // adds the aggregate over cells
-  bool weighted;       // fractional trimming by mass
-  bool level;          // agg_diff not applicable
-  double trim;
-
-  std::uint64_t seed;
-  std::uint32_t analysis;
-
-  // Fast path (mean_diff, welch_t): sums over the drawn (smaller) group only, O(k) per block.
-  bool fast;
-  // Records in block-position order (position j is contribution block_pos[j]), position-major
-  // so a drawn firm is one gather for all its metrics and a block-local draw t is position
-  // block_begin[b] + t without a lookup: rec[(j * metrics + m) * 2] = y - center of its
-  // (metric, cell) and rec[... + 1] = w, both 0 where the contribution is not valid for m.
-  const double* rec;
-  const double* center;             // [metric * cells]
-  const PermSums* cell_totals;      // [metric * cells]
-  const PermSums* block_totals;     // [metric * blocks]
-  const std::uint32_t* block_cell;  // [blocks]
-  std::uint64_t total_draws;        // sum of k_b
-};
-
-// Per-thread scratch, sized by the host.
-struct PermScratch {
-  std::uint8_t* label;      // [contributions]
-  std::uint64_t* taken;     // [(longest block + 63) / 64], all clear between uses
-  double* member_count;     // [longest cell]
-  double* control_count;    // [longest cell]
-  double* sorted_member;    // [longest sorted segment]
-  double* sorted_control;   // [longest sorted segment]
-  double* cell_value;       // [cells]
-  double* cell_units;       // [cells] member units
-  double* cell_se2;         // [cells] squared SE of the mean difference
-  double* cell_diff;        // [cells] mean difference
-  double* group_member_w;   // [groups] balanced general path: the groups' member weight,
-  double* group_control_w;  // control weight
-  double* group_factor;     // and balance factor (0: the group is not matched)
-  std::uint32_t* chosen;    // [total draws] the drawn contributions (fast path: block
-                            // positions), block by block
-  PermSums* member_sums;    // [metrics * cells] fast path ([metrics * groups] when balanced)
-  PermSums* drawn_sums;     // [kPermLanes * metrics] fast path (lane partial sums)
-};
 
 KLYNGE_HD std::uint32_t perm_keys_per_metric(const PermView& v) {
   return v.cells + (v.cohort_design ? 1u : 0u);
@@ -241,6 +149,27 @@ KLYNGE_HD void balanced_weights(const PermView& v, std::uint32_t cell, const dou
   }
 }
 
+// Each group's weights and counts in one (metric, cell) under `label`: (w, label) or, balanced,
+// (the balanced weight, none), in sc.member_count / sc.control_count.
+struct CellWeights {
+  const double *member_w, *member_c, *control_w, *control_c;
+};
+
+KLYNGE_HD CellWeights cell_weights(const PermView& v, std::uint32_t cell, const double* w,
+                                   const PermScratch& sc) {
+  if (v.balanced) {
+    balanced_weights(v, cell, w, sc);
+    return CellWeights{sc.member_count, nullptr, sc.control_count, nullptr};
+  }
+  const std::uint32_t begin = v.cell_begin[cell], n = v.cell_end[cell] - begin;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const double l = sc.label[begin + i] ? 1.0 : 0.0;
+    sc.member_count[i] = l;
+    sc.control_count[i] = 1.0 - l;
+  }
+  return CellWeights{w, sc.member_count, w, sc.control_count};
+}
+
 // The statistic of one (metric, cell) under `label`; *diff gets the mean difference, *se2 its
 // squared SE (NaN unless both groups have >= 2 firms) and *units the member units.
 KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::uint32_t cell,
@@ -250,24 +179,11 @@ KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::ui
   const std::uint32_t begin = v.cell_begin[cell], n = v.cell_end[cell] - begin;
   const std::size_t base = static_cast<std::size_t>(metric) * v.contributions + begin;
   const double* y = v.y + base;
-  const double* w = v.w + base;
-  // Each group's weights and counts: (w, label) or, balanced, (the balanced weight, none).
-  const double* member_w = w;
-  const double* member_c = sc.member_count;
-  const double* control_w = w;
-  const double* control_c = sc.control_count;
-  if (v.balanced) {
-    balanced_weights(v, cell, w, sc);
-    member_w = sc.member_count;
-    control_w = sc.control_count;
-    member_c = control_c = nullptr;
-  } else {
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const double l = sc.label[begin + i] ? 1.0 : 0.0;
-      sc.member_count[i] = l;
-      sc.control_count[i] = 1.0 - l;
-    }
-  }
+  const CellWeights cw = cell_weights(v, cell, v.w + base, sc);
+  const double* member_w = cw.member_w;
+  const double* member_c = cw.member_c;
+  const double* control_w = cw.control_w;
+  const double* control_c = cw.control_c;
   const Moments m = moments(y, member_w, member_c, n);
   const Moments c = moments(y, control_w, control_c, n);
   *se2 = nan;
@@ -316,25 +232,58 @@ KLYNGE_HD double cell_statistic(const PermView& v, std::uint32_t metric, std::ui
 }
 
 // The cohort aggregate of one metric from the cell values in scratch: each cell with a value
-// weighted by its member units; welch_t studentizes the weighted mean difference of the cells
-// whose mean difference has a standard error (>= 2 units in each group, as describe) by
-// sqrt(sum omega_g^2 se2_g) (cells treated as independent; docs/permutation.md). A relabeling
-// that leaves a cell one valid member therefore drops that cell, as the observed labels would,
-// instead of voiding the replicate (which would count as extreme: a conservative test).
+// weighted by its member units (every statistic but welch_t, whose aggregate is studentized by
+// the firms' influence: label_firm_aggregate, hd/perm_firm_influence.hpp). A relabeling that
+// leaves a cell without a value drops that cell, as the observed labels would, instead of
+// voiding the replicate (which would count as extreme: a conservative test).
 KLYNGE_HD double aggregate_statistic(const PermView& v, const PermScratch& sc) {
-  const bool welch = v.statistic == kPermWelch;
-  double total = 0.0, sum = 0.0, se2 = 0.0;
+  double total = 0.0, sum = 0.0;
   for (std::uint32_t c = 0; c < v.cells; ++c) {
-    const double value = welch ? sc.cell_diff[c] : sc.cell_value[c];
+    const double value = sc.cell_value[c];
     if (!perm_finite(value)) continue;
-    if (welch && !perm_finite(sc.cell_se2[c])) continue;
     total += sc.cell_units[c];
     sum += sc.cell_units[c] * value;
-    if (welch) se2 += sc.cell_units[c] * sc.cell_units[c] * sc.cell_se2[c];
+  }
+  return total > 0.0 ? sum / total : nan_value();
+}
+
+// welch_t's cohort aggregate under `label` (PermView::firm_se, general path): the weighted mean
+// difference over the cells in the aggregate, divided by the firms' influence standard error.
+// describe's arithmetic in describe's order (host/src/stats/describe.cpp), so with the observed
+// labels it is describe's value bit for bit. Cell values from label_statistics in scratch.
+KLYNGE_HD double label_firm_aggregate(const PermView& v, std::uint32_t metric,
+                                      const PermScratch& sc) {
+  double total = 0.0, sum = 0.0;
+  for (std::uint32_t c = 0; c < v.cells; ++c) {
+    if (!perm_finite(sc.cell_diff[c]) || !perm_finite(sc.cell_se2[c])) continue;
+    total += sc.cell_units[c];
+    sum += sc.cell_units[c] * sc.cell_diff[c];
   }
   if (!(total > 0.0)) return nan_value();
-  if (welch) return se2 > 0.0 ? sum / std::sqrt(se2) : nan_value();
-  return sum / total;
+  for (std::uint32_t f = 0; f < v.firms; ++f) sc.firm_influence[f] = 0.0;
+  for (std::uint32_t c = 0; c < v.cells; ++c) {
+    if (!perm_finite(sc.cell_diff[c]) || !perm_finite(sc.cell_se2[c])) continue;
+    const std::uint32_t begin = v.cell_begin[c], n = v.cell_end[c] - begin;
+    const std::size_t base = static_cast<std::size_t>(metric) * v.contributions + begin;
+    const double* y = v.y + base;
+    const CellWeights cw = cell_weights(v, c, v.w + base, sc);
+    const double omega = sc.cell_units[c] / total;
+    for (int g = 0; g < 2; ++g) {
+      const double* w = g == 0 ? cw.member_w : cw.control_w;
+      const double* counts = g == 0 ? cw.member_c : cw.control_c;
+      const Moments mom = moments(y, w, counts, n);
+      const double units = mom.units;
+      const double scale = (g == 0 ? omega : -omega) * std::sqrt(units / (units - 1.0)) / mom.sum_w;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const double e = effective_weight(w, counts, i);
+        if (!(e > 0.0)) continue;
+        sc.firm_influence[v.contribution_firm[begin + i]] += scale * e * (y[i] - mom.mean);
+      }
+    }
+  }
+  double se2 = 0.0;
+  for (std::uint32_t f = 0; f < v.firms; ++f) se2 += sc.firm_influence[f] * sc.firm_influence[f];
+  return se2 > 0.0 ? (sum / total) / std::sqrt(se2) : nan_value();
 }
 
 // The statistic of every key of every metric under the labels in scratch: per metric the
@@ -347,7 +296,8 @@ KLYNGE_HD void label_statistics(const PermView& v, const PermScratch& sc, double
       out[c] = cell_statistic(v, m, c, sc, &sc.cell_diff[c], &sc.cell_se2[c], &sc.cell_units[c]);
       sc.cell_value[c] = out[c];
     }
-    if (v.cohort_design) out[v.cells] = aggregate_statistic(v, sc);
+    if (v.cohort_design)
+      out[v.cells] = v.firm_se ? label_firm_aggregate(v, m, sc) : aggregate_statistic(v, sc);
   }
 }
 
@@ -583,7 +533,8 @@ KLYNGE_HD void member_sums(const PermView& v, std::uint64_t index, int mode,
 }
 
 // Fast path: the statistics of every key from the member sums in sc.member_sums (controls =
-// cell totals - members).
+// cell totals - members). With firm_se the drawn positions must be marked (mark_drawn): the
+// welch_t aggregate reads them (hd/perm_firm_influence.hpp).
 KLYNGE_HD void statistics_from_member_sums(const PermView& v, const PermScratch& sc,
                                            double* values) {
   const double nan = nan_value();
@@ -616,9 +567,40 @@ KLYNGE_HD void statistics_from_member_sums(const PermView& v, const PermScratch&
       sc.cell_diff[c] = diff;
       sc.cell_se2[c] = se2;
       sc.cell_units[c] = mm.units;
+      if (v.firm_se) set_cell_terms(v, sc, m, c, member, control);
     }
-    if (v.cohort_design) out[v.cells] = aggregate_statistic(v, sc);
+    if (v.firm_se)
+      firm_aggregate_base(v, sc, m);
+    else if (v.cohort_design)
+      out[v.cells] = aggregate_statistic(v, sc);
   }
+  if (!v.firm_se) return;
+  firm_aggregate_corrections(v, sc);
+  for (std::uint32_t m = 0; m < M; ++m)
+    values[m * per_metric + v.cells] = firm_aggregate_value(v, sc, m);
+}
+
+// Fast path with firm_se: the drawn positions of relabeling `index` of `mode` (as
+// drawn_block_sums, which left them in sc.chosen for modes 1 and 2; Monte Carlo replays
+// Floyd's takes, the same draws the fused sums took) as global block positions in sc.chosen
+// and as bits in sc.marks (clear on entry; unmark_drawn clears them).
+KLYNGE_HD void mark_drawn(const PermView& v, std::uint64_t index, int mode, const PermScratch& sc) {
+  WordStream s =
+      word_stream(v.seed, v.analysis, kPurposePermutation, static_cast<std::uint32_t>(index));
+  for (std::uint32_t b = 0; b < v.blocks; ++b) {
+    const BlockShape sh = block_shape(v, b);
+    std::uint32_t* chosen = sc.chosen + v.block_draw_offset[b];
+    if (mode == 0) {
+      floyd_takes(v, s, b, sh, sc.taken, chosen);
+      for (std::uint32_t i = 0; i < sh.k; ++i) chosen[i] += v.block_begin[b];
+    }
+    for (std::uint32_t i = 0; i < sh.k; ++i)
+      sc.marks[chosen[i] >> 6] |= std::uint64_t{1} << (chosen[i] & 63u);
+  }
+}
+
+KLYNGE_HD void unmark_drawn(const PermView& v, const PermScratch& sc) {
+  for (std::uint64_t t = 0; t < v.total_draws; ++t) sc.marks[sc.chosen[t] >> 6] = 0;
 }
 
 // Fast path: the statistics of every key under relabeling `index` of `mode` (as
@@ -628,7 +610,9 @@ KLYNGE_HD void fast_statistics(const PermView& v, std::uint64_t index, int mode,
   // Records of up to four metrics accumulate in registers; more in scratch memory.
   with_metric_count(v.metrics,
                     [&](auto k) { member_sums<decltype(k)::value>(v, index, mode, sc); });
+  if (v.firm_se) mark_drawn(v, index, mode, sc);
   statistics_from_member_sums(v, sc, values);
+  if (v.firm_se) unmark_drawn(v, sc);
 }
 
 // The observed statistics (labels as observed), by the path the replicates use.
