@@ -57,9 +57,16 @@ ShardReport read_shard(const std::string& path) {
   const nlohmann::json& s = j["shard"];
   ShardReport r;
   r.path = path;
+  // A whole number: nlohmann would read 2.5 as shard 2 and -1 as 4294967295.
+  const auto whole = [&](const char* key) {
+    if (!s.contains(key) || !s[key].is_number_unsigned())
+      bad(path, fmt::format("shard {} is {}, not a whole number 1, 2, ...", key,
+                            s.contains(key) ? s[key].dump() : "missing"));
+    return s[key].get<std::uint32_t>();
+  };
+  r.index = whole("index");
+  r.count = whole("count");
   try {
-    r.index = s.at("index").get<std::uint32_t>();
-    r.count = s.at("count").get<std::uint32_t>();
     r.fingerprint = s.at("fingerprint");
     r.replicates = s.at("replicates");
     r.configuration = j.at("configuration");

@@ -78,6 +78,11 @@ TEST(ScaleOut, MergeRefusesPartsThatDoNotBelongTogether) {
   other.insert(other.end(), {"--shard", "2/3", "--seed", "7"});
   ASSERT_EQ(run_klynge(other).exit_code, 0);
 
+  // A hand-edited part: shard index 2.5 (read as 2 before).
+  json edited = json::parse(test::read_file(parts[1]));
+  edited["shard"]["index"] = 2.5;
+  test::write_file(dir + "/edited_2.json", edited.dump());
+
   const std::string out = dir + "/m.json";
   struct Case {
     std::vector<std::string> parts;
@@ -88,6 +93,7 @@ TEST(ScaleOut, MergeRefusesPartsThatDoNotBelongTogether) {
       {{parts[0], parts[1], parts[1], parts[2]}, "is given twice"},
       {{parts[0], dir + "/other_2.json", parts[2]}, "belongs to a different run"},
       {{parts[0], parts[1], test::example_file("firms.csv")}, "not JSON"},
+      {{parts[0], dir + "/edited_2.json", parts[2]}, "shard index is 2.5, not a whole number"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"merge"};
