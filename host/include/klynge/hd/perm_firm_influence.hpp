@@ -151,9 +151,8 @@ KLYNGE_HD void firm_aggregate_corrections(const PermView& v, const PermScratch& 
         if (x - x0 < 64) drawn |= std::uint64_t{1} << (x - x0);
       }
     if (first != j) continue;
-    const bool wide = x1 - x0 > 64;
     for (std::uint32_t m = 0; m < M; ++m) {
-      const double* terms = firm_terms(v, sc, m);
+      double* terms = firm_terms(v, sc, m);
       double all_control = 0.0, actual = 0.0;
       for (std::uint32_t x = x0; x < x1; ++x) {
         const double* term = terms + 4 * v.firm_cell[x];
@@ -161,10 +160,10 @@ KLYNGE_HD void firm_aggregate_corrections(const PermView& v, const PermScratch& 
         const double as_control = term[2] * (r[0] - term[3] * r[1]);
         all_control += as_control;
         const bool member = x - x0 < 64 ? ((drawn >> (x - x0)) & 1u) != 0
-                                        : wide && position_marked(sc, v.firm_positions[x]);
+                                        : position_marked(sc, v.firm_positions[x]);
         actual += member ? term[0] * (r[0] - term[1] * r[1]) : as_control;
       }
-      firm_terms(v, sc, m)[4 * v.cells + 2] += actual * actual - all_control * all_control;
+      terms[4 * v.cells + 2] += actual * actual - all_control * all_control;
     }
   }
 }
