@@ -9,10 +9,11 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "output_paths.hpp"
+#include "config_reader.hpp"
 #include "klynge/engine/mpi_ranks.hpp"
 #include "klynge/error.hpp"
 #include "klynge/version.hpp"
+#include "output_paths.hpp"
 
 int main(int argc, char** argv) {
   // MPI starts only under an MPI launcher (mpirun, srun); one rank of one otherwise.
@@ -24,11 +25,11 @@ int main(int argc, char** argv) {
   app.fallthrough();
   // `klynge analyze --config FILE`: falls through to the app, whose config file holds one
   // section per subcommand ([analyze], [describe], [power]), as --print-config writes it. Keys that
-  // name no flag are errors, never silently ignored.
-  app.set_config("--config", "",
-                 "Read flags from a TOML file ([analyze], [describe] or [power] section, as "
-                 "--print-config writes it); flags on the command line take precedence");
-  app.allow_config_extras(CLI::config_extras_mode::error);
+  // name no flag are errors, never silently ignored (config_reader.hpp).
+  klynge::cli::read_config_files(
+      app,
+      "Read flags from a TOML file ([analyze], [describe] or [power] section, as "
+      "--print-config writes it); flags on the command line take precedence");
   klynge::cli::add_describe_command(app);
   klynge::cli::add_analyze_command(app);
   klynge::cli::add_simulate_command(app);
@@ -37,11 +38,13 @@ int main(int argc, char** argv) {
   klynge::cli::add_power_command(app);
   klynge::cli::add_info_command(app);
 
+  std::string config_file;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--config" && i + 1 < argc) klynge::cli::note_config_file(argv[i + 1]);
-    if (arg.rfind("--config=", 0) == 0) klynge::cli::note_config_file(arg.substr(9));
+    if (arg == "--config" && i + 1 < argc) config_file = argv[i + 1];
+    if (arg.rfind("--config=", 0) == 0) config_file = arg.substr(9);
   }
+  if (!config_file.empty()) klynge::cli::note_config_file(config_file);
   try {
     app.parse(argc, argv);
   } catch (const CLI::FileError& e) {
@@ -49,7 +52,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "klynge: error: --config: {}\n", e.what());
     return static_cast<int>(klynge::ExitCode::no_input);
   } catch (const CLI::ConfigError& e) {
-    fmt::print(stderr, "klynge: error: --config: {}\n", e.what());
+    fmt::print(stderr, "klynge: error: --config {}: {}\n", config_file, e.what());
     return static_cast<int>(klynge::ExitCode::usage);
   } catch (const CLI::ParseError& e) {
     // --help and --version end parsing with exit code 0: CLI11 prints them.

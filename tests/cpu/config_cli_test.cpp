@@ -160,5 +160,56 @@ TEST(ConfigCli, OddPathsAndNumbersRoundTripAndTheConfigFileIsNoOutput) {
   EXPECT_EQ(test::read_file(dir + "/run.toml"), before);
 }
 
+// What CLI11 alone merged silently (a table given twice), read wrongly (a byte-order mark, an
+// array opened with `[` alone) or reported as "INI was not able to parse X": each file is
+// either read as TOML means it or refused with its line number (exit 64).
+TEST(ConfigCli, FileShapesAreReadAsTomlMeansOrRefusedWithTheirLine) {
+  const std::string dir = test::scratch_dir("config_shapes");
+  const auto printed = [&](const std::string& name, const std::string& text) {
+    test::write_file(dir + "/" + name, text);
+    return run_klynge({"analyze", "--config", dir + "/" + name, "--print-config"});
+  };
+  const std::string input = "input = '" + test::example_file("firms.csv") + "'\n";
+
+  auto r = printed("bom.toml", "\xEF\xBB\xBF[analyze]\n" + input + "bootstrap = 77\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("bootstrap = 77\n"), std::string::npos) << r.out;
+  r = printed("array.toml", "[analyze] # the run\n" + input +
+                                "ci = [  # methods\n  'basic',\n  'normal',  # two\n]\n"
+                                "bootstrap = 77\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ci = ['basic', 'normal']\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bootstrap = 77\n"), std::string::npos) << r.out;
+  r = printed("two_sections.toml",
+              "[describe]\ngrowth = 'pct'\n[analyze]\n" + input + "seed = 4\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("seed = 4\n"), std::string::npos) << r.out;
+
+  const struct {
+    const char* name;
+    std::string text, expected;
+  } refused[] = {
+      {"twice.toml", "[analyze]\n" + input + "[describe]\n[analyze]\nbootstrap = 9\n",
+       "line 4: [analyze] appears a second time"},
+      {"typo.toml", "[analyse]\nbootstrap = 9\n", "line 1: [analyse] is no klynge subcommand"},
+      {"dotted.toml", "[analyze]\n" + input + "[analyze.extra]\nx = 1\n",
+       "line 3: [analyze.extra] is no klynge subcommand"},
+      {"top.toml", "# c\nbootstrap = 9\n[analyze]\n",
+       "line 2: `bootstrap` comes before any section"},
+      {"key_twice.toml", "[analyze]\nci = ['bca']\n" + input + "ci = ['basic']\n",
+       "line 4: `ci` is set a second time in [analyze]"},
+      {"unknown.toml", "[analyze]\n" + input + "\nbootstraps = 9\n",
+       "line 4: `bootstraps` is no flag of klynge analyze"},
+      {"open.toml", "[analyze\nbootstrap = 9\n", "line 1: `[analyze` is not a section header"},
+      {"unclosed.toml", "[analyze]\n" + input + "ci = [\n  'bca',\n", "line 3: the array of `ci`"},
+  };
+  for (const auto& c : refused) {
+    r = printed(c.name, c.text);
+    EXPECT_EQ(r.exit_code, 64) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(std::string(c.name) + ": " + c.expected), std::string::npos)
+        << c.name << ": " << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace klynge

@@ -1,0 +1,153 @@
+#include "config_reader.hpp"
+
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace klynge::cli {
+
+namespace {
+
+std::string trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+// The key of a `key = value` line (or of a bare `key`, which CLI11 reads as `key = true`),
+// without the quotes a TOML key may have.
+std::string key_of(const std::string& line) {
+  std::string key = trimmed(std::string_view(line).substr(0, line.find('=')));
+  if (line.find('=') == std::string::npos) key = trimmed(key.substr(0, key.find('#')));
+  if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front())
+    key = key.substr(1, key.size() - 2);
+  return key;
+}
+
+// A line without its comment (a naive cut at '#', as CLI11 makes), trimmed.
+std::string without_comment(const std::string& line) {
+  return trimmed(std::string_view(line).substr(0, line.find('#')));
+}
+
+// Whether a `key = value` line's value opens an array that goes on over the next lines.
+bool opens_multiline_array(const std::string& line) {
+  const auto eq = line.find('=');
+  if (eq == std::string::npos) return false;
+  const std::string value = without_comment(line.substr(eq + 1));
+  return !value.empty() && value.front() == '[' && value.back() != ']';
+}
+
+// The subcommand named `name`, or null.
+const CLI::App* subcommand_named(const CLI::App& app, const std::string& name) {
+  try {
+    return app.get_subcommand(name);
+  } catch (const CLI::OptionNotFound&) {
+    return nullptr;
+  }
+}
+
+// As CLI11 matches a config key to an option (App::_parse_single_config).
+bool names_a_flag(const CLI::App& sub, const std::string& key) {
+  if (sub.get_option_no_throw("--" + key)) return true;
+  if (key.size() == 1 && sub.get_option_no_throw("-" + key)) return true;
+  return sub.get_option_no_throw(key) != nullptr;
+}
+
+std::string section_list(const CLI::App& app) {
+  std::string out;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    out += (out.empty() ? "[" : ", [") + sub->get_name() + "]";
+  return out;
+}
+
+[[noreturn]] void refuse(std::size_t line, const std::string& why) {
+  throw CLI::ConfigError(fmt::format("line {}: {}", line, why));
+}
+
+}  // namespace
+
+std::vector<CLI::ConfigItem> ConfigReader::from_config(std::istream& input) const {
+  std::ostringstream checked;
+  std::set<std::string> tables, keys;  // keys: of the current section
+  const CLI::App* section = nullptr;
+  std::string section_name;
+  // A TOML array over several lines is passed on as one line (CLI11 reads on only after a
+  // line such as `ci = ["bca",`, not after `ci = [`): `array` collects it, from `array_line`.
+  std::string array;
+  std::size_t array_line = 0;
+  std::string raw;
+  std::size_t number = 1;
+  for (; std::getline(input, raw); ++number) {
+    if (number == 1 && raw.rfind("\xEF\xBB\xBF", 0) == 0) raw.erase(0, 3);
+    const std::string line = trimmed(raw);
+    if (!array.empty()) {
+      array += " " + without_comment(line);
+      if (!array.empty() && array.back() == ']') {
+        checked << array << '\n';
+        array.clear();
+      }
+      continue;
+    }
+    if (line.empty() || line.front() == '#' || line.front() == ';') {
+      checked << raw << '\n';
+      continue;
+    }
+    if (line.front() == '[') {
+      // A header, possibly `[[name]]` and possibly with a comment after it (which CLI11
+      // would take for a key): passed on bare.
+      const std::string header = trimmed(line.substr(0, line.find('#')));
+      const bool twin = header.rfind("[[", 0) == 0;
+      const std::size_t brackets = twin ? 2 : 1;
+      if (header.size() < 2 * brackets ||
+          header.compare(header.size() - brackets, brackets, std::string(brackets, ']')) != 0)
+        refuse(number, fmt::format("`{}` is not a section header (a header is [name] alone on "
+                                   "its line)",
+                                   line));
+      section_name = trimmed(header.substr(brackets, header.size() - 2 * brackets));
+      section = subcommand_named(*app_, section_name);
+      if (!section)
+        refuse(number, fmt::format("[{}] is no klynge subcommand (sections: {})", section_name,
+                                   section_list(*app_)));
+      if (!tables.insert(section_name).second)
+        refuse(number, fmt::format("[{}] appears a second time (TOML defines a table once: "
+                                   "put its keys under the first)",
+                                   section_name));
+      keys.clear();
+      checked << header << '\n';
+      continue;
+    }
+    const std::string key = key_of(line);
+    if (!section)
+      refuse(number, fmt::format("`{}` comes before any section; flags go under the section of "
+                                 "their subcommand ({})",
+                                 key, section_list(*app_)));
+    if (!names_a_flag(*section, key))
+      refuse(number, fmt::format("`{}` is no flag of klynge {} (klynge {} --help lists them)", key,
+                                 section_name, section_name));
+    if (!keys.insert(key).second)
+      refuse(number, fmt::format("`{}` is set a second time in [{}]", key, section_name));
+    if (opens_multiline_array(line)) {
+      array = without_comment(line);
+      array_line = number;
+      continue;
+    }
+    checked << raw << '\n';
+  }
+  if (!array.empty())
+    refuse(array_line, fmt::format("the array of `{}` is not closed with ']'", key_of(array)));
+  std::istringstream text(checked.str());
+  return CLI::ConfigTOML::from_config(text);
+}
+
+void read_config_files(CLI::App& app, const std::string& description) {
+  app.set_config("--config", "", description);
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  app.config_formatter(std::make_shared<ConfigReader>(app));
+}
+
+}  // namespace klynge::cli
