@@ -34,6 +34,7 @@
 #include "replicate_source_choice.hpp"
 #include "report_provenance.hpp"
 #include "stopwatch.hpp"
+#include "warning_lines.hpp"
 
 namespace klynge::cli {
 
@@ -174,8 +175,7 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
   if (!json_to_stdout) fmt::print("{}", analyze_table(inputs));
   if (!json_to_stdout && run.permutation)
     fmt::print("{}", permutation_table(sample, *run.permutation));
-  for (const std::string& w : analyze_warnings(inputs))
-    fmt::print(stderr, "klynge: warning: {}\n", w);
+  print_warnings(analyze_warnings(inputs), !flags.json_path.empty());
   const bool json_file = !flags.json_path.empty() && flags.json_path != "-";
   if (!flags.json_path.empty() || !flags.plot_path.empty()) {
     nlohmann::ordered_json report = comparison_json(inputs, run);

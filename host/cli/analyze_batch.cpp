@@ -16,6 +16,7 @@
 #include "plot_script.hpp"
 #include "report_provenance.hpp"
 #include "stopwatch.hpp"
+#include "warning_lines.hpp"
 
 namespace klynge::cli {
 
@@ -169,6 +170,7 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
   nlohmann::ordered_json merged;
   std::string csv;
   double bootstrap_s = 0.0, jackknife_s = 0.0, intervals_s = 0.0, permutation_s = 0.0;
+  std::vector<std::string> warnings;
   for (std::size_t i = 0; i < comparisons.size(); ++i) {
     const Comparison& c = comparisons[i];
     const DescribeInputs describe{c.panel, reported, design, c.sample, c.description};
@@ -183,7 +185,7 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
       if (c.run.permutation) fmt::print("{}", permutation_table(c.sample, *c.run.permutation));
     }
     for (const std::string& w : analyze_warnings(inputs))
-      fmt::print(stderr, "klynge: warning: {} {}: {}\n", tag_column, c.tag.value, w);
+      warnings.push_back(fmt::format("{} {}: {}", tag_column, c.tag.value, w));
     if (!flags.json_path.empty() || !flags.plot_path.empty()) {
       nlohmann::ordered_json report = comparison_json(inputs, c.run);
       if (i == 0)
@@ -196,11 +198,13 @@ void run_analyze_batch(const AnalyzeFlags& flags, const AnalyzeSettings& setting
     intervals_s += c.run.intervals_s;
     if (c.run.permutation) permutation_s += c.run.permutation->seconds;
   }
+  // The members left out first: the one warning about the comparisons themselves.
   if (split.members_without_value > 0)
-    fmt::print(stderr,
-               "klynge: warning: {} member firms have no value in column '{}' and are in no "
-               "comparison\n",
-               split.members_without_value, column->name);
+    warnings.insert(warnings.begin(),
+                    fmt::format("{} member firms have no value in column '{}' and are in no "
+                                "comparison",
+                                split.members_without_value, column->name));
+  print_warnings(warnings, !flags.json_path.empty());
 
   if (!merged.is_null()) {
     merged["input"] = {{"path", panel.path},

@@ -91,6 +91,28 @@ json results_of(const std::string& path) {
   return json::parse(test::read_file(path))["results"];
 }
 
+// Few replicates make every interval endpoint warn (over a hundred warnings on the example):
+// standard error shows the first eight and counts the rest, the JSON report keeps them all.
+TEST(AnalyzeCli, ManyWarningsAreCountedOnStandardErrorAndListedInTheReport) {
+  const std::string dir = test::scratch_dir("analyze_warnings");
+  auto args = base_args(dir);
+  args[6] = "99";
+  args.insert(args.end(), {"--permutations", "0", "--quiet"});
+  const auto run = run_klynge(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json r = json::parse(test::read_file(dir + "/r.json"));
+  const std::size_t total = r["warnings"].size();
+  ASSERT_GT(total, 8u);
+  std::istringstream lines(run.err);
+  std::vector<std::string> shown;
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("klynge: warning: ", 0) == 0) shown.push_back(line.substr(17));
+  ASSERT_EQ(shown.size(), 9u) << run.err;
+  for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(shown[i], r["warnings"][i]) << i;
+  EXPECT_EQ(shown[8], "... and " + std::to_string(total - 8) +
+                          " more warnings (the JSON report's \"warnings\" lists every one)");
+}
+
 TEST(AnalyzeCli, ResultsIdenticalForAnyThreadCount) {
   const std::string dir = test::scratch_dir("analyze_threads");
   auto args = base_args(dir);
