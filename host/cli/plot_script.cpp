@@ -84,13 +84,17 @@ void run_named_plot_script(const PlotScript& which, const std::vector<std::strin
     throw Error(ExitCode::internal, "plots: " + script + " was killed by a signal");
   const int code = WEXITSTATUS(status);
   if (code == 0) return;
-  // The script's own errors use klynge's exit codes and have printed their message.
+  // The script's own errors use klynge's exit codes and have printed their message. Any other
+  // code is a crash of the script or an interpreter that is not Python (KLYNGE_PYTHON): the
+  // message names the interpreter, which is what a user can change.
+  const std::string failed =
+      "plots: " + python + " " + script + " failed (exit " + std::to_string(code) + ")";
   for (ExitCode known : {ExitCode::usage, ExitCode::bad_data, ExitCode::no_input,
                          ExitCode::cant_create, ExitCode::io})
-    if (code == static_cast<int>(known))
-      throw Error(known, "plots: " + script + " failed (exit " + std::to_string(code) + ")");
-  throw Error(ExitCode::internal,
-              "plots: " + script + " failed (exit " + std::to_string(code) + ")");
+    if (code == static_cast<int>(known)) throw Error(known, failed);
+  throw Error(
+      ExitCode::internal,
+      failed + (std::getenv("KLYNGE_PYTHON") ? "; KLYNGE_PYTHON chose the interpreter" : ""));
 }
 
 void plot_report(const nlohmann::ordered_json& report, const std::string& json_path,

@@ -166,6 +166,15 @@ TEST(PlotCli, BadNameMissingPythonAndMissingMatplotlibAreClearErrors) {
   ::unsetenv("KLYNGE_PYTHON");
   EXPECT_EQ(run.exit_code, 66) << run.err;
   EXPECT_NE(run.err.find("python3"), std::string::npos) << run.err;
+  // An interpreter that runs but is no Python: the message names it and who chose it.
+  ::setenv("KLYNGE_PYTHON", "/bin/false", 1);
+  run = run_klynge({"plot", r.json, "-o", r.dir + "/f.png"});
+  ::unsetenv("KLYNGE_PYTHON");
+  EXPECT_EQ(run.exit_code, 70) << run.err;
+  EXPECT_NE(run.err.find("plots: /bin/false "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("failed (exit 1); KLYNGE_PYTHON chose the interpreter"),
+            std::string::npos)
+      << run.err;
 
   // A matplotlib that fails to import stands in for one that is not installed.
   std::filesystem::create_directories(r.dir + "/fake/matplotlib");
