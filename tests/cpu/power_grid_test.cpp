@@ -41,6 +41,15 @@ TEST(PowerGrid, MetricPairsAreOnePoint) {
   EXPECT_EQ(grid[1].label, "employees=0.01,revenue=0.03");
 }
 
+// A pool's metric is a column name, which may hold '=': the value follows the last one.
+TEST(PowerGrid, AMetricWhoseNameHoldsAnEqualsSignTakesAPremium) {
+  const auto grid = power::parse_premium_grid({"sales=2022=0.02"}, {"staff", "sales=2022"});
+  ASSERT_EQ(grid.size(), 1u);
+  EXPECT_EQ(grid[0].premium, (std::vector<double>{0.0, 0.02}));
+  EXPECT_EQ(usage_code([] { power::parse_premium_grid({"sales=0.02"}, {"sales=2022"}); }),
+            ExitCode::usage);
+}
+
 TEST(PowerGrid, FirmsGrid) {
   EXPECT_EQ(power::parse_firms_grid({"2000,50000", "100"}),
             (std::vector<std::uint32_t>{2000, 50000, 100}));

@@ -38,7 +38,8 @@ std::vector<double> parse_metric_pairs(std::string_view value,
   std::vector<bool> seen(metrics.size(), false);
   for (std::string_view item : split_commas(value)) {
     item = trim(item);
-    const std::size_t eq = item.find('=');
+    // The last '=': a value has none, a metric's column name may ("x=y" from a CSV header).
+    const std::size_t eq = item.rfind('=');
     if (eq == std::string_view::npos)
       throw_usage_error(
           fmt::format("{} \"{}\": \"{}\" is not metric=value; give metric=value items separated by "
