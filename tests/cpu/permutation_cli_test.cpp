@@ -180,6 +180,36 @@ TEST(PermutationCli, BalancedRunsSayWhenTheTestIsNotExact) {
   EXPECT_EQ(warnings_of({"--perm-scheme", "strata"}).find("--balance"), std::string::npos);
 }
 
+// The cohort aggregate of an unstudentized statistic, with controls shared by cohorts, is
+// flagged (docs/permutation.md "Cohort design"); welch_t's aggregate and the window design,
+// with one cell, are not.
+TEST(PermutationCli, AnUnstudentizedCohortAggregateWithSharedControlsIsFlagged) {
+  const std::string dir = test::scratch_dir("perm_shared_controls");
+  auto warnings_of = [&](const std::vector<std::string>& extra) {
+    auto args = args_for(dir, "1");
+    args[10] = "99";  // --permutations
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = run_klynge(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    const json r = json::parse(test::read_file(dir + "/r.json"));
+    return r["settings"]["permutation"]["warnings"].dump();
+  };
+  const std::string flagged = "are controls in several cohorts";
+  for (const char* statistic : {"mean_diff", "median_diff", "trimmed_mean_diff", "agg_diff"}) {
+    const std::string w = warnings_of({"--perm-statistic", statistic});
+    EXPECT_NE(w.find(flagged), std::string::npos) << statistic << ": " << w;
+    EXPECT_NE(w.find(std::string("the ") + statistic + " aggregate"), std::string::npos) << w;
+  }
+  EXPECT_EQ(warnings_of({}).find(flagged), std::string::npos);
+  auto window = args_for(dir, "1");
+  window.erase(window.begin() + 3, window.begin() + 5);  // --entry entry_year
+  window.insert(window.end(), {"--from", "2010", "--to", "2014", "--perm-statistic", "mean_diff"});
+  const auto run = run_klynge(window);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json r = json::parse(test::read_file(dir + "/r.json"));
+  EXPECT_EQ(r["settings"]["permutation"]["warnings"].dump().find(flagged), std::string::npos);
+}
+
 // A tiny window-design panel: 4 members, 5 controls -> C(9, 4) = 126 relabelings <= B, so the
 // test is exact: p = b / 126 with a degenerate interval.
 TEST(PermutationCli, SmallPanelIsExact) {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -18,6 +19,21 @@ std::optional<std::size_t> key_of(const PermutationInference& inf, const Estimat
   for (std::size_t k = 0; k < inf.keys.size(); ++k)
     if (inf.keys[k].metric == e.metric && inf.keys[k].cohort == e.cohort) return k;
   return std::nullopt;
+}
+
+// Firms that are a control with a value (of some metric) in more than one cohort cell: they
+// make the observed cohort statistics covary, which the within-cohort relabelings do not.
+std::size_t shared_control_firms(const Sample& sample) {
+  std::vector<std::uint8_t> cells_in(sample.firm_ids.size(), 0);
+  std::size_t shared = 0;
+  for (const Cell& c : sample.cells)
+    for (std::uint32_t i = c.member_end; i < c.control_end; ++i) {
+      const bool valued = std::any_of(sample.weight.begin(), sample.weight.end(),
+                                      [&](const std::vector<double>& w) { return w[i] > 0.0; });
+      std::uint8_t& n = cells_in[static_cast<std::size_t>(sample.firm[i])];
+      if (valued && n < 2 && ++n == 2) ++shared;
+    }
+  return shared;
 }
 
 }  // namespace
@@ -60,6 +76,16 @@ PermutationInference permutation_inference(const Sample& sample, const DesignOpt
         "--balance with --perm-scheme all: every relabeling is balanced again, but labels are "
         "shuffled across strata, which assumes members were not selected on them; for an exact "
         "test of the balanced estimate use --perm-scheme strata");
+  if (const auto shared = shared_control_firms(sample);
+      shared > 0 && spec.statistic != Statistic::welch_t &&
+      std::any_of(out.keys.begin(), out.keys.end(),
+                  [](const ResultKey& k) { return k.cohort == kAllCohorts; }))
+    out.warnings.push_back(fmt::format(
+        "cohort all: {} control firms are controls in several cohorts, which the relabelings "
+        "(each cohort on its own) do not reproduce; the {} aggregate is not studentized, so its "
+        "p-value can be about one point too small at 5% (docs/permutation.md \"Cohort design\"); "
+        "--perm-statistic welch_t studentizes the aggregate by the firms' influence",
+        shared, statistic_name(spec.statistic)));
   for (std::size_t k = 0; k < out.keys.size(); ++k)
     if (std::isnan(out.p[k].p))
       out.warnings.push_back(
