@@ -223,9 +223,7 @@ const hd::PermView& device_copies(const engine::PermData& d, const BackendChoice
   v.position_group = up.upload(d.position_group);
   v.group_totals = v.group_sums ? up.upload(d.group_totals) : v.block_totals;  // as on the host
   v.contribution_firm = up.upload(d.contribution_firm);
-  v.firm_positions = up.upload(d.firm_positions);
-  v.firm_cell = up.upload(d.firm_cell);
-  v.firm_rec = up.upload(d.firm_rec);
+  v.firm_slots = up.upload(d.firm_slots);
   v.position_slots = up.upload(d.position_slots);
   v.pair_sums = up.upload(d.pair_sums);
   d.device = dev;

@@ -325,6 +325,44 @@ TEST(PermutationEngine, FastPathAgreesWithGeneralPath) {
     EXPECT_NEAR(fast.values[i], general.values[i], 1e-12 * (1 + std::fabs(general.values[i])));
 }
 
+// Control firms in more than 64 cohort cells: the fast path's firm walk reads which of a firm's
+// slots are drawn slot by slot instead of from one word of the marks. Same values as the general
+// path, weighted (full slot records) and not (records kept as a alone).
+TEST(PermutationEngine, FastPathAgreesWithGeneralPathForFirmsInManyCells) {
+  std::vector<CellSpec> cells;
+  for (int g = 0; g < 90; ++g) {
+    CellSpec c;
+    c.cohort = 1950 + g;
+    for (int i = 0; i < 2; ++i) c.member_firms.push_back(1000 + 2 * g + i);
+    std::vector<double> m0 = {0.03 * std::sin(g), 0.02 + 0.01 * std::cos(2.0 * g)}, c0;
+    for (int f = 0; f < 12; ++f) {
+      if ((f + g) % 5 == 0) continue;  // 72 of the 90 cohorts per control firm
+      c0.push_back(0.04 * std::sin(0.3 + f * 0.77 + 0.1 * g));
+      c.control_firms.push_back(100 + f);
+    }
+    c.members = {m0};
+    c.controls = {c0};
+    cells.push_back(c);
+  }
+  Sample unit = make_sample(cells);
+  Sample weighted = unit;
+  for (auto& w : weighted.weight)
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = 0.5 + 0.25 * static_cast<double>(i % 7);
+  weighted.weighted = true;
+  for (const Sample& s : {unit, weighted}) {
+    PermutationSpec spec;
+    spec.statistic = Statistic::welch_t;
+    const PermutationTable fast = run_permutations(s, test::cohort_options(), spec, false, 0, 50);
+    spec.fast = false;
+    const PermutationTable general =
+        run_permutations(s, test::cohort_options(), spec, false, 0, 50);
+    ASSERT_EQ(fast.values.size(), general.values.size());
+    for (std::size_t i = 0; i < fast.values.size(); ++i)
+      ASSERT_NEAR(fast.values[i], general.values[i], 1e-11 * (1 + std::fabs(general.values[i])))
+          << i;
+  }
+}
+
 // welch_t's cohort aggregate over every relabeling of two cohorts that share three control
 // firms: the weighted mean difference divided by the firms' influence SE (each firm's influence
 // summed over both cohorts), computed here from the labels directly. Both paths enumerate the

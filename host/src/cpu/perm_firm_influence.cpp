@@ -3,9 +3,11 @@
 // quadratic form of the firms' all-control influence.
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "klynge/engine/perm_data.hpp"
+#include "klynge/hd/perm_firm_influence.hpp"
 
 namespace klynge::engine {
 
@@ -23,9 +25,16 @@ void build_firm_influence(const Sample& sample, bool fast, PermData& d) {
         std::lower_bound(ids.begin(), ids.end(), sample.firm[i]) - ids.begin());
   if (!fast) return;
 
-  // Block positions by firm (ascending position: cell order), their cells and records.
+  // Block positions by firm (ascending position: cell order): firm f's slots are
+  // [firm_begin[f], firm_begin[f + 1]), each its cell and records (hd::PermView::firm_slots).
   const std::size_t positions = d.block_pos.size();
   const std::size_t metrics = sample.metrics();
+  // Unweighted (every w 0 or 1) a slot keeps a alone (hd::slot_record).
+  bool unit = true;
+  for (std::size_t k = 1; k < d.rec.size() && unit; k += 2)
+    unit = d.rec[k] == 0.0 || d.rec[k] == 1.0;
+  d.unit_weight_slots = unit;
+  const std::size_t stride = hd::firm_slot_stride(unit, static_cast<std::uint32_t>(metrics));
   std::vector<std::uint32_t> position_cell(positions);
   std::vector<std::uint32_t> position_firm(positions);
   for (std::size_t b = 0; b + 1 < d.block_begin.size(); ++b)
@@ -36,23 +45,26 @@ void build_firm_influence(const Sample& sample, bool fast, PermData& d) {
   d.firm_begin.assign(d.firms + 1, 0);
   for (std::size_t j = 0; j < positions; ++j) ++d.firm_begin[position_firm[j] + 1];
   for (std::uint32_t f = 0; f < d.firms; ++f) d.firm_begin[f + 1] += d.firm_begin[f];
-  d.firm_positions.resize(positions);
-  d.firm_cell.resize(positions);
-  d.firm_rec.resize(positions * metrics * 2);
+  d.firm_slots.resize(positions * stride);
   d.position_slots.resize(2 * positions);
-  for (std::size_t j = 0; j < positions; ++j) {
-    d.position_slots[2 * j] = d.firm_begin[position_firm[j]];
-    d.position_slots[2 * j + 1] = d.firm_begin[position_firm[j] + 1];
-  }
   std::vector<std::uint32_t> next(d.firm_begin.begin(), d.firm_begin.end() - 1);
   for (std::size_t j = 0; j < positions; ++j) {
-    const std::uint32_t x = next[position_firm[j]]++;
-    d.firm_positions[x] = static_cast<std::uint32_t>(j);
-    d.firm_cell[x] = position_cell[j];
+    const std::uint32_t f = position_firm[j];
+    const std::uint32_t x = next[f]++;
+    const std::uint32_t first = d.firm_begin[f], count = d.firm_begin[f + 1] - first;
+    // One slot per cell: the fast path runs only with fewer than 2^16 cells.
+    d.position_slots[2 * j] = first;
+    d.position_slots[2 * j + 1] = (x - first) | (count << 16);
+    double* slot = d.firm_slots.data() + x * stride;
+    slot[0] = position_cell[j];
     for (std::size_t m = 0; m < metrics; ++m) {
       const double* r = d.rec.data() + (j * metrics + m) * 2;  // (y - center, w)
-      d.firm_rec[(x * metrics + m) * 2] = r[1] * r[0];
-      d.firm_rec[(x * metrics + m) * 2 + 1] = r[1];
+      if (unit) {
+        slot[1 + m] = r[1] == 1.0 ? r[0] : std::numeric_limits<double>::quiet_NaN();
+      } else {
+        slot[1 + 2 * m] = r[1] * r[0];
+        slot[2 + 2 * m] = r[1];
+      }
     }
   }
 
@@ -66,10 +78,14 @@ void build_firm_influence(const Sample& sample, bool fast, PermData& d) {
     double* B = R + cc;
     for (std::uint32_t f = 0; f < d.firms; ++f)
       for (std::uint32_t x = d.firm_begin[f]; x < d.firm_begin[f + 1]; ++x) {
-        const double* rx = d.firm_rec.data() + (x * metrics + m) * 2;
+        const double* sx = d.firm_slots.data() + x * stride;
+        double rx[2], rz[2];
+        hd::slot_record(unit, sx, static_cast<std::uint32_t>(m), rx[0], rx[1]);
         for (std::uint32_t z = d.firm_begin[f]; z < d.firm_begin[f + 1]; ++z) {
-          const double* rz = d.firm_rec.data() + (z * metrics + m) * 2;
-          const std::size_t at = d.firm_cell[x] * cells + d.firm_cell[z];
+          const double* sz = d.firm_slots.data() + z * stride;
+          hd::slot_record(unit, sz, static_cast<std::uint32_t>(m), rz[0], rz[1]);
+          const std::size_t at =
+              static_cast<std::size_t>(sx[0]) * cells + static_cast<std::size_t>(sz[0]);
           P[at] += rx[0] * rz[0];
           R[at] += rx[0] * rz[1];
           B[at] += rx[1] * rz[1];

@@ -150,7 +150,7 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   const bool fast =
       spec.fast &&
       (spec.statistic == Statistic::mean_diff || spec.statistic == Statistic::welch_t) &&
-      !(firm_se && (balanced || !members_drawn));
+      !(firm_se && (balanced || !members_drawn || cells > hd::kFirmSlotsMax));
   const bool sorted =
       spec.statistic == Statistic::median_diff || spec.statistic == Statistic::trimmed_mean_diff;
   for (std::size_t m = 0; m < metrics && !fast; ++m) {
@@ -243,9 +243,8 @@ void build_perm_data(const Sample& sample, const DesignOptions& options,
   v.firm_se = firm_se;
   v.firms = d.firms;
   v.contribution_firm = d.contribution_firm.data();
-  v.firm_positions = d.firm_positions.data();
-  v.firm_cell = d.firm_cell.data();
-  v.firm_rec = d.firm_rec.data();
+  v.firm_slots = d.firm_slots.data();
+  v.unit_weight_slots = d.unit_weight_slots;
   v.position_slots = d.position_slots.data();
   v.pair_sums = d.pair_sums.data();
   v.balanced = balanced;
@@ -296,7 +295,8 @@ hd::PermScratchShape perm_scratch_shape(const PermData& d) {
   const bool firm_se = d.view.firm_se;
   s.label = general ? std::max<std::size_t>(d.view.contributions, 1) : 1;
   s.taken = std::max<std::size_t>((d.longest_block + 63) / 64, 1);
-  s.marks = firm_se && !general ? (std::size_t{d.view.contributions} + 63) / 64 : 0;
+  // One bit per firm slot (as many as block positions), and a spare word (hd::marked_window).
+  s.marks = firm_se && !general ? d.block_pos.size() / 64 + 2 : 0;
   s.firms = firm_se && general ? d.firms : 0;
   s.cell_terms = firm_se && !general ? metrics * hd::firm_terms_per_metric(d.view) : 0;
   s.cell = general ? std::max<std::uint32_t>(d.longest_cell, 1) : 1;

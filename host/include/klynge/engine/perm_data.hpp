@@ -29,9 +29,9 @@ struct PermData {
   // welch_t's cohort aggregate (hd::PermView::firm_se): dense firm indices, and on the fast
   // path each firm's positions and the pair sums of its records.
   std::uint32_t firms = 0;
-  std::vector<std::uint32_t> contribution_firm, firm_begin, firm_positions, firm_cell,
-      position_slots;
-  std::vector<double> firm_rec, pair_sums;
+  std::vector<std::uint32_t> contribution_firm, firm_begin, position_slots;
+  std::vector<double> firm_slots, pair_sums;
+  bool unit_weight_slots = false;
   std::uint32_t groups = 0;
   std::uint64_t total_draws = 0;
   std::uint64_t relabelings = 1;

@@ -13,8 +13,10 @@
 // control, sum_f F_f^2 would be a quadratic form in the cells' sigma and delta whose
 // coefficients (pair_sums: sums over firms of a_c a_c', a_c b_c', b_c b_c') are fixed by the
 // data, O(cells^2) per replicate. The firms with a drawn position then replace their
-// all-control F_f^2 by their actual one: O(drawn positions x cells per firm), over records
-// kept firm by firm (firm_rec) so that a firm's walk is one contiguous read.
+// all-control F_f^2 by their actual one: O(drawn positions x cells per firm), over slots kept
+// firm by firm (firm_slots: cell and records together) so that a firm's walk is one contiguous
+// read, and drawn positions marked by their slot so that which of a firm's slots are drawn is
+// one or two words of the marks.
 #pragma once
 
 #include <cmath>
@@ -27,9 +29,56 @@
 
 namespace klynge::hd {
 
-// Whether block position p is drawn (a member) in this replicate.
-KLYNGE_HD bool position_marked(const PermScratch& sc, std::uint32_t p) {
-  return ((sc.marks[p >> 6] >> (p & 63u)) & 1u) != 0;
+// A firm is in at most one slot per cell; the fast path keeps a slot's offset and its firm's
+// slot count in 16 bits each (PermView::position_slots), so it needs fewer cells than this.
+constexpr std::uint32_t kFirmSlotsMax = 0xFFFF;
+
+// The slots of block position j's firm: [first, first + count), j's own among them.
+struct FirmSlotRange {
+  std::uint32_t first, count, own;
+};
+
+KLYNGE_HD FirmSlotRange firm_slot_range(const PermView& v, std::uint32_t j) {
+  const std::uint32_t first = v.position_slots[2 * static_cast<std::size_t>(j)];
+  const std::uint32_t info = v.position_slots[2 * static_cast<std::size_t>(j) + 1];
+  return {first, info >> 16, first + (info & 0xFFFFu)};
+}
+
+KLYNGE_HD std::uint32_t firm_slot_stride(bool unit_weights, std::uint32_t metrics) {
+  return 1 + (unit_weights ? 1 : 2) * metrics;
+}
+
+KLYNGE_HD std::uint32_t firm_slot_stride(const PermView& v) {
+  return firm_slot_stride(v.unit_weight_slots, v.metrics);
+}
+
+// Slot record (a, b) of metric m. With unit weights (every w 0 or 1, the unweighted analysis)
+// a slot keeps a alone, NaN where w = 0: the walks, bound by memory, read half the bytes, and
+// a and b are exactly those of the full record.
+KLYNGE_HD void slot_record(bool unit_weights, const double* slot, std::uint32_t m, double& a,
+                           double& b) {
+  if (unit_weights) {
+    const double x = slot[1 + m];
+    const bool valid = x == x;
+    a = valid ? x : 0.0;
+    b = valid ? 1.0 : 0.0;
+  } else {
+    a = slot[1 + 2 * m];
+    b = slot[2 + 2 * m];
+  }
+}
+
+// Whether firm slot x is drawn (a member) in this replicate.
+KLYNGE_HD bool slot_marked(const PermScratch& sc, std::uint32_t x) {
+  return ((sc.marks[x >> 6] >> (x & 63u)) & 1u) != 0;
+}
+
+// Marks bits [x, x + n) as the low bits of a word, n <= 64 (the marks end with a spare word).
+KLYNGE_HD std::uint64_t marked_window(const PermScratch& sc, std::uint32_t x, std::uint32_t n) {
+  const std::uint32_t word = x >> 6, shift = x & 63u;
+  std::uint64_t bits = sc.marks[word] >> shift;
+  if (shift != 0) bits |= sc.marks[word + 1] << (64 - shift);
+  return n >= 64 ? bits : bits & ((std::uint64_t{1} << n) - 1);
 }
 
 // Per metric, sc.cell_terms holds 4 terms per cell, then the aggregate's mean difference, the
@@ -113,55 +162,56 @@ KLYNGE_HD void prefetch_slot_range(const PermView& v, std::uint32_t j) {
 
 KLYNGE_HD void prefetch_slots(const PermView& v, std::uint32_t j) {
 #if !defined(__CUDA_ARCH__)
-  const std::uint32_t x0 = v.position_slots[2 * static_cast<std::size_t>(j)];
-  const std::uint32_t x1 = v.position_slots[2 * static_cast<std::size_t>(j) + 1];
-  __builtin_prefetch(v.firm_positions + x0);
-  __builtin_prefetch(v.firm_cell + x0);
-  const char* rec =
-      reinterpret_cast<const char*>(v.firm_rec + static_cast<std::size_t>(x0) * v.metrics * 2);
-  const std::size_t bytes = static_cast<std::size_t>(x1 - x0) * v.metrics * 2 * sizeof(double);
-  for (std::size_t at = 0; at < bytes && at < 16 * 64; at += 64) __builtin_prefetch(rec + at);
+  const FirmSlotRange r = firm_slot_range(v, j);
+  const std::size_t stride = firm_slot_stride(v);
+  const char* at = reinterpret_cast<const char*>(v.firm_slots + r.first * stride);
+  const std::size_t bytes = r.count * stride * sizeof(double);
+  for (std::size_t b = 0; b < bytes && b < 16 * 64; b += 64) __builtin_prefetch(at + b);
+  __builtin_prefetch(at + bytes - 1);
 #else
   (void)v, (void)j;
 #endif
 }
 
-// The firms with a drawn position (sc.marks, listed in sc.chosen), each once at its first
-// drawn position: their actual F_f^2 replaces the all-control one, every metric in one walk
-// over the firm's contiguous slots.
+// The firms with a drawn position (sc.marks by slot, positions listed in sc.chosen), each once
+// at its first drawn slot: their actual F_f^2 replaces the all-control one, every metric in
+// one walk over the firm's contiguous slots.
 KLYNGE_HD void firm_aggregate_corrections(const PermView& v, const PermScratch& sc) {
   constexpr std::uint64_t kAhead = 16;
   const std::uint32_t M = v.metrics;
+  const std::uint32_t stride = firm_slot_stride(v);
   const std::uint64_t n = v.total_draws;
   for (std::uint64_t t = 0; t < n && t < kAhead; ++t) prefetch_slot_range(v, sc.chosen[t]);
   for (std::uint64_t t = 0; t < n && t < kAhead / 2; ++t) prefetch_slots(v, sc.chosen[t]);
   for (std::uint64_t t = 0; t < n; ++t) {
     if (t + kAhead < n) prefetch_slot_range(v, sc.chosen[t + kAhead]);
     if (t + kAhead / 2 < n) prefetch_slots(v, sc.chosen[t + kAhead / 2]);
-    const std::uint32_t j = sc.chosen[t];
-    const std::uint32_t x0 = v.position_slots[2 * static_cast<std::size_t>(j)];
-    const std::uint32_t x1 = v.position_slots[2 * static_cast<std::size_t>(j) + 1];
-    // The firm's drawn slots as bits (a firm is in at most one slot per cell; firms in more
-    // than 64 cells read the marks again), and whether j is its first drawn position.
-    std::uint64_t drawn = 0;
-    std::uint32_t first = j;
-    for (std::uint32_t x = x1; x-- > x0;)
-      if (position_marked(sc, v.firm_positions[x])) {
-        first = v.firm_positions[x];
-        if (x - x0 < 64) drawn |= std::uint64_t{1} << (x - x0);
-      }
-    if (first != j) continue;
+    const FirmSlotRange r = firm_slot_range(v, sc.chosen[t]);
+    // The firm's drawn slots as bits (firms in more than 64 cells read the marks slot by
+    // slot); the firm is walked at its first drawn slot only.
+    const bool window = r.count <= 64;
+    const std::uint64_t drawn = window ? marked_window(sc, r.first, r.count) : 0;
+    const std::uint32_t before = r.own - r.first;
+    bool first = true;
+    if (window) {
+      first = (drawn & ((std::uint64_t{1} << before) - 1)) == 0;
+    } else {
+      for (std::uint32_t x = r.first; x < r.own && first; ++x) first = !slot_marked(sc, x);
+    }
+    if (!first) continue;
+    const double* slots = v.firm_slots + static_cast<std::size_t>(r.first) * stride;
     for (std::uint32_t m = 0; m < M; ++m) {
       double* terms = firm_terms(v, sc, m);
       double all_control = 0.0, actual = 0.0;
-      for (std::uint32_t x = x0; x < x1; ++x) {
-        const double* term = terms + 4 * v.firm_cell[x];
-        const double* r = v.firm_rec + (static_cast<std::size_t>(x) * M + m) * 2;
-        const double as_control = term[2] * (r[0] - term[3] * r[1]);
+      for (std::uint32_t i = 0; i < r.count; ++i) {
+        const double* slot = slots + static_cast<std::size_t>(i) * stride;
+        const double* term = terms + 4 * static_cast<std::uint32_t>(slot[0]);
+        double a, b;
+        slot_record(v.unit_weight_slots, slot, m, a, b);
+        const double as_control = term[2] * (a - term[3] * b);
         all_control += as_control;
-        const bool member = x - x0 < 64 ? ((drawn >> (x - x0)) & 1u) != 0
-                                        : position_marked(sc, v.firm_positions[x]);
-        actual += member ? term[0] * (r[0] - term[1] * r[1]) : as_control;
+        const bool member = window ? ((drawn >> i) & 1u) != 0 : slot_marked(sc, r.first + i);
+        actual += member ? term[0] * (a - term[1] * b) : as_control;
       }
       terms[4 * v.cells + 2] += actual * actual - all_control * all_control;
     }

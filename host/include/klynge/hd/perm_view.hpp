@@ -91,14 +91,15 @@ struct PermView {
   std::uint32_t firms;                     // firms with a contribution, dense indices
   const std::uint32_t* contribution_firm;  // [contributions] general path
   // Fast path (every block draws its members): the slots of firm f are a contiguous range
-  // (its block positions in cell order); slot x holds the position firm_positions[x], its cell
-  // firm_cell[x] and its record firm_rec[(x * metrics + m) * 2] = (a, b) = (w (y - center), w).
-  // Block position j's firm has the slots [position_slots[2 j], position_slots[2 j + 1]). Per
-  // metric, pair_sums[((metric * 3 + kind) * cells + c) * cells + c'] sums over firms the
-  // products of two of a firm's slots, in cells c and c': kind 0 = a a', 1 = a b', 2 = b b'.
-  const std::uint32_t* firm_positions;
-  const std::uint32_t* firm_cell;
-  const double* firm_rec;
+  // (its block positions in cell order). Slot x is firm_slots[x * stride ...]: its cell (as a
+  // double), then per metric its record (a, b) = (w (y - center), w), or with
+  // unit_weight_slots (every w 0 or 1) a alone, NaN for w = 0 (hd::slot_record). Block
+  // position j's firm has the slots [first, first + count) with first = position_slots[2 j]
+  // and position_slots[2 j + 1] = (own slot - first) | count << 16. Per metric,
+  // pair_sums[((metric * 3 + kind) * cells + c) * cells + c'] sums over firms the products of
+  // two of a firm's slots, in cells c and c': kind 0 = a a', 1 = a b', 2 = b b'.
+  const double* firm_slots;
+  bool unit_weight_slots;
   const std::uint32_t* position_slots;
   const double* pair_sums;
 };
@@ -121,8 +122,8 @@ struct PermScratch {
   double* firm_influence;   // [firms] firm_se, general path
   double* cell_terms;       // [metrics * (4 * cells + 3)] firm_se, fast path
                             // (perm_firm_influence.hpp)
-  std::uint64_t* marks;     // [(contributions + 63) / 64] firm_se, fast path: the drawn
-                            // positions, all clear between uses
+  std::uint64_t* marks;     // [positions / 64 + 2] firm_se, fast path: the drawn firm
+                            // slots, all clear between uses
   std::uint32_t* chosen;    // [total draws] the drawn contributions (fast path: block
                             // positions), block by block
   PermSums* member_sums;    // [metrics * cells] fast path ([metrics * groups] when balanced)

@@ -582,8 +582,8 @@ KLYNGE_HD void statistics_from_member_sums(const PermView& v, const PermScratch&
 
 // Fast path with firm_se: the drawn positions of relabeling `index` of `mode` (as
 // drawn_block_sums, which left them in sc.chosen for modes 1 and 2; Monte Carlo replays
-// Floyd's takes, the same draws the fused sums took) as global block positions in sc.chosen
-// and as bits in sc.marks (clear on entry; unmark_drawn clears them).
+// Floyd's takes, the same draws the fused sums took) as global block positions in sc.chosen,
+// and their firm slots as bits in sc.marks (clear on entry; unmark_drawn clears them).
 KLYNGE_HD void mark_drawn(const PermView& v, std::uint64_t index, int mode, const PermScratch& sc) {
   WordStream s =
       word_stream(v.seed, v.analysis, kPurposePermutation, static_cast<std::uint32_t>(index));
@@ -594,13 +594,16 @@ KLYNGE_HD void mark_drawn(const PermView& v, std::uint64_t index, int mode, cons
       floyd_takes(v, s, b, sh, sc.taken, chosen);
       for (std::uint32_t i = 0; i < sh.k; ++i) chosen[i] += v.block_begin[b];
     }
-    for (std::uint32_t i = 0; i < sh.k; ++i)
-      sc.marks[chosen[i] >> 6] |= std::uint64_t{1} << (chosen[i] & 63u);
+    for (std::uint32_t i = 0; i < sh.k; ++i) {
+      const std::uint32_t x = firm_slot_range(v, chosen[i]).own;
+      sc.marks[x >> 6] |= std::uint64_t{1} << (x & 63u);
+    }
   }
 }
 
 KLYNGE_HD void unmark_drawn(const PermView& v, const PermScratch& sc) {
-  for (std::uint64_t t = 0; t < v.total_draws; ++t) sc.marks[sc.chosen[t] >> 6] = 0;
+  for (std::uint64_t t = 0; t < v.total_draws; ++t)
+    sc.marks[firm_slot_range(v, sc.chosen[t]).own >> 6] = 0;
 }
 
 // Fast path: the statistics of every key under relabeling `index` of `mode` (as
