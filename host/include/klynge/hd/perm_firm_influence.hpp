@@ -24,6 +24,7 @@
 
 #include "klynge/hd/group_stats.hpp"
 #include "klynge/hd/macros.hpp"
+#include "klynge/hd/metric_count.hpp"
 #include "klynge/hd/perm_sums.hpp"
 #include "klynge/hd/perm_view.hpp"
 
@@ -173,13 +174,63 @@ KLYNGE_HD void prefetch_slots(const PermView& v, std::uint32_t j) {
 #endif
 }
 
-// The firms with a drawn position (sc.marks by slot, positions listed in sc.chosen), each once
-// at its first drawn slot: their actual F_f^2 replaces the all-control one, every metric in
-// one walk over the firm's contiguous slots.
-KLYNGE_HD void firm_aggregate_corrections(const PermView& v, const PermScratch& sc) {
-  constexpr std::uint64_t kAhead = 16;
-  const std::uint32_t M = v.metrics;
+// One drawn firm: per metric, its influence F_f if every slot were a control and as drawn, and
+// the difference of their squares added to the metric's correction. Every metric sums the
+// slots in slot order, so all kM give the same values; kM = 1..4 keeps the metrics' sums in
+// registers and walks the slots once with the metrics interleaved (the sums are chains of
+// dependent additions: interleaved, they overlap), kM = 0 walks them once per metric.
+template <std::uint32_t kM>
+KLYNGE_HD void walk_drawn_firm(const PermView& v, const PermScratch& sc, const FirmSlotRange& r,
+                               bool window, std::uint64_t drawn) {
   const std::uint32_t stride = firm_slot_stride(v);
+  const std::uint32_t per_metric = firm_terms_per_metric(v);
+  const bool unit = v.unit_weight_slots;
+  const double* slots = v.firm_slots + static_cast<std::size_t>(r.first) * stride;
+  const auto is_member = [&](std::uint32_t i) {
+    return window ? ((drawn >> i) & 1u) != 0 : slot_marked(sc, r.first + i);
+  };
+  if constexpr (kM == 0) {
+    for (std::uint32_t m = 0; m < v.metrics; ++m) {
+      double* terms = firm_terms(v, sc, m);
+      double all_control = 0.0, actual = 0.0;
+      for (std::uint32_t i = 0; i < r.count; ++i) {
+        const double* slot = slots + static_cast<std::size_t>(i) * stride;
+        const double* term = terms + 4 * static_cast<std::uint32_t>(slot[0]);
+        double a, b;
+        slot_record(unit, slot, m, a, b);
+        const double as_control = term[2] * (a - term[3] * b);
+        all_control += as_control;
+        actual += is_member(i) ? term[0] * (a - term[1] * b) : as_control;
+      }
+      terms[4 * v.cells + 2] += actual * actual - all_control * all_control;
+    }
+  } else {
+    double all_control[kM], actual[kM];
+    for (std::uint32_t m = 0; m < kM; ++m) all_control[m] = actual[m] = 0.0;
+    for (std::uint32_t i = 0; i < r.count; ++i) {
+      const double* slot = slots + static_cast<std::size_t>(i) * stride;
+      const double* cell_term = sc.cell_terms + 4 * static_cast<std::uint32_t>(slot[0]);
+      const bool member = is_member(i);
+      for (std::uint32_t m = 0; m < kM; ++m) {
+        const double* term = cell_term + static_cast<std::size_t>(m) * per_metric;
+        double a, b;
+        slot_record(unit, slot, m, a, b);
+        const double as_control = term[2] * (a - term[3] * b);
+        all_control[m] += as_control;
+        actual[m] += member ? term[0] * (a - term[1] * b) : as_control;
+      }
+    }
+    for (std::uint32_t m = 0; m < kM; ++m)
+      firm_terms(v, sc, m)[4 * v.cells + 2] +=
+          actual[m] * actual[m] - all_control[m] * all_control[m];
+  }
+}
+
+// The firms with a drawn position (sc.marks by slot, positions listed in sc.chosen), each once
+// at its first drawn slot: their actual F_f^2 replaces the all-control one.
+template <std::uint32_t kM>
+KLYNGE_HD void walk_drawn_firms(const PermView& v, const PermScratch& sc) {
+  constexpr std::uint64_t kAhead = 16;
   const std::uint64_t n = v.total_draws;
   for (std::uint64_t t = 0; t < n && t < kAhead; ++t) prefetch_slot_range(v, sc.chosen[t]);
   for (std::uint64_t t = 0; t < n && t < kAhead / 2; ++t) prefetch_slots(v, sc.chosen[t]);
@@ -198,24 +249,12 @@ KLYNGE_HD void firm_aggregate_corrections(const PermView& v, const PermScratch& 
     } else {
       for (std::uint32_t x = r.first; x < r.own && first; ++x) first = !slot_marked(sc, x);
     }
-    if (!first) continue;
-    const double* slots = v.firm_slots + static_cast<std::size_t>(r.first) * stride;
-    for (std::uint32_t m = 0; m < M; ++m) {
-      double* terms = firm_terms(v, sc, m);
-      double all_control = 0.0, actual = 0.0;
-      for (std::uint32_t i = 0; i < r.count; ++i) {
-        const double* slot = slots + static_cast<std::size_t>(i) * stride;
-        const double* term = terms + 4 * static_cast<std::uint32_t>(slot[0]);
-        double a, b;
-        slot_record(v.unit_weight_slots, slot, m, a, b);
-        const double as_control = term[2] * (a - term[3] * b);
-        all_control += as_control;
-        const bool member = window ? ((drawn >> i) & 1u) != 0 : slot_marked(sc, r.first + i);
-        actual += member ? term[0] * (a - term[1] * b) : as_control;
-      }
-      terms[4 * v.cells + 2] += actual * actual - all_control * all_control;
-    }
+    if (first) walk_drawn_firm<kM>(v, sc, r, window, drawn);
   }
+}
+
+KLYNGE_HD void firm_aggregate_corrections(const PermView& v, const PermScratch& sc) {
+  with_metric_count(v.metrics, [&](auto k) { walk_drawn_firms<decltype(k)::value>(v, sc); });
 }
 
 // The aggregate of `metric` once the corrections are in.
