@@ -19,26 +19,54 @@ std::string trimmed(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
-// The key of a `key = value` line (or of a bare `key`, which CLI11 reads as `key = true`),
-// without the quotes a TOML key may have.
-std::string key_of(const std::string& line) {
-  std::string key = trimmed(std::string_view(line).substr(0, line.find('=')));
-  if (line.find('=') == std::string::npos) key = trimmed(key.substr(0, key.find('#')));
+// A line without its comment: from the first '#' outside a quoted string on, trimmed. (CLI11
+// alone cuts at any '#', which read `input = 'data#2.csv'` as "'data"; ConfigReader hands it
+// lines without comments and sets a comment character that text files do not hold.)
+std::string without_comment(const std::string& line) {
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote != 0) {
+      if (c == '\\' && quote == '"')
+        ++i;  // an escaped character, perhaps a quote
+      else if (c == quote)
+        quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#') {
+      return trimmed(std::string_view(line).substr(0, i));
+    }
+  }
+  return trimmed(line);
+}
+
+// The key of a `key = value` line without its comment (or of a bare `key`, which CLI11 reads
+// as `key = true`), without the quotes a TOML key may have.
+std::string key_of(const std::string& bare) {
+  std::string key = trimmed(std::string_view(bare).substr(0, bare.find('=')));
   if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front())
     key = key.substr(1, key.size() - 2);
   return key;
 }
 
-// A line without its comment (a naive cut at '#', as CLI11 makes), trimmed.
-std::string without_comment(const std::string& line) {
-  return trimmed(std::string_view(line).substr(0, line.find('#')));
+// Text of the file as a message shows it: control characters as \xNN.
+std::string shown(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20)
+      out += fmt::format("\\x{:02X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+    else
+      out += c;
+  }
+  return out;
 }
 
-// Whether a `key = value` line's value opens an array that goes on over the next lines.
-bool opens_multiline_array(const std::string& line) {
-  const auto eq = line.find('=');
+// Whether a `key = value` line (without its comment) opens an array that goes on over the
+// next lines.
+bool opens_multiline_array(const std::string& bare) {
+  const auto eq = bare.find('=');
   if (eq == std::string::npos) return false;
-  const std::string value = without_comment(line.substr(eq + 1));
+  const std::string value = trimmed(std::string_view(bare).substr(eq + 1));
   return !value.empty() && value.front() == '[' && value.back() != ']';
 }
 
@@ -94,25 +122,25 @@ std::vector<CLI::ConfigItem> ConfigReader::from_config(std::istream& input) cons
       continue;
     }
     if (line.empty() || line.front() == '#' || line.front() == ';') {
-      checked << raw << '\n';
+      checked << '\n';  // one line out per line in
       continue;
     }
     if (line.front() == '[') {
       // A header, possibly `[[name]]` and possibly with a comment after it (which CLI11
       // would take for a key): passed on bare.
-      const std::string header = trimmed(line.substr(0, line.find('#')));
+      const std::string header = without_comment(line);
       const bool twin = header.rfind("[[", 0) == 0;
       const std::size_t brackets = twin ? 2 : 1;
       if (header.size() < 2 * brackets ||
           header.compare(header.size() - brackets, brackets, std::string(brackets, ']')) != 0)
         refuse(number, fmt::format("`{}` is not a section header (a header is [name] alone on "
                                    "its line)",
-                                   line));
+                                   shown(line)));
       section_name = trimmed(header.substr(brackets, header.size() - 2 * brackets));
       section = subcommand_named(*app_, section_name);
       if (!section)
-        refuse(number, fmt::format("[{}] is no klynge subcommand (sections: {})", section_name,
-                                   section_list(*app_)));
+        refuse(number, fmt::format("[{}] is no klynge subcommand (sections: {})",
+                                   shown(section_name), section_list(*app_)));
       if (!tables.insert(section_name).second)
         refuse(number, fmt::format("[{}] appears a second time (TOML defines a table once: "
                                    "put its keys under the first)",
@@ -121,22 +149,24 @@ std::vector<CLI::ConfigItem> ConfigReader::from_config(std::istream& input) cons
       checked << header << '\n';
       continue;
     }
-    const std::string key = key_of(line);
+    const std::string bare = without_comment(line);
+    const std::string key = key_of(bare);
+    if (key.empty()) refuse(number, fmt::format("`{}` has no key before its '='", shown(bare)));
     if (!section)
       refuse(number, fmt::format("`{}` comes before any section; flags go under the section of "
                                  "their subcommand ({})",
-                                 key, section_list(*app_)));
+                                 shown(key), section_list(*app_)));
     if (!names_a_flag(*section, key))
-      refuse(number, fmt::format("`{}` is no flag of klynge {} (klynge {} --help lists them)", key,
-                                 section_name, section_name));
+      refuse(number, fmt::format("`{}` is no flag of klynge {} (klynge {} --help lists them)",
+                                 shown(key), section_name, section_name));
     if (!keys.insert(key).second)
       refuse(number, fmt::format("`{}` is set a second time in [{}]", key, section_name));
-    if (opens_multiline_array(line)) {
-      array = without_comment(line);
+    if (opens_multiline_array(bare)) {
+      array = bare;
       array_line = number;
       continue;
     }
-    checked << raw << '\n';
+    checked << bare << '\n';
   }
   if (!array.empty())
     refuse(array_line, fmt::format("the array of `{}` is not closed with ']'", key_of(array)));

@@ -180,6 +180,11 @@ TEST(ConfigCli, FileShapesAreReadAsTomlMeansOrRefusedWithTheirLine) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("ci = ['basic', 'normal']\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bootstrap = 77\n"), std::string::npos) << r.out;
+  // A '#' in a quoted value is text, not a comment (CLI11 alone read 'data#2.csv' as "'data").
+  r = printed("hash.toml", "[analyze]\ninput = 'data#2.csv'  # the panel\nlevel = 0.9#x\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("input = 'data#2.csv'\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("level = 0.9\n"), std::string::npos) << r.out;
   r = printed("two_sections.toml",
               "[describe]\ngrowth = 'pct'\n[analyze]\n" + input + "seed = 4\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -201,6 +206,8 @@ TEST(ConfigCli, FileShapesAreReadAsTomlMeansOrRefusedWithTheirLine) {
       {"unknown.toml", "[analyze]\n" + input + "\nbootstraps = 9\n",
        "line 4: `bootstraps` is no flag of klynge analyze"},
       {"open.toml", "[analyze\nbootstrap = 9\n", "line 1: `[analyze` is not a section header"},
+      {"no_key.toml", "[analyze]\n = 3\n", "line 2: `= 3` has no key before its '='"},
+      {"control.toml", std::string("[analyze]\nx\x01y = 1\n"), "line 2: `x\\x01y` is no flag"},
       {"unclosed.toml", "[analyze]\n" + input + "ci = [\n  'bca',\n", "line 3: the array of `ci`"},
   };
   for (const auto& c : refused) {
