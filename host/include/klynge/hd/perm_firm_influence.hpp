@@ -54,7 +54,7 @@ KLYNGE_HD std::uint32_t firm_slot_stride(const PermView& v) {
 }
 
 // Slot record (a, b) of metric m. With unit weights (every w 0 or 1, the unweighted analysis)
-// a slot keeps a alone, NaN where w = 0: the walks, bound by memory, read half the bytes, and
+// a slot keeps a alone, NaN where w = 0: the walks read half the bytes, and
 // a and b are exactly those of the full record.
 KLYNGE_HD void slot_record(bool unit_weights, const double* slot, std::uint32_t m, double& a,
                            double& b) {
