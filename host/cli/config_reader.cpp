@@ -166,7 +166,9 @@ std::vector<CLI::ConfigItem> ConfigReader::from_config(std::istream& input) cons
       array_line = number;
       continue;
     }
-    checked << bare << '\n';
+    // A bare `key` (a switch) goes on as `key = true`: CLI11 skips lines shorter than three
+    // characters, which would drop `q` silently.
+    checked << (bare.find('=') == std::string::npos ? bare + " = true" : bare) << '\n';
   }
   if (!array.empty())
     refuse(array_line, fmt::format("the array of `{}` is not closed with ']'", key_of(array)));

@@ -185,6 +185,10 @@ TEST(ConfigCli, FileShapesAreReadAsTomlMeansOrRefusedWithTheirLine) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("input = 'data#2.csv'\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("level = 0.9\n"), std::string::npos) << r.out;
+  // A bare switch, even of one letter (CLI11 alone skipped lines shorter than three characters).
+  r = printed("switch.toml", "[analyze]\n" + input + "q\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("quiet = true\n"), std::string::npos) << r.out;
   r = printed("two_sections.toml",
               "[describe]\ngrowth = 'pct'\n[analyze]\n" + input + "seed = 4\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
