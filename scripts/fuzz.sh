@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Fuzzes the panel reader with libFuzzer under AddressSanitizer and UBSan for a bounded time.
+# Fuzzes the panel reader and the --config reader with libFuzzer under AddressSanitizer and
+# UBSan for a bounded time.
 #
-#   scripts/fuzz.sh [SECONDS]      default 60, for each of the two targets
+#   scripts/fuzz.sh [SECONDS]      default 60, for each of the three targets
 #
 # Builds build-fuzz/ with clang (-DKLYNGE_FUZZ=ON -DKLYNGE_SANITIZE=ON), seeds fuzz-corpus/
 # from tests/data, and runs klynge_fuzz_reader (the CSV parser), then klynge_fuzz_gzip (the
 # gzip inflater against zlib's gzread; corpus fuzz-corpus-gzip/, seeded with the test inputs
-# gzipped whole and as two members). A finding is written to build-fuzz/artifacts/ (crash-*,
+# gzipped whole and as two members), then klynge_fuzz_config (the --config reader; corpus
+# fuzz-corpus-config/, seeded with examples/*.toml and odd shapes). A finding is written to build-fuzz/artifacts/ (crash-*,
 # timeout-*, oom-*); replay one with
 #   build-fuzz/tests/fuzz/klynge_fuzz_reader build-fuzz/artifacts/crash-...
 # Environment: JOBS (build parallelism, default 2), FUZZ_ARGS (extra libFuzzer flags).
@@ -46,7 +48,7 @@ fi
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKLYNGE_FUZZ=ON -DKLYNGE_SANITIZE=ON -DKLYNGE_CUDA=OFF \
   -DKLYNGE_TESTS=OFF >/dev/null
-ninja -C "$build" -j "$jobs" klynge_fuzz_reader klynge_fuzz_gzip
+ninja -C "$build" -j "$jobs" klynge_fuzz_reader klynge_fuzz_gzip klynge_fuzz_config
 
 # Seeds: every committed test input, read with the default column map (first byte 0x00) and
 # with the map picked by byte 0x30; plus short-name inputs for the other maps.
@@ -102,6 +104,18 @@ if (( status == 0 )); then
   echo "fuzz.sh: fuzzing the gzip inflater for ${seconds}s (corpus $gz_corpus)"
   "$build/tests/fuzz/klynge_fuzz_gzip" "$gz_corpus" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+    -artifact_prefix="$build/artifacts/" ${FUZZ_ARGS:-} || status=$?
+fi
+if (( status == 0 )); then
+  cfg_corpus=$root/fuzz-corpus-config
+  mkdir -p "$cfg_corpus"
+  cp "$root"/examples/*.toml "$cfg_corpus"/
+  printf '\xef\xbb\xbf[analyze]\ninput = "a#b.csv" # c\nci = [ # m\n  "bca",\n  "basic"]\nq\n' \
+    >"$cfg_corpus/seed-shapes.toml"
+  printf '[describe]\nbootstrap = 3\n[analyze]\n[analyze]\n= 1\n[[x]]\n' >"$cfg_corpus/seed-refused.toml"
+  echo "fuzz.sh: fuzzing the --config reader for ${seconds}s (corpus $cfg_corpus)"
+  "$build/tests/fuzz/klynge_fuzz_config" "$cfg_corpus" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=4096 -max_len=4096 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/" ${FUZZ_ARGS:-} || status=$?
 fi
 if (( status != 0 )); then
