@@ -300,6 +300,28 @@ std::int32_t checked_year(std::int64_t year, const char* what) {
   return static_cast<std::int32_t>(year);
 }
 
+}  // namespace
+
+Cell cohort_cell(std::int32_t cohort, const DesignOptions& options) {
+  const std::int64_t g = cohort;
+  Cell cell;
+  cell.cohort = cohort;
+  cell.from = checked_year(g + options.offset, "window start");
+  cell.to =
+      checked_year(g + static_cast<std::int64_t>(options.offset) + options.horizon, "window end");
+  return cell;
+}
+
+std::uint32_t contribution_index(std::size_t n) {
+  if (n > std::numeric_limits<std::uint32_t>::max()) {
+    throw_usage_error(
+        "the design has more than 2^32 - 1 contributions: use fewer cohorts or a smaller panel");
+  }
+  return static_cast<std::uint32_t>(n);
+}
+
+namespace {
+
 // The contribution layout: cells with their members (ascending firm) then controls
 // (ascending firm). Returns the firm of each contribution; fills cells and the drop table
 // for members without an entry year.
@@ -309,13 +331,6 @@ std::vector<std::int32_t> lay_out_cells(const Panel& panel, const DesignOptions&
                                         std::uint64_t& members_without_entry) {
   const std::size_t firms = panel.firms();
   std::vector<std::int32_t> firm_of;
-  auto check_size = [&](std::size_t n) {
-    if (n > std::numeric_limits<std::uint32_t>::max()) {
-      throw_usage_error(
-          "the design has more than 2^32 - 1 contributions: use fewer cohorts or a smaller panel");
-    }
-    return static_cast<std::uint32_t>(n);
-  };
 
   members_without_entry = 0;
   if (!is_cohort_design(options)) {
@@ -326,13 +341,13 @@ std::vector<std::int32_t> lay_out_cells(const Panel& panel, const DesignOptions&
         firm_of.push_back(static_cast<std::int32_t>(f));
       }
     }
-    cell.member_end = check_size(firm_of.size());
+    cell.member_end = contribution_index(firm_of.size());
     for (std::size_t f = 0; f < firms; ++f) {
       if (facts.status[f] == FirmStatus::never_member && index.observed(f, from, to)) {
         firm_of.push_back(static_cast<std::int32_t>(f));
       }
     }
-    cell.control_end = check_size(firm_of.size());
+    cell.control_end = contribution_index(firm_of.size());
     cells.push_back(cell);
     return firm_of;
   }
@@ -374,20 +389,15 @@ std::vector<std::int32_t> lay_out_cells(const Panel& panel, const DesignOptions&
   }
 
   for (std::size_t c = 0; c < cohorts.size(); ++c) {
-    const std::int64_t g = cohorts[c];
-    Cell cell;
-    cell.cohort = cohorts[c];
-    cell.from = checked_year(g + options.offset, "window start");
-    cell.to =
-        checked_year(g + static_cast<std::int64_t>(options.offset) + options.horizon, "window end");
-    cell.member_begin = check_size(firm_of.size());
+    Cell cell = cohort_cell(cohorts[c], options);
+    cell.member_begin = contribution_index(firm_of.size());
     firm_of.insert(firm_of.end(), members_sorted.begin() + bucket_begin[c],
                    members_sorted.begin() + bucket_begin[c + 1]);
-    cell.member_end = check_size(firm_of.size());
+    cell.member_end = contribution_index(firm_of.size());
     for (const std::int32_t f : never_members) {
       if (index.observed(static_cast<std::size_t>(f), cell.from, cell.to)) firm_of.push_back(f);
     }
-    cell.control_end = check_size(firm_of.size());
+    cell.control_end = contribution_index(firm_of.size());
     cells.push_back(cell);
   }
   return firm_of;
