@@ -120,7 +120,7 @@ DatasetOutcome run_dataset(const PowerSpec& spec, const PremiumPoint& premium, s
                               spec.balance, pool_premium_factors(spec))
       : spec.cohort_design()
           ? simulated_cohort_sample(dataset_spec(spec, premium, firms, dataset), design,
-                                    spec.sim_strata)
+                                    spec.backend, spec.sim_strata)
           : sim::simulated_window_sample(dataset_spec(spec, premium, firms, dataset), design,
                                          spec.backend, spec.sim_strata);
   // The Sample's metrics are the study's (the simulate model's, or the pool's columns).

@@ -128,7 +128,7 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   DesignOptions design = cohorts ? study_design(spec) : window_design(spec.from, spec.to);
   design.balance = spec.balance;
   const auto sample_of = [&](const sim::SimSpec& s) {
-    return cohorts ? simulated_cohort_sample(s, design, spec.sim_strata)
+    return cohorts ? simulated_cohort_sample(s, design, spec.backend, spec.sim_strata)
                    : sim::simulated_window_sample(s, design, spec.backend, spec.sim_strata);
   };
   const Sample a = sample_of(treated);

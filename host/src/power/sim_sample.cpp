@@ -1,7 +1,6 @@
 #include "sim_sample.hpp"
 
-#include "klynge/build_sample.hpp"
-#include "klynge/sim_window.hpp"
+#include "klynge/sim_cohort.hpp"
 
 namespace klynge::power {
 
@@ -14,9 +13,10 @@ DesignOptions window_design(int from, int to) {
 }
 
 Sample simulated_cohort_sample(const sim::SimSpec& spec, DesignOptions design,
+                               const BackendChoice& backend,
                                const std::vector<std::string>& strata) {
   design.extra_cohorts.clear();
-  return build_sample(sim::to_panel(sim::simulate_panel(spec), strata, true), design);
+  return sim::simulated_cohort_sample(spec, design, backend, strata);
 }
 
 }  // namespace klynge::power
