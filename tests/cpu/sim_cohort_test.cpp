@@ -9,6 +9,7 @@
 
 #include "common/design_window.hpp"
 #include "common/sim_cohort_expect.hpp"
+#include "common/sim_specs.hpp"
 #include "common/sim_window_expect.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
@@ -18,6 +19,7 @@
 namespace klynge {
 namespace {
 
+using test::balanced;
 using test::cohorts;
 using test::expect_same_sample;
 
@@ -39,11 +41,6 @@ void expect_same_as_reference(const sim::SimSpec& spec, const DesignOptions& des
 
 std::string name(const DesignOptions& d) {
   return "horizon " + std::to_string(d.horizon) + " offset " + std::to_string(d.offset);
-}
-
-DesignOptions balanced(DesignOptions design) {
-  design.balance = true;
-  return design;
 }
 
 // The simulate defaults: births, exits, zeros and missing cells, members entering 2009..2017,
@@ -80,35 +77,16 @@ TEST(SimCohortSample, EqualsBuildSampleWithExtraCohorts) {
 }
 
 TEST(SimCohortSample, EqualsBuildSampleAcrossSizesSharesPremiumsAndRates) {
-  struct Case {
-    std::uint32_t firms;
-    double member_share, premium, zero_share, missing_share, exit_rate, birth_share;
-    std::uint64_t seed;
-    std::uint32_t stream;
-  };
-  const Case cases[] = {
-      {1, 0.5, 0.02, 0.02, 0.01, 0.03, 0.25, 1, 0},  {2, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 2, 3},
-      {37, 0.05, 0.05, 0.3, 0.0, 0.0, 0.0, 3, 1},    {500, 0.95, -0.1, 0.0, 0.4, 0.2, 0.5, 4, 7},
-      {4000, 0.2, 0.02, 0.1, 0.1, 0.1, 0.9, 99, 12}, {2500, 0.5, 1.0, 0.0, 0.0, 0.5, 0.0, 6, 2},
-      {300, 0.001, 0.02, 0.0, 0.0, 0.0, 0.0, 8, 0},  // no member at all: no cell
-  };
-  for (const Case& c : cases) {
-    sim::SimSpec spec;
-    spec.firms = c.firms;
-    spec.member_share = c.member_share;
-    spec.premium = {c.premium, c.premium / 2, -c.premium};
-    spec.zero_share = c.zero_share;
-    spec.missing_share = c.missing_share;
-    spec.exit_rate = c.exit_rate;
-    spec.birth_share = c.birth_share;
-    spec.seed = c.seed;
-    spec.stream = c.stream;
-    spec.model.member_noise = c.seed % 2 ? 1.0 : 2.5;
-    spec.threads = static_cast<int>(c.seed % 3);  // 0 = all, 1, 2: never changes the Sample
-    const std::string what = "firms " + std::to_string(c.firms) + " seed " + std::to_string(c.seed);
+  for (const auto& [what, spec] : test::varied_specs()) {
     expect_same_as_reference(spec, cohorts(3), what);
     expect_same_as_reference(spec, cohorts(2, -1), what + " offset -1");
   }
+  sim::SimSpec none;  // no member at all: no cohort, no cell
+  none.firms = 300;
+  none.member_share = 0.001;
+  none.seed = 8;
+  EXPECT_TRUE(from_records(none, cohorts(3)).cells.empty());
+  expect_same_as_reference(none, cohorts(3), "no member");
 }
 
 // Every growth type reads the same endpoints; `level` allows horizon 0.
@@ -147,10 +125,7 @@ TEST(SimCohortSample, EqualsBuildSampleWithStrataAndBalance) {
   spec.seed = 21;
   spec.birth_share = 0.3;
   spec.missing_share = 0.05;
-  const Strata all_strata[] = {{"nace"},           {"region"},
-                               {"nace", "region"}, {"region", "nace"},
-                               {"size_class"},     {"nace", "size_class", "region"}};
-  for (const Strata& strata : all_strata)
+  for (const Strata& strata : test::stratum_sets())
     for (const DesignOptions& d : {cohorts(3), cohorts(2, -2), cohorts(4, 6)}) {
       const std::string what =
           strata[0] + (strata.size() > 1 ? "," + strata[1] : "") + " " + name(d);

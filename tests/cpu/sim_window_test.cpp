@@ -8,6 +8,7 @@
 
 #include "common/bitwise_equal.hpp"
 #include "common/design_window.hpp"
+#include "common/sim_specs.hpp"
 #include "common/sim_window_expect.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/error.hpp"
@@ -16,6 +17,7 @@
 namespace klynge {
 namespace {
 
+using test::balanced;
 using test::expect_same_sample;
 using test::window;
 
@@ -33,11 +35,6 @@ Sample from_records(const sim::SimSpec& spec, const DesignOptions& design,
 void expect_same_as_reference(const sim::SimSpec& spec, const DesignOptions& design,
                               const std::string& what, const Strata& strata = {}) {
   expect_same_sample(from_records(spec, design, strata), reference(spec, design, strata), what);
-}
-
-DesignOptions balanced(DesignOptions design) {
-  design.balance = true;
-  return design;
 }
 
 // The simulate defaults: births, exits, zeros and missing cells, staggered entry, selection.
@@ -69,34 +66,8 @@ TEST(SimWindowSample, EqualsBuildSampleForWindowsBeyondThePanel) {
 }
 
 TEST(SimWindowSample, EqualsBuildSampleAcrossSizesSharesPremiumsAndCells) {
-  struct Case {
-    std::uint32_t firms;
-    double member_share, premium, zero_share, missing_share, exit_rate, birth_share;
-    std::uint64_t seed;
-    std::uint32_t stream;
-  };
-  const Case cases[] = {
-      {1, 0.5, 0.02, 0.02, 0.01, 0.03, 0.25, 1, 0},  {2, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 2, 3},
-      {37, 0.05, 0.05, 0.3, 0.0, 0.0, 0.0, 3, 1},    {500, 0.95, -0.1, 0.0, 0.4, 0.2, 0.5, 4, 7},
-      {4000, 0.2, 0.02, 0.1, 0.1, 0.1, 0.9, 99, 12}, {2500, 0.5, 1.0, 0.0, 0.0, 0.5, 0.0, 6, 2},
-  };
-  for (const Case& c : cases) {
-    sim::SimSpec spec;
-    spec.firms = c.firms;
-    spec.member_share = c.member_share;
-    spec.premium = {c.premium, c.premium / 2, -c.premium};
-    spec.zero_share = c.zero_share;
-    spec.missing_share = c.missing_share;
-    spec.exit_rate = c.exit_rate;
-    spec.birth_share = c.birth_share;
-    spec.seed = c.seed;
-    spec.stream = c.stream;
-    spec.model.member_noise = c.seed % 2 ? 1.0 : 2.5;
-    spec.threads = static_cast<int>(c.seed % 3);  // 0 = all, 1, 2: never changes the Sample
-    expect_same_as_reference(
-        spec, window(2011, 2016),
-        "firms " + std::to_string(c.firms) + " seed " + std::to_string(c.seed));
-  }
+  for (const auto& [what, spec] : test::varied_specs())
+    expect_same_as_reference(spec, window(2011, 2016), what);
 }
 
 // Every growth type reads the same endpoints; `level` allows from == to.
@@ -131,10 +102,7 @@ TEST(SimWindowSample, EqualsBuildSampleWithStrataAndBalance) {
   spec.seed = 21;
   spec.birth_share = 0.3;
   spec.missing_share = 0.05;
-  const Strata all_strata[] = {{"nace"},           {"region"},
-                               {"nace", "region"}, {"region", "nace"},
-                               {"size_class"},     {"nace", "size_class", "region"}};
-  for (const Strata& strata : all_strata)
+  for (const Strata& strata : test::stratum_sets())
     for (const auto& [from, to] : {std::pair{2012, 2015}, {2005, 2013}, {2019, 2024}}) {
       const std::string what = strata[0] + (strata.size() > 1 ? "," + strata[1] : "") + " window " +
                                std::to_string(from) + ":" + std::to_string(to);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/design_window.hpp"
+#include "common/sim_specs.hpp"
 #include "common/sim_window_expect.hpp"
 #include "klynge/build_sample.hpp"
 #include "klynge/device_info.hpp"
@@ -29,21 +30,10 @@ BackendChoice gpu() {
 
 using test::window;
 
-// Births, exits, zeros, missing cells, unequal noise: every branch of the process.
+// Births, exits, zeros, missing cells, unequal noise: every branch of the process; and a
+// `klynge power` dataset.
 std::vector<sim::SimSpec> specs() {
-  std::vector<sim::SimSpec> out;
-  sim::SimSpec spec;
-  spec.firms = 20000;
-  out.push_back(spec);
-  spec.seed = 3;
-  spec.stream = 9;
-  spec.zero_share = 0.2;
-  spec.missing_share = 0.1;
-  spec.exit_rate = 0.2;
-  spec.birth_share = 0.7;
-  spec.member_share = 0.5;
-  spec.model.member_noise = 2.0;
-  out.push_back(spec);
+  std::vector<sim::SimSpec> out = test::device_specs();
   out.push_back(test::power_dataset(50000, {0.02, 0.02, 0.02}, 17));
   return out;
 }
