@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "configuration.hpp"
 #include "device_choice.hpp"
+#include "flag_checks.hpp"
 #include "klynge/bootstrap.hpp"
 #include "klynge/device_info.hpp"
 #include "klynge/engine/mpi_ranks.hpp"
@@ -27,7 +28,6 @@
 #include "klynge/report/permutation_report.hpp"
 #include "klynge/report/replicates_csv.hpp"
 #include "klynge/statistics.hpp"
-#include "flag_checks.hpp"
 #include "output_paths.hpp"
 #include "plot_script.hpp"
 #include "prepared_sample.hpp"
@@ -206,7 +206,8 @@ void run_analyze(const AnalyzeFlags& flags, const CLI::App& cmd) {
 void add_analyze_command(CLI::App& app) {
   auto flags = std::make_shared<AnalyzeFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "analyze", "Bootstrap standard errors and confidence intervals of member - control growth");
+      "analyze",
+      "Member - control growth with bootstrap confidence intervals and permutation p-values");
   add_panel_flags(*cmd, flags->panel);
   cmd->add_option("--bootstrap", flags->replicates,
                   "Bootstrap replicates B (0 = no bootstrap: the permutation test alone)")
