@@ -128,6 +128,56 @@ TEST(AnalyzeCli, ResultsIdenticalForAnyThreadCount) {
   EXPECT_EQ(test::read_file(dir + "/r.csv"), csv_one);
 }
 
+// The replicates' standard errors are computed only for the studentized interval (in the cohort
+// design they cost most of a replicate): a shard stores them with it and as nulls without it,
+// and the other intervals come out the same either way.
+TEST(AnalyzeCli, ReplicateStandardErrorsOnlyForTheStudentizedInterval) {
+  const std::string dir = test::scratch_dir("analyze_replicate_se");
+  auto welch_se_of_shard = [&](const std::string& ci) {
+    auto args = base_args(dir);
+    args.insert(args.end(), {"--ci", ci, "--permutations", "0"});
+    auto run = run_klynge(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    const json results = results_of(dir + "/r.json");
+    args = {"analyze",
+            "--input",
+            test::example_file("firms.csv"),
+            "--entry",
+            "entry_year",
+            "--bootstrap",
+            "199",
+            "--permutations",
+            "0",
+            "--ci",
+            ci,
+            "--shard",
+            "1/1",
+            "--json",
+            dir + "/shard.json"};
+    run = run_klynge(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    const json shard = json::parse(test::read_file(dir + "/shard.json"));
+    return std::pair{results, shard["shard"]["replicates"][0]["welch_se"]};
+  };
+  const auto [with, with_se] = welch_se_of_shard("percentile,bca,studentized");
+  const auto [without, without_se] = welch_se_of_shard("percentile,bca");
+  ASSERT_FALSE(with_se.empty());
+  ASSERT_EQ(with_se.size(), without_se.size());
+  std::size_t numbers = 0;
+  for (std::size_t k = 0; k < with_se.size(); ++k) {
+    numbers += with_se[k].is_number();
+    EXPECT_TRUE(without_se[k].is_null()) << k;
+  }
+  EXPECT_GT(numbers, with_se.size() / 2);
+  ASSERT_EQ(with.size(), without.size());
+  for (std::size_t r = 0; r < with.size(); ++r) {
+    if (!with[r].contains("ci")) continue;
+    for (const char* m : {"percentile", "bca"})
+      EXPECT_EQ(with[r]["ci"][m], without[r]["ci"][m]) << "result " << r << " " << m;
+    EXPECT_EQ(with[r]["std_error"], without[r]["std_error"]) << "result " << r;
+  }
+}
+
 TEST(AnalyzeCli, SchemesAndClusterUnitRun) {
   for (const std::vector<std::string>& extra : {std::vector<std::string>{"--scheme", "poisson"},
                                                 {"--scheme", "bayesian"},
