@@ -176,6 +176,16 @@ TEST(AnalyzeCli, ReplicateStandardErrorsOnlyForTheStudentizedInterval) {
       EXPECT_EQ(with[r]["ci"][m], without[r]["ci"][m]) << "result " << r << " " << m;
     EXPECT_EQ(with[r]["std_error"], without[r]["std_error"]) << "result " << r;
   }
+  // A checkpoint without the standard errors cannot be resumed by a run that needs them.
+  auto checkpointed = [&](const std::string& ci) {
+    return run_klynge({"analyze", "--input", test::example_file("firms.csv"), "--entry",
+                       "entry_year", "--bootstrap", "199", "--permutations", "0", "--ci", ci,
+                       "--checkpoint", dir + "/checkpoint", "-q"});
+  };
+  EXPECT_EQ(checkpointed("percentile").exit_code, 0);
+  const auto resumed = checkpointed("percentile,studentized");
+  EXPECT_EQ(resumed.exit_code, 64);
+  EXPECT_NE(resumed.err.find("different run"), std::string::npos) << resumed.err;
 }
 
 TEST(AnalyzeCli, SchemesAndClusterUnitRun) {
