@@ -9,7 +9,7 @@
 #   BUILD=build-gpu scripts/bench-gpu.sh     (default BUILD=build)
 #   B (default 10000); BIG_B (default 1000) is used for n = 10^7 to bound the run time.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 build=${BUILD:-build}
 bench=$build/tests/bench/klynge_gpu_bench
 B=${B:-10000}

@@ -42,8 +42,9 @@ fi
 status=0
 # The test binaries are run directly (not through ctest): the carried build folder's ctest
 # files hold the build machine's absolute paths, so the tests are told where things are here.
+scratch=$(mktemp -d)
 export KLYNGE_BINARY="$PWD/$build/klynge" KLYNGE_EXAMPLES_DIR="$PWD/examples" \
-  KLYNGE_TEST_DATA_DIR="$PWD/tests/data" KLYNGE_SCRATCH_DIR="$(mktemp -d)"
+  KLYNGE_TEST_DATA_DIR="$PWD/tests/data" KLYNGE_SCRATCH_DIR="$scratch"
 "$build/tests/klynge_gpu_tests" --gtest_output=json:"$out/gpu-tests.json" 2>&1 |
   tee "$out/gpu-tests.log" || status=1
 if grep -q "SKIPPED" "$out/gpu-tests.log"; then
