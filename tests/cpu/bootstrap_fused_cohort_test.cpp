@@ -259,3 +259,60 @@ INSTANTIATE_TEST_SUITE_P(Schemes, FusedCohortPath,
 
 }  // namespace
 }  // namespace klynge
+
+namespace klynge {
+namespace {
+
+// The CPU adds the drawn units in index order, each once with its count
+// (fused_replicate_by_unit); the device adds them in draw order (fused_replicate). Same draws,
+// so every value and SE agrees to rounding (1e-12 · (1 + |x|), the backends' contract), for
+// unit weights and balance weights, with and without the aggregate's SE, under both multinomial
+// schemes; under Poisson and Bayesian weights the draws come in index order already, and the
+// two are the same bits.
+TEST(FusedByUnit, AgreesWithTheDrawOrderToRounding) {
+  for (const bool balance : {false, true})
+    for (const Scheme scheme : {Scheme::groups, Scheme::strata, Scheme::poisson, Scheme::bayesian})
+      for (const bool se : {false, true}) {
+        const CohortSample c = cohort_sample(balance);
+        BootstrapSpec spec;
+        spec.scheme = scheme;
+        spec.statistics = {Statistic::mean_diff, Statistic::welch_t};
+        spec.replicate_se = se;
+        engine::BootData data;
+        engine::build_boot_data(c.sample, c.design, spec, data);
+        ASSERT_TRUE(data.fused);
+        const bool out_of_order = scheme == Scheme::groups || scheme == Scheme::strata;
+        EXPECT_EQ(hd::fused_draws_out_of_order(data.view), out_of_order);
+        const std::size_t keys = data.keys.size();
+        std::vector<double> acc(hd::fused_scratch_doubles(data.fused_view));
+        std::vector<double> counts(data.view.group_unit_begin[data.view.resample_groups]);
+        std::vector<double> v1(keys), s1(keys), v2(keys), s2(keys);
+        const std::string what = std::string(balance ? "balanced " : "") + "scheme " +
+                                 std::to_string(static_cast<int>(scheme)) + (se ? " with SE" : "");
+        std::size_t differ = 0;
+        for (std::uint32_t r = 0; r < 30; ++r) {
+          hd::fused_replicate(data.view, data.fused_view, r, acc.data(), v1.data(), s1.data());
+          hd::fused_replicate_by_unit(data.view, data.fused_view, r, acc.data(), counts.data(),
+                                      v2.data(), s2.data());
+          if (!out_of_order) {
+            ASSERT_TRUE(test::bitwise_equal(v1, v2)) << what << " replicate " << r;
+            ASSERT_TRUE(test::bitwise_equal(s1, s2)) << what << " replicate " << r;
+            continue;
+          }
+          for (std::size_t k = 0; k < keys; ++k) {
+            ASSERT_EQ(std::isnan(v1[k]), std::isnan(v2[k])) << what << " key " << k;
+            if (!std::isnan(v1[k])) {
+              ASSERT_NEAR(v2[k], v1[k], 1e-12 * (1.0 + std::fabs(v1[k]))) << what << " key " << k;
+              differ += v1[k] != v2[k];
+            }
+            if (se && !std::isnan(s1[k]))
+              ASSERT_NEAR(s2[k], s1[k], 1e-12 * (1.0 + std::fabs(s1[k]))) << what << " key " << k;
+          }
+        }
+        // The orders differ, so some sums round differently: the test sees the other order.
+        if (out_of_order) EXPECT_GT(differ, 0u) << what;
+      }
+}
+
+}  // namespace
+}  // namespace klynge

@@ -445,11 +445,11 @@ ReplicateTable PreparedBootstrap::run(std::uint64_t first, std::uint64_t count) 
   {
     // The fused path needs only its accumulators; the count path its scratch buffers.
     std::unique_ptr<engine::ScratchBuffers> buffers;
-    std::vector<double> acc;
-    if (data.fused)
-      acc.resize(hd::fused_scratch_doubles(data.fused_view));
-    else
-      buffers = std::make_unique<engine::ScratchBuffers>(data);
+    std::vector<double> acc, unit_count;
+    const bool by_unit = data.fused && !data.dense && hd::fused_draws_out_of_order(view);
+    if (data.fused) acc.resize(hd::fused_scratch_doubles(data.fused_view));
+    if (by_unit) unit_count.resize(view.group_unit_begin[view.resample_groups]);
+    if (!data.fused) buffers = std::make_unique<engine::ScratchBuffers>(data);
     std::vector<double> values(std::max<std::size_t>(keys, 1)), se(std::max<std::size_t>(keys, 1));
     ProgressTally tally(spec.progress);
 #pragma omp for schedule(dynamic, 16)
@@ -461,6 +461,9 @@ ReplicateTable PreparedBootstrap::run(std::uint64_t first, std::uint64_t count) 
       else if (data.dense)
         hd::dense_replicate(view, data.fused_view, data.dense_view, replicate, acc.data(),
                             values.data(), se.data());
+      else if (by_unit)
+        hd::fused_replicate_by_unit(view, data.fused_view, replicate, acc.data(), unit_count.data(),
+                                    values.data(), se.data());
       else if (data.fused)
         hd::fused_replicate(view, data.fused_view, replicate, acc.data(), values.data(), se.data());
       else

@@ -263,21 +263,54 @@ KLYNGE_HD void for_each_fused_draw(const BootView& v, const FusedView& f, std::u
 #endif
 }
 
-// acc: fused_scratch_doubles(f) doubles of scratch. values/se: boot_keys(v) entries.
-KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint32_t replicate,
-                               double* acc, double* values, double* se) {
+// The replicate from its drawn units: visit(add) calls add(unit, c) for each drawn unit (once or
+// twice: the cohort aggregate's SE replays them). acc: fused_scratch_doubles(f) doubles.
+template <typename Visit>
+KLYNGE_HD void fused_replicate_of(const BootView& v, const FusedView& f, double* acc,
+                                  double* values, double* se, Visit&& visit) {
   const std::size_t doubles = fused_scratch_doubles(f);
   for (std::size_t i = 0; i < doubles; ++i) acc[i] = 0.0;
-  for_each_fused_draw(v, f, replicate,
-                      [&](std::uint32_t unit, double c) { fused_add(f, unit, c, acc); });
+  visit([&](std::uint32_t unit, double c) { fused_add(f, unit, c, acc); });
   if (f.unit_weights) fused_unit_weight_sums(f, acc);
   if (f.influence) {
     fused_influence_terms(v, f, acc);
-    for_each_fused_draw(v, f, replicate, [&](std::uint32_t unit, double c) {
-      fused_add_influence(f, unit, c, acc);
-    });
+    visit([&](std::uint32_t unit, double c) { fused_add_influence(f, unit, c, acc); });
   }
   fused_finish(v, f, acc, values, se);
+}
+
+// acc: fused_scratch_doubles(f) doubles of scratch. values/se: boot_keys(v) entries. The units
+// are added in draw order: the device's order (one thread per replicate, no O(units) scratch).
+KLYNGE_HD void fused_replicate(const BootView& v, const FusedView& f, std::uint32_t replicate,
+                               double* acc, double* values, double* se) {
+  fused_replicate_of(v, f, acc, values, se,
+                     [&](auto&& add) { for_each_fused_draw(v, f, replicate, add); });
+}
+
+// Whether fused_replicate_by_unit adds in another order than fused_replicate: only the
+// multinomial schemes draw units out of index order (Poisson and Bayesian weights come unit by
+// unit already, so there the two are the same bits and the count pass would be wasted).
+KLYNGE_HD bool fused_draws_out_of_order(const BootView& v) {
+  return v.scheme == BootScheme::groups || v.scheme == BootScheme::strata;
+}
+
+// The CPU's order of the same replicate: the drawn units' counts are gathered first (unit_count:
+// one double per unit, the v.group_unit_begin[v.resample_groups] units), then each drawn unit
+// is added once, in index order, with its count. Same draws and counts as fused_replicate; the
+// sums are added in another order, so the two agree to rounding (the backends' 1e-12 contract,
+// docs/bootstrap.md), not to the bit. Why: a unit drawn several times is added once, and the
+// accumulators and records are walked in order instead of at random, which takes half the time
+// on samples whose groups are drawn index by index (below kChunkedMinUnits units).
+KLYNGE_HD void fused_replicate_by_unit(const BootView& v, const FusedView& f,
+                                       std::uint32_t replicate, double* acc, double* unit_count,
+                                       double* values, double* se) {
+  const std::uint32_t units = v.group_unit_begin[v.resample_groups];
+  for (std::uint32_t u = 0; u < units; ++u) unit_count[u] = 0.0;
+  for_each_draw(v, replicate, [&](std::uint32_t unit, double c) { unit_count[unit] += c; });
+  fused_replicate_of(v, f, acc, values, se, [&](auto&& add) {
+    for (std::uint32_t u = 0; u < units; ++u)
+      if (unit_count[u] != 0.0) add(u, unit_count[u]);
+  });
 }
 
 // Unweighted window design under groups/strata: each unit's growth values (one per metric,
