@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what klynge needs on Debian/Ubuntu (idempotent), then configures and builds
-# build/klynge. Usage: scripts/setup.sh [--no-build] [--build-dir DIR] [extra cmake args...]
+# build/klynge. Usage: scripts/setup.sh [--no-build] [--build-dir DIR] [--target T ...]
+#   [extra cmake args...]   (--target: build only those targets; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,10 +15,12 @@ PACKAGES=(
 build=1
 build_dir=build
 cmake_args=()
+targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
     --build-dir) build_dir="$2"; shift ;;
+    --target) targets+=(--target "$2"); shift ;;
     *) cmake_args+=("$1") ;;
   esac
   shift
@@ -59,4 +62,4 @@ if [ ! -f "$build_dir/CMakeCache.txt" ] ||
 elif [ ${#cmake_args[@]} -gt 0 ]; then
   cmake "$build_dir" "${cmake_args[@]}"
 fi
-cmake --build "$build_dir" --parallel "$(nproc)"
+cmake --build "$build_dir" --parallel "$(nproc)" "${targets[@]}"
