@@ -25,6 +25,7 @@ if [ "$sanitize" -eq 1 ]; then
   echo "test: CPU tests under AddressSanitizer + UBSan"
   # -O1 -g1: what AddressSanitizer recommends, with line tables for symbolized stack traces;
   # half the compile time of -O2 -g on this code base (28 s vs 13 s for a large test file).
+  # The CLI's files and most test files are compiled at -O0 (CMakeLists.txt, KLYNGE_SANITIZE).
   # Only what the cpu label runs: the slow tests and the benchmarks are compiled (and kept
   # compiling) by the Release build above.
   scripts/setup.sh --build-dir build-asan --target klynge --target klynge_cpu_tests \
