@@ -450,8 +450,8 @@ void add_power_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--statistic", flags->statistic,
-                  "Statistic of the intervals: mean_diff (default); median_diff or "
-                  "trimmed_mean_diff with --pool")
+                  "Statistic of the intervals: mean_diff (default), median_diff or "
+                  "trimmed_mean_diff (where the truth is known: docs/power.md)")
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--trim", flags->trim, "Share cut from each tail for trimmed_mean_diff")
