@@ -110,7 +110,7 @@ TEST(PowerStatistic, StatisticsWithoutAKnownTruthAreRefused) {
     }
   };
   // Simulated panels: members are a random draw, so the median's truth is known (below), but
-  // not where they are selected, pulled into industries or noisier.
+  // not where they are selected on size or noisier.
   power::PowerSpec simulated;
   simulated.premiums = power::parse_premium_grid({"0"});
   simulated.firms = {200};
@@ -119,12 +119,6 @@ TEST(PowerStatistic, StatisticsWithoutAKnownTruthAreRefused) {
   for (const auto& [flag, change] :
        std::vector<std::pair<std::string, std::function<void(power::PowerSpec&)>>>{
            {"--selection", [](power::PowerSpec& s) { s.selection = 0.5; }},
-           {"--home-share",
-            [](power::PowerSpec& s) {
-              s.home_share = 0.5;
-              s.balance = true;
-              s.sim_strata = {"nace"};
-            }},
            {"--member-noise", [](power::PowerSpec& s) { s.member_noise = 2.0; }}}) {
     power::PowerSpec changed = simulated;
     change(changed);
@@ -137,6 +131,8 @@ TEST(PowerStatistic, StatisticsWithoutAKnownTruthAreRefused) {
   power::PowerSpec balanced = simulated;  // random members, balanced: the same truth
   balanced.balance = true;
   balanced.sim_strata = {"nace"};
+  EXPECT_NO_THROW(power::validate(balanced));
+  balanced.home_share = 0.5;  // and within industries, where members gather
   EXPECT_NO_THROW(power::validate(balanced));
   simulated.statistic = Statistic::mean_diff;
   simulated.test_statistic = Statistic::median_diff;  // a test needs no truth
