@@ -128,6 +128,21 @@ TEST(PowerStatistic, StatisticsWithoutAKnownTruthAreRefused) {
     changed.statistic = Statistic::trimmed_mean_diff;
     expect_usage(changed, "--statistic trimmed_mean_diff with " + flag);
   }
+  // A hundred one-year cohorts on the smallest truth panel: too few members per cell to
+  // measure a median's truth, which the user can fix.
+  power::PowerSpec thin = simulated;
+  thin.entry_first = 1950;
+  thin.entry_last = 2049;
+  thin.horizon = 1;
+  thin.truth_firms = 1000;
+  power::validate(thin);
+  try {
+    power::true_premium(thin, thin.premiums[0]);
+    ADD_FAILURE() << "no error for a thin truth panel";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_NE(std::string(e.what()).find("raise --truth-firms"), std::string::npos) << e.what();
+  }
   power::PowerSpec balanced = simulated;  // random members, balanced: the same truth
   balanced.balance = true;
   balanced.sim_strata = {"nace"};

@@ -39,6 +39,8 @@
 #include <cmath>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "klynge/error.hpp"
 #include "klynge/hd/group_stats.hpp"
 #include "klynge/power.hpp"
@@ -144,8 +146,13 @@ MeanSe cell_statistic_gap(Statistic statistic, double trim, const std::vector<do
       batch0[b].push_back(g0[c]);
     }
   }
+  // Possible with many short cohorts and a small truth panel: the user can raise it.
   if (all1.size() < 2 * kBatches || all0.size() < 2 * kBatches)
-    throw Error(ExitCode::internal, "true premium: too few members in the truth panel");
+    throw Error(
+        ExitCode::usage,
+        fmt::format("--statistic {}: a cell of the truth panel has {} valid members, too "
+                    "few to measure its true value (at least {}); raise --truth-firms",
+                    statistic_name(statistic), std::min(all1.size(), all0.size()), 2 * kBatches));
   Moments batches;
   for (std::uint32_t b = 0; b < kBatches; ++b)
     batches.add(group_statistic(statistic, trim, std::move(batch1[b])) -
