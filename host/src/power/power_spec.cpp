@@ -135,10 +135,11 @@ void check_statistics(const PowerSpec& s) {
                       : s.member_noise != 1.0 ? "--member-noise"
                                               : nullptr;
     if (why)
-      throw_usage_error("--statistic " + name + " with " + why +
-                        ": on simulated panels its true value is known only where members are "
-                        "a random draw of the model's firms (the mean difference's truth panel "
-                        "measures what selection does; the median's does not)");
+      throw_usage_error(fmt::format(
+          "--statistic {} with {}: on simulated panels its true value is known only where "
+          "members are a random draw of the model's firms (the mean difference's truth panel "
+          "measures what selection does; the median's does not)",
+          name, why));
   }
   if (s.pool && s.pool->source.columns.profile == MemberProfile::members && !s.balance)
     throw_usage_error("--statistic " + name +

@@ -32,8 +32,9 @@
 // entry, so a window that starts before the entry holds less of it: the first term measures it.
 //
 // A median or trimmed-mean difference (--statistic) is allowed on simulated panels only where
-// members are a random draw analysed unbalanced; its first term is then the statistic of the
-// members' growth minus that of their growth without the premium, and there is no second term
+// members are a random draw (within industries with --home-share, balanced on them; no
+// --selection or --member-noise): its first term is then the statistic of the members' growth
+// minus that of their growth without the premium, and there is no second term
 // (cell_statistic_gap).
 #include <algorithm>
 #include <cmath>
