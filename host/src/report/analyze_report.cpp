@@ -119,7 +119,8 @@ std::string analyze_csv(const AnalyzeInputs& in) {
   const Sample& s = in.describe.sample;
   std::string out =
       "term,metric,cohort,statistic,estimate,std.error,bias,conf.method,conf.level,conf.low,"
-      "conf.high,n_member,n_control,status," + std::string(kPermutationCsvHeader) + "\n";
+      "conf.high,n_member,n_control,status," +
+      std::string(kPermutationCsvHeader) + "\n";
   for (const AnalyzedResult& r : in.analyzed) {
     const Estimate& e = estimate_of(in, r);
     const std::string& metric = s.metric_names[e.metric];
@@ -128,13 +129,14 @@ std::string analyze_csv(const AnalyzeInputs& in) {
       std::string status = e.status != "ok"           ? e.status
                            : r.summary.status != "ok" ? r.summary.status
                                                       : iv.status;
-      out += fmt::format(
-          "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field("member - control: " + metric),
-          csv_field(metric), cohort_text(e.cohort), statistic_name(e.statistic),
-          csv_number(e.value), csv_number(r.summary.std_error), csv_number(r.summary.bias),
-          interval_method_name(in.settings.methods[m]), csv_number(in.settings.level),
-          csv_number(iv.low), csv_number(iv.high), e.n_member, e.n_control, csv_field(status),
-          permutation_csv_fields(in.permutation, in.describe.description, r.result));
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                         csv_field("member - control: " + metric), csv_field(metric),
+                         cohort_text(e.cohort), statistic_name(e.statistic), csv_number(e.value),
+                         csv_number(r.summary.std_error), csv_number(r.summary.bias),
+                         interval_method_name(in.settings.methods[m]),
+                         csv_number(in.settings.level), csv_number(iv.low), csv_number(iv.high),
+                         e.n_member, e.n_control, csv_field(status),
+                         permutation_csv_fields(in.permutation, in.describe.description, r.result));
     }
   }
   return out;
@@ -145,12 +147,12 @@ std::string analyze_table(const AnalyzeInputs& in) {
   const AnalyzeSettings& st = in.settings;
   std::string out = describe_table(in.describe);
   if (st.spec.replicates == 0) return out + "\nbootstrap: off (--bootstrap 0)\n";
-  out +=
-      "\n" + wrap_lines(fmt::format(
-                 "bootstrap: B = {}, scheme {}, unit {}, seed {}, {:g}% intervals, backend {} "
-                 "({} threads)\n",
-                 st.spec.replicates, scheme_name(st.spec.scheme), resample_unit_name(st.spec.unit),
-                 st.spec.seed, st.level * 100.0, st.device, st.threads));
+  out += '\n';  // not "\n" + string: GCC 12 warns falsely (-Wrestrict) on that operator+
+  out += wrap_lines(
+      fmt::format("bootstrap: B = {}, scheme {}, unit {}, seed {}, {:g}% intervals, backend {} "
+                  "({} threads)\n",
+                  st.spec.replicates, scheme_name(st.spec.scheme), resample_unit_name(st.spec.unit),
+                  st.spec.seed, st.level * 100.0, st.device, st.threads));
   // Intervals in blocks that fit kTableWidth: the first block with estimate and se
   // (12 + 7 + 18 + 9 + 8 = 54 columns, then 2 intervals of 20), later ones without (37 + 3 x 20).
   constexpr std::size_t kIntervalWidth = 20;
