@@ -155,14 +155,13 @@ std::string permutation_table(const Sample& sample, const PermutationInference& 
   const bool capped = inf.plan.relabelings >= (std::uint64_t{1} << 62);
   const std::string relabelings =
       capped ? std::string("more than 4.6e18") : fmt::format("{}", inf.plan.relabelings);
-  std::string out =
-      "\n" +
-      wrap_lines(fmt::format(
-          "permutation test: {}, scheme {}, statistic {}, {}, {} relabelings, seed {}\n",
-          inf.plan.exact ? fmt::format("exact ({} relabelings enumerated)", inf.plan.relabelings)
-                         : fmt::format("B = {}", inf.spec.permutations),
-          perm_scheme_name(inf.spec.scheme), statistic_name(inf.spec.statistic),
-          alternative_name(inf.alternative), relabelings, inf.spec.seed));
+  std::string out = "\n";  // appended, not "\n" + string (GCC 12's false -Wrestrict)
+  out += wrap_lines(fmt::format(
+      "permutation test: {}, scheme {}, statistic {}, {}, {} relabelings, seed {}\n",
+      inf.plan.exact ? fmt::format("exact ({} relabelings enumerated)", inf.plan.relabelings)
+                     : fmt::format("B = {}", inf.spec.permutations),
+      perm_scheme_name(inf.spec.scheme), statistic_name(inf.spec.statistic),
+      alternative_name(inf.alternative), relabelings, inf.spec.seed));
   out += fmt::format("{:<14}{:>8}{:>12}{:>10}{:>22}{:>9}{:>9}{:>9}\n", "metric", "cohort",
                      "statistic", "p", "99% MC interval", "maxT", "Holm", "BH");
   auto num = [](double v) {
