@@ -49,6 +49,7 @@ struct PowerFlags {
   std::vector<std::string> intervals = {"percentile", "bca"};
   std::string perm_statistic = "welch_t";
   std::string statistic = "mean_diff";
+  std::string growth = "log";
   std::string trim = "0.1";
   bool balance = false;
   std::string scheme = "groups";
@@ -139,6 +140,10 @@ power::PowerSpec to_spec(const PowerFlags& f) {
     throw_usage_error("--statistic: \"" + f.statistic +
                       "\" (known: mean_diff, median_diff, trimmed_mean_diff)");
   s.statistic = *interval_statistic;
+  const auto growth = parse_growth_type(f.growth);
+  if (!growth)
+    throw_usage_error("--growth: \"" + f.growth + "\" (known: log, cagr, pct, dhs, level)");
+  s.growth = *growth;
   s.trim = sim::parse_double("--trim", f.trim);
   const auto alt = parse_alternative(f.alternative);
   if (!alt)
@@ -452,6 +457,11 @@ void add_power_command(CLI::App& app) {
   cmd->add_option("--statistic", flags->statistic,
                   "Statistic of the intervals: mean_diff (default), median_diff or "
                   "trimmed_mean_diff (where the truth is known: docs/power.md)")
+      ->capture_default_str()
+      ->group("Study");
+  cmd->add_option("--growth", flags->growth,
+                  "Growth each dataset is analysed with, as analyze: log, cagr, pct, dhs, level "
+                  "(the premium stays a log growth per year; docs/power.md \"Growth types\")")
       ->capture_default_str()
       ->group("Study");
   cmd->add_option("--trim", flags->trim, "Share cut from each tail for trimmed_mean_diff")

@@ -36,4 +36,20 @@ std::string_view growth_type_name(GrowthType type) {
   return "unknown";
 }
 
+std::string_view growth_description(GrowthType type) {
+  switch (type) {
+    case GrowthType::log:
+      return "annualised log growth";
+    case GrowthType::cagr:
+      return "compound annual growth rate (cagr)";
+    case GrowthType::pct:
+      return "growth over the whole window (pct)";
+    case GrowthType::dhs:
+      return "annualised DHS growth (dhs)";
+    case GrowthType::level:
+      return "levels at the window's end (level)";
+  }
+  return "unknown growth";
+}
+
 }  // namespace klynge

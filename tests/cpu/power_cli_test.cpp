@@ -73,7 +73,7 @@ TEST(PowerCli, JsonRowsHaveTheDocumentedFields) {
   EXPECT_EQ(rows[3]["firms"], 300);
   EXPECT_EQ(rows[6]["premium"], 0.05);
   EXPECT_EQ(report.begin().key(), "schema_version");
-  EXPECT_EQ(report["schema_version"], "1.8");
+  EXPECT_EQ(report["schema_version"], "1.9");
   EXPECT_EQ(report["report"], "power");
   EXPECT_EQ(report["settings"]["seed"], 3);
   EXPECT_EQ(report["settings"]["strata"], nlohmann::json::array());

@@ -79,7 +79,7 @@ TEST(PowerPoolMetricsCli, RenamedColumnsGiveTheSameRowsWithTheirNames) {
   ASSERT_EQ(renamed.exit_code, 0) << renamed.err;
 
   const auto a = read_json(dir + "/a.json"), b = read_json(dir + "/b.json");
-  EXPECT_EQ(b["schema_version"], "1.8");
+  EXPECT_EQ(b["schema_version"], "1.9");
   EXPECT_EQ(b["settings"]["pool"]["metrics"],
             (std::vector<std::string>{"ansatte", "omsetning", "verdiskaping"}));
   EXPECT_EQ(a["settings"]["pool"]["metrics"],

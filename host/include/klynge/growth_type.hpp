@@ -11,5 +11,7 @@ enum class GrowthType { log, cagr, pct, dhs, level };
 
 std::optional<GrowthType> parse_growth_type(std::string_view name);
 std::string_view growth_type_name(GrowthType type);
+// What the type measures, for a report's design line: "annualised log growth".
+std::string_view growth_description(GrowthType type);
 
 }  // namespace klynge

@@ -65,6 +65,10 @@ struct PowerSpec {
   // [from, to].
   int entry_first = 0, entry_last = 0;
   int horizon = 3, offset = 0;
+  // The growth every dataset is analysed with, as `analyze --growth` (docs/power.md "Growth
+  // types"). The premium stays a log growth per year: it multiplies a member's level at the end
+  // of its window by exp(premium x years), and the true value is measured in this growth's units.
+  GrowthType growth = GrowthType::log;
   bool cohort_design() const { return entry_first != 0 || entry_last != 0; }
   // Cohort design (--premium-by-entry): premium_by_entry[i] multiplies the premium of the
   // members entering in entry_first + i, for a premium that grows or fades with the entry year
@@ -105,7 +109,7 @@ struct PowerSpec {
   std::vector<std::string> sim_strata;
   // Set: datasets are plasmode samples of this pool instead of simulated panels (docs/power.md
   // "Your own control pool"); the model-only settings (member_noise, truth_firms) must then
-  // keep their defaults, and the true value is the premium itself.
+  // keep their defaults, and the true value is computed from the pool (pool_true_value).
   std::shared_ptr<const Pool> pool;
   // How each dataset is analysed, as `analyze --balance`, `--scheme` and `--perm-scheme` (the
   // stratified choices need stratum columns: a pool's, or sim_strata; docs/power.md "Members
@@ -131,7 +135,7 @@ std::vector<std::string> simulated_metrics();
 std::vector<std::string> study_metrics(const PowerSpec& spec);
 
 // The design every dataset is analysed with: the window design over [from, to], or the cohort
-// design with the study's entry years as its cohorts; log growth, spec.balance and spec.trim.
+// design with the study's entry years as its cohorts; spec.growth, spec.balance and spec.trim.
 DesignOptions study_design(const PowerSpec& spec);
 
 // A pool study's factor on the premium per pool window (pool_sample's cohort_factor), or empty
@@ -179,9 +183,9 @@ struct DatasetOutcome {
   std::vector<MetricOutcome> metric;  // study_metrics order
 };
 
-// The true value of the estimand (mean difference of annualised log growth, members minus
-// controls) per metric at one premium, measured on a large panel (docs/power.md "The true
-// premium"): the members' exact counterfactual gap plus, when members' noise differs, the
+// The true value of the estimand (spec.statistic of the members' growth of type spec.growth
+// minus the controls') per metric at one premium, measured on a large panel (docs/power.md "The
+// true premium"): the members' exact counterfactual gap plus, when members' noise differs, the
 // baseline gap of the two groups.
 struct TruePremium {
   std::vector<double> value;  // study_metrics order

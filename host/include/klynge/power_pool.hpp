@@ -1,7 +1,8 @@
 // A user's own control pool for `klynge power --pool` (docs/power.md "Your own control pool"):
-// the firms of a real panel, each with its annualised log growth per metric over the study's
-// window, computed once. Datasets are then plasmode samples of it: firms drawn with
-// replacement, a fixed share marked members, the premium added to the members' log growth.
+// the firms of a real panel, each with its growth per metric (annualised log growth unless --growth
+// says otherwise) over the study's window, computed once. Datasets are then plasmode samples of it:
+// firms drawn with replacement, a fixed share marked members, the premium added to the members'
+// growth.
 #pragma once
 
 #include <cstdint>
@@ -82,8 +83,8 @@ struct PoolWindow {
   std::vector<std::uint32_t> firms;
   std::vector<std::int32_t> slot;
   // Per metric column (source.columns.metrics order), per i: the window's endpoints x0, x1 and
-  // the annualised log growth (NaN where missing or undefined). start[m][i] is metric m of
-  // firms[i].
+  // the growth of the study's type (Pool::design.growth; NaN where missing or undefined).
+  // start[m][i] is metric m of firms[i].
   std::vector<std::vector<double>> start, end, growth;
   // With stratum columns: each firm's stratum cell at the window's first year, an index into
   // Pool::stratum_labels. Empty without.
@@ -95,8 +96,8 @@ struct Pool {
   // The design the pool was measured for: the window design over [from, to], or the cohort
   // design with extra_cohorts = the study's entry years (docs/power.md "Cohort design").
   DesignOptions design;
-  // The population (file order): the firms with a valid log growth of some metric in some
-  // window.
+  // The population (file order): the firms with a valid growth (design.growth) of some metric in
+  // some window.
   std::vector<std::string> firm_ids;
   // One window (the window design), or one per cohort in ascending entry year.
   std::vector<PoolWindow> windows;
@@ -121,8 +122,8 @@ struct Pool {
 
 // The pool of a panel: build_sample's Sample of `design` (the window design over [from, to],
 // or the cohort design with extra_cohorts naming the study's cohorts), keeping the firms with a
-// valid log growth for at least one of the panel's metrics in at least one window, which become
-// the pool's metric columns. MemberProfile::population: the panel read with
+// valid growth (design.growth) for at least one of the panel's metrics in at least one window,
+// which become the pool's metric columns. MemberProfile::population: the panel read with
 // ReadOptions::membership = false (every firm a non-member) and every such firm in the
 // population. MemberProfile::members: the never-members are the population and the members the
 // profile (window design: needs the panel's stratum columns; cohort design: the members entering
@@ -171,8 +172,10 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
 
 // The true value of the mean difference per metric (pool.metrics() order) for datasets of this
 // pool: the premium when members are drawn like controls or when the controls are balanced to
-// the members' strata; with MemberProfile::members and no balancing, the premium plus the
-// composition gap sum_s q_s mu_s - mu (q_s the share of stratum s among members valid for the
+// the members' strata (a growth type other than log, pool.design.growth: the mean over the
+// valid firms a member draw can take of growth(start, end x exp(premium x years)) - growth(start,
+// end), in place of the premium); with MemberProfile::members and no balancing, the premium plus
+// the composition gap sum_s q_s mu_s - mu (q_s the share of stratum s among members valid for the
 // metric, mu_s the mean growth of the population's valid firms in s, mu that of all of them).
 // In the cohort design the gap is taken per window and the windows are averaged with the
 // expected number of valid members per member draw as weights (the cohort aggregate's weights,

@@ -1,6 +1,7 @@
 // The pool of `klynge power --pool`, computed once: the panel reader reads the file with
 // membership ignored (every firm a potential control), the window design's build_sample gives
-// every firm's log growth per metric over [from, to] exactly as `analyze --from --to` would,
+// every firm's growth per metric over [from, to] (the study's --growth) exactly as
+// `analyze --from --to --growth` would,
 // and the firms with no valid growth for any metric are left out of the population (drawing
 // them would only shrink the datasets below --firms). A firm valid for one metric but not for
 // another stays in, with its missing growth (it is then dropped for that metric only, as in a
@@ -15,7 +16,6 @@
 #include "klynge/error.hpp"
 #include "klynge/io/read_panel.hpp"
 #include "klynge/power_pool.hpp"
-#include "sim_sample.hpp"
 
 namespace klynge::power {
 
@@ -37,6 +37,28 @@ std::string windows_text(const DesignOptions& design) {
       std::minmax_element(design.extra_cohorts.begin(), design.extra_cohorts.end());
   return fmt::format("the cohort windows [g{:+d}, g{:+d}], g = {}..{}", design.offset,
                      design.offset + design.horizon, *lo, *hi);
+}
+
+// What a valid growth of `growth` needs, for messages: "rows for both years with positive
+// employees or revenue" (hd::growth's requirements).
+std::string valid_growth_text(GrowthType growth, const std::vector<std::string>& metrics) {
+  const std::string names = alternatives(metrics);
+  switch (growth) {
+    case GrowthType::cagr:
+      return fmt::format(
+          "rows for both years with {} positive at the start, not negative at "
+          "the end",
+          names);
+    case GrowthType::pct:
+      return fmt::format("rows for both years with {} positive at the start", names);
+    case GrowthType::dhs:
+      return fmt::format("rows for both years with {} not negative and not 0 in both", names);
+    case GrowthType::level:
+      return fmt::format("a row for the last year with {}", names);
+    case GrowthType::log:
+      break;
+  }
+  return fmt::format("rows for both years with positive {}", names);
 }
 
 // Whether build_sample's cell is one of the study's: every cell in the window design; in the
@@ -83,16 +105,18 @@ void make_profile(Pool& pool, const std::vector<std::int32_t>& member_cells,
       cohorts ? "over its entry year's window, entering in " + entry_years_text(pool.design)
               : fmt::format("over [{}, {}]", pool.windows[0].from, pool.windows[0].to);
   if (member_cells.empty())
-    throw Error(ExitCode::bad_data,
-                fmt::format("{}: --member-profile members: the file has no member (column {}) "
-                            "with a log growth {}",
-                            pool.source.path, member_column, over));
+    throw Error(
+        ExitCode::bad_data,
+        fmt::format("{}: --member-profile members: the file has no member (column {}) "
+                    "with a {} growth {}",
+                    pool.source.path, member_column, growth_type_name(pool.design.growth), over));
   if (pool.profile.empty())
-    throw Error(ExitCode::bad_data,
-                fmt::format("{}: --member-profile members: none of the file's {} members with a "
-                            "log growth {} is in a {} that has non-members",
-                            pool.source.path, member_cells.size(), over,
-                            cohorts && pool.stratum_labels.empty() ? "window" : "stratum cell"));
+    throw Error(
+        ExitCode::bad_data,
+        fmt::format("{}: --member-profile members: none of the file's {} members with a "
+                    "{} growth {} is in a {} that has non-members",
+                    pool.source.path, member_cells.size(), growth_type_name(pool.design.growth),
+                    over, cohorts && pool.stratum_labels.empty() ? "window" : "stratum cell"));
 }
 
 }  // namespace
@@ -184,14 +208,14 @@ Pool pool_from_panel(const Panel& panel, const DesignOptions& design, MemberProf
   }
   pool.source.firms = pool.firm_ids.size();
   if (pool.source.firms < 2)
-    throw Error(ExitCode::bad_data,
-                fmt::format("{}: the pool has {} {}firm{} with a log growth over {} (rows "
-                            "for both years with positive {}); "
-                            "--pool needs at least 2: check {} against the file's years",
-                            panel.path, pool.source.firms, profiled ? "non-member " : "",
-                            pool.source.firms == 1 ? "" : "s", windows_text(design),
-                            alternatives(panel.metric_names),
-                            cohorts ? "--entry-years, --offset and --horizon" : "--from/--to"));
+    throw Error(
+        ExitCode::bad_data,
+        fmt::format("{}: the pool has {} {}firm{} with a {} growth over {} ({}); "
+                    "--pool needs at least 2: check {} against the file's years",
+                    panel.path, pool.source.firms, profiled ? "non-member " : "",
+                    pool.source.firms == 1 ? "" : "s", growth_type_name(design.growth),
+                    windows_text(design), valid_growth_text(design.growth, panel.metric_names),
+                    cohorts ? "--entry-years, --offset and --horizon" : "--from/--to"));
   if (pool.source.firms > 0x7FFFFFFFull)
     throw_usage_error(
         fmt::format("{}: a pool of more than 2^31 - 1 firms is not supported", panel.path));

@@ -16,8 +16,8 @@ namespace {
 
 // The drop reason of a pool growth that is missing (its endpoints say why), as build_sample
 // would give it.
-DropReason drop_reason(double x0, double x1, double h) {
-  const hd::GrowthResult g = hd::growth(hd::GrowthKind::log, x0, x1, h);
+DropReason drop_reason(hd::GrowthKind kind, double x0, double x1, double h) {
+  const hd::GrowthResult g = hd::growth(kind, x0, x1, h);
   return static_cast<DropReason>(static_cast<int>(g.status) - 1);
 }
 
@@ -59,6 +59,7 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
   const std::uint32_t members = pool_members(firms, member_share);
   const bool cohorts = pool.cohort_design();
   const auto windows = static_cast<std::uint32_t>(pool.windows.size());
+  const auto kind = static_cast<hd::GrowthKind>(pool.design.growth);
 
   // Draw j is firm j of the dataset: members are draws [0, members), controls the rest. The
   // draws are independent of each other, so taking the first ones as members is a random
@@ -130,8 +131,8 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
       const double pi =
           premium.premium[m] * (cohort_factor.empty() ? 1.0 : cohort_factor[window_of_cell[c]]);
       const double h = static_cast<double>(cell.to) - static_cast<double>(cell.from);
-      // The level at the window's end that carries the premium, for the statistics that read
-      // levels (agg_diff); the growth itself gets + pi exactly, not through exp and log.
+      // The premium multiplies a member's level at the window's end (read by agg_diff and by
+      // every growth type but log); a log growth gets + pi exactly, not through exp and log.
       const double end_factor = std::exp(pi * h);
       std::uint64_t dropped[2][kDropReasonCount] = {};
       for (std::uint32_t i = cell.member_begin; i < cell.control_end; ++i) {
@@ -140,12 +141,14 @@ Sample pool_sample(const Pool& pool, const PremiumPoint& premium, std::uint32_t 
         if (m == 0 && stratified) s.stratum[i] = window.stratum[k];
         start[i] = window.start[m][k];
         end[i] = member ? window.end[m][k] * end_factor : window.end[m][k];
-        growth[i] = member ? window.growth[m][k] + pi : window.growth[m][k];
+        growth[i] = !member                       ? window.growth[m][k]
+                    : kind == hd::GrowthKind::log ? window.growth[m][k] + pi
+                                                  : hd::growth(kind, start[i], end[i], h).value;
         weight[i] = 1.0;
         if (std::isfinite(growth[i])) continue;
         weight[i] = 0.0;
         ++dropped[member ? 0 : 1]
-                 [static_cast<int>(drop_reason(window.start[m][k], window.end[m][k], h))];
+                 [static_cast<int>(drop_reason(kind, window.start[m][k], window.end[m][k], h))];
       }
       if (balance)
         dropped[0][static_cast<int>(DropReason::unmatched_stratum)] += balance_cell(s, m, c);

@@ -252,7 +252,7 @@ void check_design(const PowerSpec& s) {
 
 DesignOptions study_design(const PowerSpec& spec) {
   DesignOptions design;
-  design.growth = GrowthType::log;
+  design.growth = spec.growth;
   if (spec.cohort_design()) {
     design.horizon = spec.horizon;
     design.offset = spec.offset;
@@ -406,7 +406,7 @@ void validate(const PowerSpec& s) {
     if (s.truth_firms != model_defaults.truth_firms)
       bad(
           fmt::format("--truth-firms {} cannot be combined with --pool: with a pool the true "
-                      "value is the premium itself, no truth panel is simulated",
+                      "value is computed from the pool itself, no truth panel is simulated",
                       s.truth_firms));
   }
   check_design(s);

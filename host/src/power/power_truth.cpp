@@ -1,17 +1,21 @@
 // The true value of the estimand at a premium (docs/power.md "The true premium").
 //
-// The estimand is E[g | member] - E[g | control], g the annualised log growth over the window.
+// The estimand is E[g | member] - E[g | control], g the growth over the window of the study's
+// type (--growth; annualised log growth by default).
 // In the study design members are a random draw (no selection, no industry or region pull, no
 // births or exits), so for each metric
 //   truth = E[g(pi) - g(0) | member] + (E[g(0) | member] - E[g(0) | control]).
 // The first term is the members' counterfactual gap: the same keyed draws with premium 0 give
 // each member's growth without the premium, so it is measured firm by firm on one large panel.
 // It equals pi exactly in logs, but employees are rounded to integers with a floor of 1, which
-// attenuates the measured gap. The second term is 0 when members are as noisy as controls (the
-// groups have the same distribution). With --member-noise != 1 it is still 0 for revenue and
-// value added (mean-zero stationary shocks on an unrounded log scale), but not for employees,
-// whose rounding depends on the noise: it is then measured on the same panel, as a difference
-// of group means (balanced: within the strata, averaged over the members' strata).
+// attenuates the measured gap; in the other growth types (the premium multiplies the level at
+// the window's end by exp(pi x years)) it depends on each member's growth, and the panel
+// measures it all the same. The second term is 0 when members are as noisy as controls (the
+// groups have the same distribution). With --member-noise != 1 it is still 0 for the log growth
+// of revenue and value added (mean-zero stationary shocks on an unrounded log scale), but not
+// for employees, whose rounding depends on the noise, nor for any metric in another growth type
+// (noise_moves_mean): it is then measured on the same panel, as a difference of group means
+// (balanced: within the strata, averaged over the members' strata).
 //
 // With --home-share members gather in their cluster's home industry; the study then balances
 // on nace (validate), and within an industry members and controls are drawn alike and share its
@@ -163,6 +167,16 @@ MeanSe cell_statistic_gap(Statistic statistic, double trim, const std::vector<do
   return {gap, std::sqrt(batches.var_of_mean())};
 }
 
+// Whether members' noisier (or quieter) transitory shocks move the mean of metric m's growth
+// without the premium, so that --member-noise leaves a baseline gap between the groups. Log
+// growth of revenue and value added is a difference of log levels whose shocks have mean zero
+// whatever their spread; the integer rounding of employees, and every other growth type (a
+// convex or concave function of the log change: exp(d) - 1, tanh-like for dhs, the level
+// itself), turn a change of spread into a change of mean.
+bool noise_moves_mean(GrowthType growth, int m) {
+  return growth != GrowthType::log || m == kEmployees;
+}
+
 }  // namespace
 
 TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
@@ -184,8 +198,7 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
   // The truth panel is analysed as the datasets are: balanced, its estimand is the balanced one;
   // in the cohort design, cohort by cohort.
   const bool cohorts = spec.cohort_design();
-  DesignOptions design = cohorts ? study_design(spec) : window_design(spec.from, spec.to);
-  design.balance = spec.balance;
+  const DesignOptions design = study_design(spec);
   const auto sample_of = [&](const sim::SimSpec& s) {
     return cohorts ? simulated_cohort_sample(s, design, spec.backend, spec.sim_strata)
                    : sim::simulated_window_sample(s, design, spec.backend, spec.sim_strata);
@@ -213,7 +226,7 @@ TruePremium true_premium(const PowerSpec& spec, const PremiumPoint& premium) {
       value = gap.mean;
       var = gap.se * gap.se;
       // (Never with a median or trimmed mean: check_statistics refuses what would need it.)
-      if (selected || (m == kEmployees && spec.member_noise != 1.0)) {
+      if (selected || (spec.member_noise != 1.0 && noise_moves_mean(spec.growth, m))) {
         const MeanSe second = group_gap(b, g0, cell, spec.balance);
         value += second.mean;
         var += second.se * second.se;

@@ -4,14 +4,6 @@
 
 namespace klynge::power {
 
-DesignOptions window_design(int from, int to) {
-  DesignOptions design;
-  design.growth = GrowthType::log;
-  design.from = from;
-  design.to = to;
-  return design;
-}
-
 Sample simulated_cohort_sample(const sim::SimSpec& spec, DesignOptions design,
                                const BackendChoice& backend,
                                const std::vector<std::string>& strata) {

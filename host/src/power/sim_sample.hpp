@@ -15,9 +15,6 @@
 
 namespace klynge::power {
 
-// Annualised log growth over [from, to], members vs non-members.
-DesignOptions window_design(int from, int to);
-
 // A simulated cohort-design dataset (docs/power.md "Cohort design on simulated panels"): the
 // build_sample Sample of the simulated panel read with its members' entry years, the cohorts
 // being the entry years its members drew (as `analyze` of the panel makes them: an entry year

@@ -35,7 +35,8 @@ using json = nlohmann::ordered_json;
 // and lets a simulated study have settings.design "cohort" (1.5 and 1.6: pool studies only).
 // 1.8 added settings.premium_by_tenure (the factor on the premium per year in the cluster, from
 // the first year after entry; a report without it has one premium for every year).
-constexpr const char* kPowerSchemaVersion = "1.8";
+// 1.9 lets settings.growth be cagr, pct, dhs or level (`--growth`; before, always log).
+constexpr const char* kPowerSchemaVersion = "1.9";
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw Error(ExitCode::bad_data, source + ": not a klynge power report: " + what);
@@ -159,7 +160,7 @@ json settings_json(const PowerSpec& spec) {
     if (!spec.premium_by_entry.empty()) s["premium_by_entry"] = spec.premium_by_entry;
   }
   if (!spec.premium_by_tenure.empty()) s["premium_by_tenure"] = spec.premium_by_tenure;
-  s["growth"] = "log";
+  s["growth"] = growth_type_name(spec.growth);
   s["statistic"] = statistic_name(spec.statistic);
   if (spec.statistic == Statistic::trimmed_mean_diff ||
       spec.test_statistic == Statistic::trimmed_mean_diff)
@@ -220,6 +221,10 @@ PowerSpec spec_from_settings(const json& s, const std::string& source) {
         bad(source, "settings.premium_by_entry has not one factor per entry year");
     }
   }
+  // "log" before 1.9, which had no other.
+  const auto growth = parse_growth_type(field<std::string>(s, "growth", source));
+  if (!growth) bad(source, "unknown settings.growth");
+  spec.growth = *growth;
   // Absent before 1.8 and when every year in the cluster has the grid's premium.
   if (s.contains("premium_by_tenure"))
     spec.premium_by_tenure = field<std::vector<double>>(s, "premium_by_tenure", source);

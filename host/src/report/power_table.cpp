@@ -25,7 +25,7 @@ std::string design_line(const PowerSpec& spec) {
         spec.entry_first, spec.entry_last, spec.offset, spec.offset + spec.horizon);
   else
     line += fmt::format("members vs controls over [{}, {}]", spec.from, spec.to);
-  line += ", annualised log growth";
+  line += fmt::format(", {}", growth_description(spec.growth));
   if (spec.balance) line += ", controls balanced to the members' strata";
   if (spec.pool) {
     line += fmt::format("; datasets drawn from {}", spec.pool->source.path);
